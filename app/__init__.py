@@ -1,0 +1,48 @@
+"""The Stepwise application factory: ``flask --app app ...``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import settings_from_env
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    if test_config is None:
+        app.config.from_mapping(settings_from_env(Path(app.instance_path)))
+    else:
+        app.config.from_mapping(test_config)
+
+    from app import extensions
+
+    extensions.init_app(app)
+
+    from app.admin.views import bp as admin_bp
+    from app.api.views import bp as api_bp
+    from app.auth.views import bp as auth_bp
+    from app.orgs.views import bp as orgs_bp
+    from app.system import bp as system_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(orgs_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(system_bp)
+    extensions.csrf.exempt(api_bp)
+
+    from app import cli, errors, templating
+
+    errors.init_app(app)
+    cli.init_app(app)
+    templating.init_app(app)
+    return app

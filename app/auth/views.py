@@ -1,0 +1,86 @@
+"""Logging in and out, and accepting an invitation."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from app.auth.forms import AcceptInvitationForm, JoinForm, LoginForm
+from app.services import accounts
+from models import Invitation, User, db
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so a login link cannot bounce a user elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("orgs.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("orgs.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors = ["That email and password do not match an account."]
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str) -> str | Response:
+    invitation = accounts.open_invitation(token)
+    if invitation is None:
+        return render_template("auth/invitation_gone.html"), 410
+    existing = accounts.user_by_email(invitation.email)
+    if existing is not None:
+        return _join_existing_account(invitation, existing)
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        user = accounts.create_user(
+            invitation.email, form.name.data or "", form.password.data or ""
+        )
+        accounts.accept_invitation(invitation, user)
+        db.session.commit()
+        login_user(user)
+        flash(f"Welcome to {invitation.organization.name}.", "success")
+        return redirect(url_for("orgs.organization", organization_id=invitation.organization_id))
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation)
+
+
+def _join_existing_account(invitation: Invitation, user: User) -> str | Response:
+    if not current_user.is_authenticated:
+        flash(f"Log in as {invitation.email} to accept the invitation.", "info")
+        return redirect(url_for("auth.login", next=request.path))
+    form = JoinForm()
+    if current_user.id != user.id:
+        return render_template(
+            "auth/accept_invitation.html", invitation=invitation, wrong_account=True, form=None
+        )
+    if form.validate_on_submit():
+        accounts.accept_invitation(invitation, user)
+        db.session.commit()
+        flash(f"You joined {invitation.organization.name}.", "success")
+        return redirect(url_for("orgs.organization", organization_id=invitation.organization_id))
+    return render_template(
+        "auth/accept_invitation.html", invitation=invitation, form=form, join=True
+    )

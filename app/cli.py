@@ -1,0 +1,64 @@
+"""Command-line interface: ``flask --app app <command>`` (see shared/API.md)."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from app.services import accounts
+from app.services.accounts import AccountError
+from models import db
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password", required=True)
+@click.option("--admin", is_flag=True, help="Site administrator: sees every organisation.")
+def create_user_command(email: str, name: str, password: str, admin: bool) -> None:
+    """Create a user account."""
+    try:
+        user = accounts.create_user(email, name, password, is_admin=admin)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created {'site administrator' if admin else 'user'} {user.email}.")
+
+
+@click.command("create-token")
+@click.option("--email", required=True)
+def create_token_command(email: str) -> None:
+    """Create an API token; it is printed once, alone on the last line."""
+    user = accounts.user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    token = accounts.create_api_token(user)
+    db.session.commit()
+    click.echo(f"API token for {user.email} (shown once; store it safely):")
+    click.echo(token)
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no organisation yet.")
+def seed_demo_command(if_empty: bool) -> None:
+    """Load the demo organisation, Northwind Mutual, if absent; print the demo logins."""
+    from app.demo import DEMO_LOGINS, SeedResult, seed_demo
+
+    result = seed_demo(only_if_empty=if_empty)
+    db.session.commit()
+    if result is SeedResult.SKIPPED:
+        click.echo("The database already holds organisations; the demo was not loaded.")
+        return
+    click.echo(
+        "Demo organisation Northwind Mutual loaded."
+        if result is SeedResult.CREATED
+        else "Demo organisation Northwind Mutual already present; nothing changed."
+    )
+    click.echo("Demo logins (open http://127.0.0.1:5000):")
+    for login in DEMO_LOGINS:
+        click.echo(f"  {login.role:<11} {login.email:<32} password: {login.password}")
+
+
+def init_app(app: Flask) -> None:
+    for command in (create_user_command, create_token_command, seed_demo_command):
+        app.cli.add_command(command)

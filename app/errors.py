@@ -1,0 +1,45 @@
+"""Error pages in the layout for people, JSON errors for the API."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response
+
+from models import db
+
+MESSAGES = {
+    400: "The request could not be understood. Reload the page and try again.",
+    401: "A valid API token is required.",
+    403: "Your role does not allow this. Ask a consultant of the organisation.",
+    404: "There is nothing here, or you do not have access to it.",
+    405: "That action is not possible here.",
+    410: "This link has expired or was already used.",
+    413: "The upload is too large.",
+    422: "Some of what was sent is not valid.",
+    500: "Something went wrong on our side. Nothing you typed was lost; please try again.",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def handle_http_error(error: HTTPException) -> tuple[Response | str, int]:
+    code = error.code or 500
+    message = MESSAGES.get(code, error.description or "Something went wrong.")
+    if wants_json():
+        return jsonify(error=message), code
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
+    db.session.rollback()
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    return handle_http_error(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_unexpected)

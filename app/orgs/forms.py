@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from app.formtools import strip
+from app.services.organizations import InitiativeFields
+from models import Role
+
+ROLE_CHOICES = [
+    SelectChoice(Role.EXECUTIVE.value, "Executive — reads everything, rates steps, owns actions"),
+    SelectChoice(Role.CONSULTANT.value, "Consultant — also manages teams, members and surveys"),
+]
+
+
+class InitiativeForm(FlaskForm):
+    name = StringField(
+        "Name",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=160)],
+        description="For example “Customer 360 rollout”.",
+    )
+    crm_product = StringField(
+        "CRM product",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=120)],
+        description="The CRM being rolled out.",
+    )
+    start_date = DateField("Start date", validators=[DataRequired(message="Enter a valid date.")])
+    go_live_date = DateField("Go-live date", validators=[Optional()])
+    licensed_seats = IntegerField(
+        "Licensed seats",
+        validators=[
+            InputRequired(message="Enter a whole number."),
+            NumberRange(min=1, max=10_000_000),
+        ],
+        description="How many people the CRM is licensed for; adoption is measured against it.",
+    )
+    submit = SubmitField("Save initiative")
+
+    def fields_value(self) -> InitiativeFields:
+        return InitiativeFields(
+            name=self.name.data or "",
+            crm_product=self.crm_product.data or "",
+            start_date=self.start_date.data,  # type: ignore[arg-type]
+            go_live_date=self.go_live_date.data,
+            licensed_seats=self.licensed_seats.data or 0,
+        )
+
+
+class TeamForm(FlaskForm):
+    name = StringField("Team name", filters=[strip], validators=[DataRequired(), Length(max=120)])
+    headcount = IntegerField(
+        "Headcount",
+        validators=[
+            InputRequired(message="Enter a whole number of people (0 or more)."),
+            NumberRange(min=0, max=1_000_000),
+        ],
+        description="People in the team; response and adoption rates are measured against it.",
+    )
+    parent_id = SelectField("Part of", coerce=int, default=0)
+    submit = SubmitField("Save team")
+
+    def set_parent_choices(self, teams: list[tuple[int, str]]) -> None:
+        self.parent_id.choices = [
+            SelectChoice(0, "— none (top level) —"),  # type: ignore[arg-type]
+            *(SelectChoice(team_id, name) for team_id, name in teams),  # type: ignore[arg-type]
+        ]
+
+    def parent_value(self) -> int | None:
+        return self.parent_id.data or None
+
+
+class TeamImportForm(FlaskForm):
+    lines = TextAreaField(
+        "Teams, one per line",
+        validators=[DataRequired(message="Paste at least one team.")],
+        description="name, headcount, parent team (optional); commas or tabs, "
+        "as pasted from a spreadsheet.",
+        render_kw={
+            "rows": 8,
+            "placeholder": "Sales, 120\nSales North, 45, Sales\nSales South, 40, Sales",
+        },
+    )
+    submit = SubmitField("Add these teams")
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+    )
+    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.EXECUTIVE.value)
+    submit = SubmitField("Create invitation link")
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a CSRF-protected button for deletes and similar."""
+
+    submit = SubmitField("Confirm")

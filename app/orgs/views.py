@@ -1,0 +1,267 @@
+"""Pages of an organisation: its initiatives, teams and members."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app.access import (
+    OrgAccess,
+    initiative_access,
+    organization_access,
+    team_access,
+    visible_organizations,
+)
+from app.orgs.forms import ConfirmForm, InitiativeForm, InviteForm, TeamForm, TeamImportForm
+from app.pagination import paginate
+from app.services import accounts, organizations
+from app.services.accounts import AccountError
+from app.services.organizations import OrganizationError
+from models import Initiative, Organization, Role, Team, User, db
+
+bp = Blueprint("orgs", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every page here is for logged-in people only."""
+
+
+@bp.get("/")
+def home() -> str:
+    page = paginate(visible_organizations(current_user))
+    counts = organizations.initiative_counts([org.id for org in page.items])
+    return render_template("orgs/home.html", page=page, initiative_counts=counts)
+
+
+@bp.get("/orgs/<int:organization_id>")
+def organization(organization_id: int) -> str:
+    access = organization_access(current_user, organization_id)
+    initiatives = db.session.scalars(
+        select(Initiative)
+        .where(Initiative.organization_id == organization_id)
+        .order_by(Initiative.start_date.desc())
+    ).all()
+    return render_template("orgs/organization.html", access=access, initiatives=initiatives)
+
+
+@bp.route("/orgs/<int:organization_id>/initiatives/new", methods=["GET", "POST"])
+def new_initiative(organization_id: int) -> str | Response:
+    access = organization_access(current_user, organization_id, manage=True)
+    form = InitiativeForm()
+    if form.validate_on_submit() and _initiative_problems(form, access.organization) == 0:
+        initiative = organizations.save_initiative(access.organization, form.fields_value())
+        db.session.commit()
+        flash(f"Initiative “{initiative.name}” created. Add its teams next.", "success")
+        return redirect(url_for("orgs.initiative", initiative_id=initiative.id))
+    return render_template("orgs/initiative_form.html", form=form, access=access, initiative=None)
+
+
+@bp.get("/initiatives/<int:initiative_id>")
+def initiative(initiative_id: int) -> str:
+    initiative, access = initiative_access(current_user, initiative_id)
+    team_count = len(organizations.teams_of(access.organization.id))
+    return render_template(
+        "orgs/initiative.html", initiative=initiative, access=access, team_count=team_count
+    )
+
+
+@bp.route("/initiatives/<int:initiative_id>/edit", methods=["GET", "POST"])
+def edit_initiative(initiative_id: int) -> str | Response:
+    initiative, access = initiative_access(current_user, initiative_id, manage=True)
+    form = InitiativeForm(obj=initiative)
+    if (
+        form.validate_on_submit()
+        and _initiative_problems(form, access.organization, initiative) == 0
+    ):
+        organizations.save_initiative(access.organization, form.fields_value(), initiative)
+        db.session.commit()
+        flash("Initiative saved.", "success")
+        return redirect(url_for("orgs.initiative", initiative_id=initiative.id))
+    return render_template(
+        "orgs/initiative_form.html", form=form, access=access, initiative=initiative
+    )
+
+
+def _initiative_problems(
+    form: InitiativeForm, organization: Organization, initiative: Initiative | None = None
+) -> int:
+    """Attach cross-field and uniqueness problems to the form; return how many."""
+    problems = organizations.check_initiative(form.fields_value())
+    if organizations.initiative_name_taken(
+        organization, form.name.data or "", except_id=initiative.id if initiative else None
+    ):
+        problems["name"] = "This organisation already has an initiative with that name."
+    for field_name, message in problems.items():
+        form[field_name].errors = [*form[field_name].errors, message]
+    return len(problems)
+
+
+@bp.route("/orgs/<int:organization_id>/teams", methods=["GET", "POST"])
+def teams(organization_id: int) -> str | Response:
+    access = organization_access(current_user, organization_id)
+    form = TeamForm(prefix="team")
+    form.set_parent_choices(_team_choices(organization_id))
+    import_form = TeamImportForm(prefix="import")
+    if request.method == "POST":
+        organization_access(current_user, organization_id, manage=True)
+        if form.validate_on_submit():
+            try:
+                team = organizations.save_team(
+                    access.organization,
+                    form.name.data or "",
+                    form.headcount.data or 0,
+                    form.parent_value(),
+                )
+            except OrganizationError as error:
+                form.name.errors = [str(error)]
+            else:
+                db.session.commit()
+                flash(f"Team “{team.name}” added.", "success")
+                return redirect(url_for("orgs.teams", organization_id=organization_id))
+    return _render_teams(access, form, import_form)
+
+
+@bp.post("/orgs/<int:organization_id>/teams/import")
+def import_teams(organization_id: int) -> str | Response:
+    access = organization_access(current_user, organization_id, manage=True)
+    form = TeamForm(prefix="team", formdata=None)
+    form.set_parent_choices(_team_choices(organization_id))
+    import_form = TeamImportForm(prefix="import")
+    line_errors: list[organizations.LineError] = []
+    if import_form.validate_on_submit():
+        saved, line_errors = organizations.import_teams(
+            access.organization, import_form.lines.data or ""
+        )
+        if not line_errors:
+            db.session.commit()
+            flash(f"{saved} team{'s' if saved != 1 else ''} saved.", "success")
+            return redirect(url_for("orgs.teams", organization_id=organization_id))
+        db.session.rollback()
+        import_form.lines.errors = ["Nothing was saved. Fix the lines below and try again."]
+    return _render_teams(access, form, import_form, line_errors), 422
+
+
+def _render_teams(
+    access: OrgAccess,
+    form: TeamForm,
+    import_form: TeamImportForm,
+    line_errors: Sequence[organizations.LineError] = (),
+) -> str:
+    page = paginate(
+        select(Team).where(Team.organization_id == access.organization.id).order_by(Team.name),
+        per_page=50,
+    )
+    names = dict(
+        db.session.execute(
+            select(Team.id, Team.name).where(Team.organization_id == access.organization.id)
+        ).all()
+    )
+    return render_template(
+        "orgs/teams.html",
+        access=access,
+        page=page,
+        team_names=names,
+        form=form,
+        import_form=import_form,
+        line_errors=line_errors,
+    )
+
+
+def _team_choices(organization_id: int, exclude: int | None = None) -> list[tuple[int, str]]:
+    return [
+        (team.id, team.name)
+        for team in organizations.teams_of(organization_id)
+        if team.id != exclude
+    ]
+
+
+@bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
+def edit_team(team_id: int) -> str | Response:
+    team, access = team_access(current_user, team_id, manage=True)
+    form = TeamForm(obj=team)
+    form.set_parent_choices(_team_choices(access.organization.id, exclude=team.id))
+    if form.validate_on_submit():
+        try:
+            organizations.save_team(
+                access.organization,
+                form.name.data or "",
+                form.headcount.data or 0,
+                form.parent_value(),
+                team,
+            )
+        except OrganizationError as error:
+            db.session.rollback()
+            form.parent_id.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"Team “{team.name}” saved.", "success")
+            return redirect(url_for("orgs.teams", organization_id=access.organization.id))
+    return render_template(
+        "orgs/team_form.html",
+        form=form,
+        team=team,
+        access=access,
+        delete_form=ConfirmForm(formdata=None),
+    )
+
+
+@bp.post("/teams/<int:team_id>/delete")
+def delete_team(team_id: int) -> Response:
+    team, access = team_access(current_user, team_id, manage=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    organizations.delete_team(team)
+    db.session.commit()
+    flash(f"Team “{team.name}” deleted.", "success")
+    return redirect(url_for("orgs.teams", organization_id=access.organization.id))
+
+
+@bp.route("/orgs/<int:organization_id>/members", methods=["GET", "POST"])
+def members(organization_id: int) -> str | Response:
+    access = organization_access(current_user, organization_id)
+    form = InviteForm()
+    invite_link = None
+    if request.method == "POST":
+        organization_access(current_user, organization_id, manage=True)
+        if form.validate_on_submit():
+            try:
+                invitation, token = accounts.create_invitation(
+                    access.organization, form.email.data or "", Role(form.role.data), current_user
+                )
+            except AccountError as error:
+                form.email.errors = [str(error)]
+            else:
+                db.session.commit()
+                invite_link = url_for("auth.accept_invitation", token=token, _external=True)
+                flash(f"Invitation for {invitation.email} created. Copy the link below.", "success")
+                form = InviteForm(formdata=None)
+    return render_template(
+        "orgs/members.html",
+        access=access,
+        members=organizations.members_of(organization_id),
+        form=form,
+        invite_link=invite_link,
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/orgs/<int:organization_id>/members/<int:user_id>/remove")
+def remove_member(organization_id: int, user_id: int) -> Response:
+    access = organization_access(current_user, organization_id, manage=True)
+    user = db.session.get(User, user_id)
+    if user is None or not ConfirmForm().validate_on_submit():
+        abort(404 if user is None else 400)
+    try:
+        organizations.remove_member(access.organization, user)
+    except AccountError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"{user.name} no longer has access to {access.organization.name}.", "success")
+    return redirect(url_for("orgs.members", organization_id=organization_id))

@@ -1,0 +1,18 @@
+"""Typed SQLAlchemy models. No HTTP, no Flask globals: only tables and their relations."""
+
+from models.accounts import ApiToken, Invitation, User
+from models.base import Base, db
+from models.organizations import Initiative, Membership, Organization, Role, Team
+
+__all__ = [
+    "ApiToken",
+    "Base",
+    "Initiative",
+    "Invitation",
+    "Membership",
+    "Organization",
+    "Role",
+    "Team",
+    "User",
+    "db",
+]
