@@ -3,9 +3,29 @@
 from models.accounts import ApiToken, Invitation, User
 from models.base import Base, db
 from models.organizations import Initiative, Membership, Organization, Role, Team
+from models.stages import (
+    Action,
+    AssessmentRating,
+    AssessmentRound,
+    EvidenceItem,
+    Stage,
+    StageStatusChange,
+    WorkshopParticipant,
+    WorkshopSession,
+    WorkshopVote,
+)
 
 __all__ = [
+    "Action",
     "ApiToken",
+    "AssessmentRating",
+    "AssessmentRound",
+    "EvidenceItem",
+    "Stage",
+    "StageStatusChange",
+    "WorkshopParticipant",
+    "WorkshopSession",
+    "WorkshopVote",
     "Base",
     "Initiative",
     "Invitation",

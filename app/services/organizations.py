@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import delete, func, select
 
+from app.services import stages
 from app.services.accounts import AccountError
 from models import Initiative, Membership, Organization, Role, Team, User, db
 
@@ -65,6 +66,7 @@ def initiative_name_taken(
 def save_initiative(
     organization: Organization, fields: InitiativeFields, initiative: Initiative | None = None
 ) -> Initiative:
+    new = initiative is None
     if initiative is None:
         initiative = Initiative(organization=organization)
         db.session.add(initiative)
@@ -74,6 +76,8 @@ def save_initiative(
     initiative.go_live_date = fields.go_live_date
     initiative.licensed_seats = fields.licensed_seats
     db.session.flush()
+    if new:
+        stages.ensure_stages(initiative)
     return initiative
 
 

@@ -1,0 +1,127 @@
+"""Rules about the Kotter steps of one initiative: rating summaries and skipped-step warnings.
+
+Plain data in, plain data out; tested without Flask or a database.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from insights.kotter import STEPS_BY_KEY
+
+# Leaders who are two or more points apart on a 1-5 step rating see the step
+# differently enough that the disagreement itself is worth a conversation.
+DISAGREEMENT_SPREAD = 2
+# A step rated below the scale midpoint is not solidly done.
+WEAK_MEAN = 3.0
+
+RATING_MIN, RATING_MAX = 1, 5
+
+STATUSES = ("not_started", "in_progress", "done")
+STATUS_LABELS = {"not_started": "not started", "in_progress": "in progress", "done": "done"}
+
+# Why skipping each step hurts what comes after it (Kotter's eight errors).
+SKIP_CONSEQUENCE = {
+    "urgency": "without a felt need to change, people drift back to the old ways",
+    "coalition": "without a guiding coalition, nobody has the authority to clear the way",
+    "vision": "without a shared vision, effort scatters and early results rarely last",
+    "communicate": "a vision the staff have not heard changes nothing they do",
+    "empower": "obstacles left in place stall everything built on top of them",
+    "wins": "without early wins, the sceptics gain ground",
+    "consolidate": "declaring victory too soon lets the old habits return",
+    "anchor": "a change not anchored in the culture fades when its champions move on",
+}
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    """The leaders' ratings of one step in one round."""
+
+    n: int
+    mean: float | None
+    minimum: int | None
+    maximum: int | None
+    sd: float | None
+
+    @property
+    def spread(self) -> int | None:
+        if self.minimum is None or self.maximum is None:
+            return None
+        return self.maximum - self.minimum
+
+    @property
+    def disagreement(self) -> bool:
+        """True when the leaders are far enough apart to discuss the step."""
+        return self.n >= 2 and (self.spread or 0) >= DISAGREEMENT_SPREAD
+
+
+def summarize_ratings(scores: Iterable[int]) -> RatingSummary:
+    """Mean, range and sample standard deviation (None below two ratings)."""
+    values = list(scores)
+    for value in values:
+        if not RATING_MIN <= value <= RATING_MAX:
+            raise ValueError(f"rating {value} is outside {RATING_MIN}-{RATING_MAX}")
+    if not values:
+        return RatingSummary(0, None, None, None, None)
+    return RatingSummary(
+        n=len(values),
+        mean=statistics.fmean(values),
+        minimum=min(values),
+        maximum=max(values),
+        sd=statistics.stdev(values) if len(values) >= 2 else None,
+    )
+
+
+@dataclass(frozen=True)
+class StepState:
+    key: str
+    status: str
+    leader_mean: float | None = None
+
+
+@dataclass(frozen=True)
+class SkippedStepWarning:
+    stage: str
+    earlier: str
+    message: str
+
+
+def _weakness(state: StepState) -> str | None:
+    if state.status == "not_started":
+        return "not started"
+    if state.leader_mean is not None and state.leader_mean < WEAK_MEAN:
+        return f"rated {state.leader_mean:.1f}"
+    return None
+
+
+def skipped_step_warnings(states: Sequence[StepState]) -> list[SkippedStepWarning]:
+    """Warn when a later step is under way while an earlier one is missing or weak.
+
+    Kotter's 2014 revision lets steps overlap, so this warns and never blocks.
+    Each weak earlier step is named once, on the first step after it that is
+    already in progress or done: that is the step started too early.
+    """
+    ordered = sorted(states, key=lambda state: STEPS_BY_KEY[state.key].position)
+    warnings: list[SkippedStepWarning] = []
+    for index, earlier in enumerate(ordered):
+        weakness = _weakness(earlier)
+        if weakness is None:
+            continue
+        later = next((s for s in ordered[index + 1 :] if s.status != "not_started"), None)
+        if later is None:
+            continue
+        early_step, late_step = STEPS_BY_KEY[earlier.key], STEPS_BY_KEY[later.key]
+        warnings.append(
+            SkippedStepWarning(
+                stage=later.key,
+                earlier=earlier.key,
+                message=(
+                    f"Step {late_step.position} '{late_step.key}' is "
+                    f"{STATUS_LABELS[later.status]} but step {early_step.position} "
+                    f"'{early_step.key}' is {weakness}: {SKIP_CONSEQUENCE[earlier.key]}."
+                ),
+            )
+        )
+    return warnings
