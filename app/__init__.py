@@ -31,11 +31,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app.api.views import bp as api_bp
     from app.auth.views import bp as auth_bp
     from app.orgs.views import bp as orgs_bp
+    from app.stages.views import bp as stages_bp
     from app.system import bp as system_bp
+    from app.workshop.views import bp as workshop_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(orgs_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(stages_bp)
+    app.register_blueprint(workshop_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(system_bp)
     extensions.csrf.exempt(api_bp)
