@@ -61,6 +61,38 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
+SCHEMAS["Stage"] = {
+    "type": "object",
+    "required": [
+        "key", "position", "name", "status", "owner", "evidence_done", "evidence_total",
+        "leader_mean", "leader_spread", "leader_n", "open_actions", "overdue_actions",
+    ],
+    "properties": {
+        "key": {
+            "type": "string",
+            "enum": [
+                "urgency", "coalition", "vision", "communicate",
+                "empower", "wins", "consolidate", "anchor",
+            ],
+        },
+        "position": {"type": "integer", "minimum": 1, "maximum": 8},
+        "name": {"type": "string"},
+        "status": {"type": "string", "enum": ["not_started", "in_progress", "done"]},
+        "owner": {"type": ["string", "null"], "description": "the owner's name"},
+        "owner_id": {"type": ["integer", "null"]},
+        "target_date": {"type": ["string", "null"], "format": "date"},
+        "evidence_done": {"type": "integer"},
+        "evidence_total": {"type": "integer"},
+        "leader_mean": {"type": ["number", "null"], "description": "latest round, 1-5"},
+        "leader_spread": {"type": ["integer", "null"], "description": "max - min rating"},
+        "leader_sd": {"type": ["number", "null"]},
+        "leader_n": {"type": "integer"},
+        "leader_disagreement": {"type": "boolean"},
+        "open_actions": {"type": "integer"},
+        "overdue_actions": {"type": "integer"},
+    },
+}  # fmt: skip
+
 # Later features add their paths here, next to their schemas.
 PATHS: dict[str, Any] = {
     "/organizations": {
@@ -89,6 +121,41 @@ PATHS: dict[str, Any] = {
             "responses": {"200": _ok(_list_of({"$ref": "#/components/schemas/Team"})), **ERRORS},
         }
     },
+}
+
+
+PATHS["/initiatives/{initiative_id}/stages"] = {
+    "get": {
+        "summary": "Kotter's eight steps with status, evidence, leaders' ratings and warnings",
+        "parameters": [_id_param("initiative_id")],
+        "responses": {
+            "200": _ok(
+                {
+                    "type": "object",
+                    "required": ["stages", "warnings"],
+                    "properties": {
+                        "stages": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Stage"},
+                        },
+                        "warnings": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["stage", "message"],
+                                "properties": {
+                                    "stage": {"type": "string"},
+                                    "earlier": {"type": "string"},
+                                    "message": {"type": "string"},
+                                },
+                            },
+                        },
+                    },
+                }
+            ),
+            **ERRORS,
+        },
+    }
 }
 
 
