@@ -3,6 +3,7 @@
 from models.accounts import ApiToken, Invitation, User
 from models.base import Base, db
 from models.organizations import Initiative, Membership, Organization, Role, Team
+from models.practices import PracticeAnswer, PracticeCycle, PracticeResponse
 from models.stages import (
     Action,
     AssessmentRating,
@@ -31,6 +32,9 @@ __all__ = [
     "Invitation",
     "Membership",
     "Organization",
+    "PracticeAnswer",
+    "PracticeCycle",
+    "PracticeResponse",
     "Role",
     "Team",
     "User",

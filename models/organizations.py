@@ -35,6 +35,9 @@ class Organization(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    # Kouzes & Posner's convention: the manager's 360 rating may be shown on
+    # its own (it is not anonymous), but only where the organisation agrees.
+    show_manager_rating: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     initiatives: Mapped[list[Initiative]] = relationship(
         back_populates="organization", order_by="Initiative.start_date"

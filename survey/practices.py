@@ -1,0 +1,173 @@
+"""The leadership-practices 360: Kouzes & Posner's five practices, in our own words.
+
+Thirty behaviours, six per practice, worded for leading a CRM rollout; the
+practices cycle through the item order (1 model, 2 inspire, 3 challenge,
+4 enable, 5 encourage, 6 model, ...). Each is rated on a 10-point frequency
+scale by the leader (self) and by observers. A practice score is the sum of
+its six items (6-60).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCALE_MIN, SCALE_MAX = 1, 10
+SCALE_LABELS = {
+    1: "Almost never",
+    2: "Rarely",
+    3: "Seldom",
+    4: "Once in a while",
+    5: "Occasionally",
+    6: "Sometimes",
+    7: "Fairly often",
+    8: "Usually",
+    9: "Very frequently",
+    10: "Almost always",
+}
+
+RELATIONSHIPS = {
+    "manager": "Their manager",
+    "peer": "A peer",
+    "direct_report": "A direct report",
+    "other": "Someone else who works with them",
+}
+
+# Observer figures need at least this many observers in a group; never fewer.
+DEFAULT_MIN_OBSERVERS = 3
+
+
+@dataclass(frozen=True)
+class Practice:
+    key: str
+    name: str
+    kotter_steps: tuple[str, ...]
+    why: str
+
+
+PRACTICES: tuple[Practice, ...] = (
+    Practice(
+        "model", "Model the way", ("communicate", "anchor"),
+        "Staff copy what leaders do: leaders who avoid the CRM make it optional for everyone.",
+    ),
+    Practice(
+        "inspire", "Inspire a shared vision", ("vision", "communicate"),
+        "Without a picture of better customer relationships, the rollout is just new software.",
+    ),
+    Practice(
+        "challenge", "Challenge the process", ("urgency", "wins"),
+        "Questioning the old way creates urgency and finds the early wins.",
+    ),
+    Practice(
+        "enable", "Enable others to act", ("empower", "coalition"),
+        "Front-line staff need the authority, skills and support to work the new way.",
+    ),
+    Practice(
+        "encourage", "Encourage the heart", ("wins", "consolidate"),
+        "Recognising people's effort keeps them going through the dip after go-live.",
+    ),
+)  # fmt: skip
+PRACTICE_KEYS = tuple(practice.key for practice in PRACTICES)
+PRACTICES_BY_KEY = {practice.key: practice for practice in PRACTICES}
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    key: str
+    number: int
+    practice: str
+    self_text: str
+    observer_text: str
+
+    def observer_wording(self, leader_name: str) -> str:
+        return self.observer_text.format(name=leader_name)
+
+
+# (self wording, observer wording) per practice, six each, in item order.
+_WORDING: dict[str, tuple[tuple[str, str], ...]] = {
+    "model": (
+        ("I use the new CRM myself for my own customer work.",
+         "{name} uses the new CRM for their own customer work."),
+        ("I keep the promises I make about the rollout.",
+         "{name} keeps the promises they make about the rollout."),
+        ("I ask how my own behaviour affects how people work with customers.",
+         "{name} asks how their own behaviour affects how people work with customers."),
+        ("I make clear which customer principles we will not compromise on.",
+         "{name} makes clear which customer principles we will not compromise on."),
+        ("I spend my time on what I say matters most in the rollout.",
+         "{name} spends their time on what they say matters most in the rollout."),
+        ("I follow the new processes even when a shortcut would be quicker.",
+         "{name} follows the new processes even when a shortcut would be quicker."),
+    ),
+    "inspire": (
+        ("I explain how the new CRM helps us serve customers better.",
+         "{name} explains how the new CRM helps us serve customers better."),
+        ("I describe what our customer relationships could look like in a year.",
+         "{name} describes what our customer relationships could look like in a year."),
+        ("I link the rollout to what people here care about.",
+         "{name} links the rollout to what people here care about."),
+        ("I talk with real enthusiasm about where the change is taking us.",
+         "{name} talks with real enthusiasm about where the change is taking us."),
+        ("I tell customer stories that show why the change matters.",
+         "{name} tells customer stories that show why the change matters."),
+        ("I help people see their own part in the bigger picture.",
+         "{name} helps people see their own part in the bigger picture."),
+    ),
+    "challenge": (
+        ("I question the old ways of handling customers when they slow us down.",
+         "{name} questions the old ways of handling customers when they slow us down."),
+        ("I look outside our company for better ways to serve customers.",
+         "{name} looks outside our company for better ways to serve customers."),
+        ("I ask what we can learn when something in the rollout goes wrong.",
+         "{name} asks what we can learn when something in the rollout goes wrong."),
+        ("I try out new ways of working in small, safe experiments.",
+         "{name} tries out new ways of working in small, safe experiments."),
+        ("I invite ideas from the front line for improving the CRM and its processes.",
+         "{name} invites ideas from the front line for improving the CRM and its processes."),
+        ("I break big rollout goals into steps people can achieve.",
+         "{name} breaks big rollout goals into steps people can achieve."),
+    ),
+    "enable": (
+        ("I involve the people affected in planning how we use the CRM.",
+         "{name} involves the people affected in planning how we use the CRM."),
+        ("I let people decide at the customer without waiting for approval.",
+         "{name} lets people decide at the customer without waiting for approval."),
+        ("I make sure people get the training and help they need.",
+         "{name} makes sure people get the training and help they need."),
+        ("I listen carefully to concerns about the new system.",
+         "{name} listens carefully to concerns about the new system."),
+        ("I remove obstacles that keep people from working the new way.",
+         "{name} removes obstacles that keep people from working the new way."),
+        ("I build trust between sales, service, marketing and IT.",
+         "{name} builds trust between sales, service, marketing and IT."),
+    ),
+    "encourage": (
+        ("I thank people by name for their progress with the new CRM.",
+         "{name} thanks people by name for their progress with the new CRM."),
+        ("I celebrate early wins with the teams who made them.",
+         "{name} celebrates early wins with the teams who made them."),
+        ("I show confidence that people can master the new ways of working.",
+         "{name} shows confidence that people can master the new ways of working."),
+        ("I recognise effort, not only results, while people learn the system.",
+         "{name} recognises effort, not only results, while people learn the system."),
+        ("I share stories of colleagues who helped a customer through the CRM.",
+         "{name} shares stories of colleagues who helped a customer through the CRM."),
+        ("I make sure the team's contribution to the rollout is seen by others.",
+         "{name} makes sure the team's contribution to the rollout is seen by others."),
+    ),
+}  # fmt: skip
+
+
+def _behaviours() -> tuple[Behaviour, ...]:
+    items = []
+    for round_index in range(6):
+        for practice in PRACTICES:
+            number = len(items) + 1
+            self_text, observer_text = _WORDING[practice.key][round_index]
+            items.append(
+                Behaviour(f"b{number:02d}", number, practice.key, self_text, observer_text)
+            )
+    return tuple(items)
+
+
+BEHAVIOURS: tuple[Behaviour, ...] = _behaviours()
+BEHAVIOURS_BY_KEY = {behaviour.key: behaviour for behaviour in BEHAVIOURS}
