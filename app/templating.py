@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask
+import plotly
+from flask import Flask, url_for
 
 
 def format_date(value: date | datetime | None, empty: str = "—") -> str:
@@ -18,6 +19,12 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count:,} {word}"
 
 
+def plotly_src() -> str:
+    """URL of the locally served plotly.js, versioned so browsers may cache it for a year."""
+    return url_for("system.plotly_js", version=plotly.__version__)
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_global(plotly_src, "plotly_src")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(plural, "plural")

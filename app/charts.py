@@ -1,0 +1,55 @@
+"""Charts: Plotly figures built on the server, drawn by plotly.js served from this app.
+
+Views pass plain numbers (already through the anonymity rules) to the builders
+here and embed the result with ``chart_json``; templates load
+``url_for('system.plotly_js')`` and ``js/charts.js``, which draws every
+``<div data-chart>`` on the page. No CDN, no inline scripts.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+import plotly.graph_objects as go
+from plotly.io import to_json
+
+COLORS = {
+    "self": "#1f5fa8",
+    "observers": "#d9822b",
+    "leaders": "#1f5fa8",
+    "staff": "#d9822b",
+    "target": "#b3261e",
+    "ok": "#1d7a46",
+    "muted": "#8a94a6",
+}
+BASE_LAYOUT: dict[str, Any] = {
+    "margin": {"l": 40, "r": 16, "t": 36, "b": 40},
+    "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13},
+    "paper_bgcolor": "rgba(0,0,0,0)",
+    "plot_bgcolor": "rgba(0,0,0,0)",
+    "legend": {"orientation": "h", "y": -0.2},
+    "hovermode": "closest",
+}
+
+
+def plotly_js_path() -> Any:
+    """The minified plotly.js shipped inside the plotly Python package."""
+    return resources.files("plotly") / "package_data" / "plotly.min.js"
+
+
+def figure(data: list[Any], **layout: Any) -> go.Figure:
+    fig = go.Figure(data=data)
+    fig.update_layout(**{**BASE_LAYOUT, **layout})
+    return fig
+
+
+def chart_json(fig: go.Figure) -> str:
+    """The figure as JSON for a ``data-chart`` attribute (escaped by Jinja)."""
+    return to_json(fig, validate=False, pretty=False)
+
+
+def chart_data(fig: go.Figure) -> dict[str, Any]:
+    """The figure's data as plain JSON-able values, for tests and exports."""
+    return json.loads(chart_json(fig))
