@@ -15,8 +15,32 @@ from models.stages import (
     WorkshopSession,
     WorkshopVote,
 )
+from models.surveys import (
+    Answer,
+    AnswerTally,
+    Campaign,
+    CampaignTeam,
+    PersonalLink,
+    Response,
+    ResponseTally,
+    Survey,
+    SurveyAction,
+    SurveyVersion,
+    TeamLink,
+)
 
 __all__ = [
+    "Answer",
+    "AnswerTally",
+    "Campaign",
+    "CampaignTeam",
+    "PersonalLink",
+    "Response",
+    "ResponseTally",
+    "Survey",
+    "SurveyAction",
+    "SurveyVersion",
+    "TeamLink",
     "Action",
     "ApiToken",
     "AssessmentRating",
