@@ -2,6 +2,7 @@
 
 from models.accounts import ApiToken, Invitation, User
 from models.base import Base, db
+from models.metrics import ImportMapping, Metric, Observation
 from models.organizations import Initiative, Membership, Organization, Role, Team
 from models.practices import PracticeAnswer, PracticeCycle, PracticeResponse
 from models.stages import (
@@ -52,9 +53,12 @@ __all__ = [
     "WorkshopSession",
     "WorkshopVote",
     "Base",
+    "ImportMapping",
     "Initiative",
     "Invitation",
     "Membership",
+    "Metric",
+    "Observation",
     "Organization",
     "PracticeAnswer",
     "PracticeCycle",
