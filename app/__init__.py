@@ -23,6 +23,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
+    from app.routing import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
+
     from app import extensions
 
     extensions.init_app(app)

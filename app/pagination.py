@@ -10,12 +10,15 @@ from sqlalchemy import Select
 
 from models import db
 
+# Far beyond any real list; a larger ?page= would overflow the database's OFFSET.
+LAST_PAGE = 1_000_000
+
 
 def paginate(query: Select[Any], per_page: int | None = None) -> Pagination:
     """The page of ``query`` named by ``?page=``; a page past the end is simply empty."""
     return db.paginate(
         query,
-        page=request.args.get("page", 1, type=int),
+        page=min(request.args.get("page", 1, type=int), LAST_PAGE),
         per_page=per_page or current_app.config["PAGE_SIZE"],
         max_per_page=200,
         error_out=False,

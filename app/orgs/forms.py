@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.formtools import strip
-from app.services.organizations import InitiativeFields
+from app.services.organizations import MAX_HEADCOUNT, InitiativeFields
 from models import Role
 
 ROLE_CHOICES = [
@@ -64,7 +64,7 @@ class TeamForm(FlaskForm):
         "Headcount",
         validators=[
             InputRequired(message="Enter a whole number of people (0 or more)."),
-            NumberRange(min=0, max=1_000_000),
+            NumberRange(min=0, max=MAX_HEADCOUNT),
         ],
         description="People in the team; response and adoption rates are measured against it.",
     )

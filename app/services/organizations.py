@@ -11,6 +11,9 @@ from app.services import stages
 from app.services.accounts import AccountError
 from models import Initiative, Membership, Organization, Role, Team, User, db
 
+# The same limit as the team form's; far above any real team, and within an INTEGER column.
+MAX_HEADCOUNT = 1_000_000
+
 
 class OrganizationError(ValueError):
     """A change that cannot be made; the message is for a person."""
@@ -188,9 +191,15 @@ def parse_team_lines(text: str) -> tuple[list[TeamLine], list[LineError]]:
         if len(name) > 120:
             errors.append(LineError(number, "The team name is longer than 120 characters."))
             continue
-        if not headcount_text.isdigit():
+        # isdigit() alone also accepts "²", which int() refuses.
+        if not (headcount_text.isascii() and headcount_text.isdigit()):
             errors.append(
                 LineError(number, f"Headcount {headcount_text!r} is not a whole number of people.")
+            )
+            continue
+        if int(headcount_text) > MAX_HEADCOUNT:
+            errors.append(
+                LineError(number, f"Headcount {headcount_text} is more than {MAX_HEADCOUNT:,}.")
             )
             continue
         if name.lower() in seen:

@@ -364,4 +364,3 @@ def stage_overview(initiative: Initiative, today: date | None = None) -> StageOv
         [StepState(row.stage.key, row.stage.status, row.leaders.mean) for row in rows]
     )
     return StageOverview(rows=rows, warnings=warnings, latest_round=latest)
-

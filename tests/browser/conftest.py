@@ -79,13 +79,17 @@ def page(chromium, live_server: str, request: pytest.FixtureRequest) -> Iterator
     outside: list[str] = []
     context.route(
         "**/*",
-        lambda route: route.continue_()
-        if route.request.url.startswith(live_server) or route.request.url.startswith("data:")
-        else (outside.append(route.request.url), route.abort()),
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(live_server) or route.request.url.startswith("data:")
+            else (outside.append(route.request.url), route.abort())
+        ),
     )
     page = context.new_page()
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
