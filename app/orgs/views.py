@@ -119,7 +119,7 @@ def teams(organization_id: int) -> str | Response:
                     form.parent_value(),
                 )
             except OrganizationError as error:
-                form.name.errors = [str(error)]
+                form[error.field].errors = [str(error)]
             else:
                 db.session.commit()
                 flash(f"Team “{team.name}” added.", "success")
@@ -197,7 +197,7 @@ def edit_team(team_id: int) -> str | Response:
             )
         except OrganizationError as error:
             db.session.rollback()
-            form.parent_id.errors = [str(error)]
+            form[error.field].errors = [str(error)]
         else:
             db.session.commit()
             flash(f"Team “{team.name}” saved.", "success")

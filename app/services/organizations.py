@@ -16,7 +16,11 @@ MAX_HEADCOUNT = 1_000_000
 
 
 class OrganizationError(ValueError):
-    """A change that cannot be made; the message is for a person."""
+    """A change that cannot be made; the message is for a person, ``field`` says where."""
+
+    def __init__(self, message: str, field: str = "name") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def organization_by_name(name: str) -> Organization | None:
@@ -132,12 +136,14 @@ def save_team(
     if parent_id is not None:
         parent = db.session.get(Team, parent_id)
         if parent is None or parent.organization_id != organization.id:
-            raise OrganizationError("Choose a parent team of this organisation.")
+            raise OrganizationError("Choose a parent team of this organisation.", "parent_id")
     if team is None:
         team = Team(organization_id=organization.id)
         db.session.add(team)
     elif would_make_cycle(team, parent_id):
-        raise OrganizationError("A team cannot sit inside itself or one of its own sub-teams.")
+        raise OrganizationError(
+            "A team cannot sit inside itself or one of its own sub-teams.", "parent_id"
+        )
     team.name = name
     team.headcount = headcount
     team.parent_id = parent_id
