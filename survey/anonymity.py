@@ -6,12 +6,21 @@ total minus the visible groups would give the hidden ones away. So groups too
 small to show are pooled into one remainder, and when that remainder is still
 too small, the smallest visible groups join it until it is large enough or
 nothing is left to show separately.
+
+A plan only protects people if every view follows it: a group moved into the
+remainder must stay hidden on its own page, in filters and in exports too,
+or the total minus its pool-mates gives the small group away again. For
+teams inside parent teams use ``plan_hierarchy``, which also hides everything
+under a hidden team.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+# Stands for the people who answered as a parent team itself (not a sub-team).
+_DIRECT = "\x00direct"
 
 
 def is_reportable(respondents: int, min_size: int) -> bool:
@@ -58,3 +67,62 @@ def plan_groups(respondents: Mapping[str, int], min_size: int) -> GroupPlan:
     shown_in_order = tuple(group for group in respondents if group in shown)
     pooled_in_order = tuple(group for group in respondents if group in pooled)
     return GroupPlan(shown_in_order, pooled_in_order, pooled_n, min_size)
+
+
+def plan_hierarchy(
+    respondents: Mapping[str, int], parents: Mapping[str, str | None], min_size: int
+) -> frozenset[str]:
+    """The groups of a hierarchy whose figures may be shown anywhere.
+
+    ``respondents[group]`` counts the people who answered as that group itself,
+    not its sub-groups; ``parents[group]`` is its parent, or None at the top.
+    A group's figures cover its whole subtree. The whole is shown when it has
+    ``min_size`` people (``is_reportable``; not part of the result). Children
+    of every shown group (and of the whole) are planned with ``plan_groups``,
+    the parent's own respondents counting as one more child that is never
+    shown, and a group is shown only if its parent is: a parent hidden to
+    protect a small sibling could otherwise be rebuilt from its children.
+    So every figure one can derive by adding and subtracting shown ones covers
+    nobody or at least ``min_size`` people.
+    """
+    if _DIRECT in respondents or _DIRECT in parents:
+        raise ValueError(f"the group name {_DIRECT!r} is reserved")
+    if any(n < 0 for n in respondents.values()):
+        raise ValueError("respondent counts cannot be negative")
+    nodes = list(
+        dict.fromkeys([*respondents, *parents, *(p for p in parents.values() if p is not None)])
+    )
+    children: dict[str | None, list[str]] = {}
+    for node in nodes:
+        children.setdefault(parents.get(node), []).append(node)
+
+    totals: dict[str, int] = {}
+    order: list[str] = []
+    stack: list[str | None] = [None]
+    while stack:  # top-down, so reversed it is bottom-up
+        node = stack.pop()
+        for child in children.get(node, []):
+            order.append(child)
+            stack.append(child)
+    if len(order) != len(nodes):
+        raise ValueError("the parent links form a cycle")
+    for node in reversed(order):
+        totals[node] = respondents.get(node, 0) + sum(totals[c] for c in children.get(node, []))
+
+    if not is_reportable(sum(respondents.values()), min_size):
+        return frozenset()
+    shown: set[str] = set()
+    visible: list[str | None] = [None]
+    while visible:
+        node = visible.pop()
+        kids = children.get(node, [])
+        if not kids:
+            continue
+        counts = {kid: totals[kid] for kid in kids}
+        if node is not None:
+            counts[_DIRECT] = respondents.get(node, 0)
+        for kid in plan_groups(counts, min_size).shown:
+            if kid != _DIRECT:
+                shown.add(kid)
+                visible.append(kid)
+    return frozenset(shown)
