@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from app.services import accounts
+from app.services import accounts, surveys
 from app.services.accounts import AccountError
 from models import db
+from models.base import utcnow
 
 
 @click.command("create-user")
@@ -59,6 +60,22 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo(f"  {login.role:<11} {login.email:<32} password: {login.password}")
 
 
+@click.group("surveys")
+def surveys_group() -> None:
+    """Pulse surveys."""
+
+
+@surveys_group.command("tick")
+def surveys_tick_command() -> None:
+    """Create the campaigns repetition makes due; safe to run from cron every minute."""
+    done = surveys.tick(utcnow())
+    for follow_up in done:
+        click.echo(str(follow_up))
+    if not done:
+        click.echo("nothing due")
+
+
 def init_app(app: Flask) -> None:
     for command in (create_user_command, create_token_command, seed_demo_command):
         app.cli.add_command(command)
+    app.cli.add_command(surveys_group)

@@ -1,0 +1,1 @@
+"""The staff side of pulse surveys: answering through a team or personal link, no login."""

@@ -1,0 +1,1 @@
+"""Pulse surveys for consultants and executives: building, scheduling, links and QR codes."""
