@@ -1,0 +1,1 @@
+"""The leadership-practices 360: consultants run cycles, leaders and observers rate."""

@@ -1,0 +1,129 @@
+"""Plotly figures of the 360, from a report whose observer figures are already through the rules.
+
+Nothing suppressed reaches a figure: a trace is built only from values the
+report shows, so the chart data (``data-chart`` JSON) can never hold more
+than the tables beneath the charts.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from app.charts import COLORS, chart_json, figure
+from survey.practice_scoring import BehaviourScore, PracticeReport, TeamView
+
+LABEL_LENGTH = 48
+
+
+def short(text: str, length: int = LABEL_LENGTH) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def practice_profile(report: PracticeReport) -> str:
+    """Self vs observers per practice, on the 6-60 practice scale."""
+    names = [score.practice.name for score in report.practices]
+    data = [
+        go.Bar(
+            name="Self",
+            x=names,
+            y=[score.self_score for score in report.practices],
+            marker_color=COLORS["self"],
+        )
+    ]
+    if report.observers_shown:
+        data.append(
+            go.Bar(
+                name=f"Observers (n = {report.observer_n})",
+                x=names,
+                y=[round(score.observers or 0, 1) for score in report.practices],
+                marker_color=COLORS["observers"],
+            )
+        )
+    return chart_json(
+        figure(
+            data,
+            barmode="group",
+            yaxis={"range": [0, 60], "title": "Practice score (6–60)"},
+            title="Practice profile",
+        )
+    )
+
+
+def _label(score: BehaviourScore) -> str:
+    return f"{score.behaviour.number}. {short(score.behaviour.self_text)}"
+
+
+def strongest_and_weakest(report: PracticeReport) -> str:
+    """The five strongest and five weakest behaviours, by observers (or self while hidden)."""
+    by_observers = report.ranked_by == "observers"
+    data = []
+    for name, rows, color in (
+        ("Strongest", report.strongest, COLORS["ok"]),
+        ("Weakest", report.weakest, COLORS["target"]),
+    ):
+        values = [row.observers if by_observers else row.self_value for row in rows]
+        data.append(
+            go.Bar(
+                name=name,
+                orientation="h",
+                y=[_label(row) for row in rows],
+                x=[round(value or 0, 1) for value in values],
+                marker_color=color,
+            )
+        )
+    if by_observers:
+        ranked = [*report.strongest, *report.weakest]
+        data.append(
+            go.Scatter(
+                name="Self",
+                mode="markers",
+                y=[_label(row) for row in ranked],
+                x=[row.self_value for row in ranked],
+                marker={"color": COLORS["self"], "symbol": "diamond", "size": 10},
+            )
+        )
+    basis = "observers' mean" if by_observers else "your own rating"
+    return chart_json(
+        figure(
+            data,
+            xaxis={"range": [0, 10.5], "title": f"Rating 1–10 ({basis})"},
+            yaxis={"autorange": "reversed", "automargin": True},
+            title="Five strongest and five weakest behaviours",
+            height=460,
+            margin={"l": 16, "r": 16, "t": 40, "b": 40},
+        )
+    )
+
+
+def team_profile(view: TeamView) -> str:
+    """The leadership team's average practice scores: self, and observers once any may be shown."""
+    names = [item.practice.name for item in view.practices]
+    data = [
+        go.Bar(
+            name="Leaders' self scores",
+            x=names,
+            y=[_round(item.self_mean) for item in view.practices],
+            marker_color=COLORS["self"],
+        )
+    ]
+    if any(item.observers_mean is not None for item in view.practices):
+        data.append(
+            go.Bar(
+                name="Observers",
+                x=names,
+                y=[_round(item.observers_mean) for item in view.practices],
+                marker_color=COLORS["observers"],
+            )
+        )
+    return chart_json(
+        figure(
+            data,
+            barmode="group",
+            yaxis={"range": [0, 60], "title": "Average practice score (6–60)"},
+            title="Leadership team",
+        )
+    )
+
+
+def _round(value: float | None) -> float | None:
+    return round(value, 1) if value is not None else None

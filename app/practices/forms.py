@@ -1,0 +1,87 @@
+"""Forms of the 360, built from the instrument: one required 1-10 choice per behaviour."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField, SelectChoice, SubmitField
+from wtforms.validators import AnyOf, InputRequired
+
+from survey.practices import (
+    BEHAVIOURS,
+    RELATIONSHIPS,
+    SCALE_LABELS,
+    SCALE_MAX,
+    SCALE_MIN,
+    Behaviour,
+)
+
+SCORES = [str(value) for value in range(SCALE_MIN, SCALE_MAX + 1)]
+MISSING = "Choose how often, from 1 (almost never) to 10 (almost always)."
+OFF_SCALE = "Ratings go from 1 to 10; choose one of them."
+EXPIRED = "The page had expired. Your answers are kept below: please send them again."
+
+
+class RatingsForm(FlaskForm):
+    """The 30 behaviours, each a field named by its key (b01 ... b30); added below from the data."""
+
+    def rating_fields(self) -> list[tuple[Behaviour, RadioField]]:
+        return [(behaviour, self[behaviour.key]) for behaviour in BEHAVIOURS]
+
+    def answers(self) -> dict[str, int]:
+        """Behaviour key -> rating; call after validation, when every one is on the scale."""
+        return {behaviour.key: int(self[behaviour.key].data) for behaviour in BEHAVIOURS}
+
+    def problems(self) -> list[tuple[str, str, str]]:
+        """(field id, what, message) for the error summary, in the order of the page."""
+        found = [("form", "", message) for message in self.form_errors]
+        if "csrf_token" in self.errors:
+            found.append(("form", "", EXPIRED))
+        relationship = getattr(self, "relationship", None)
+        if relationship is not None and relationship.errors:
+            found.append((relationship.id, "Your relationship", " ".join(relationship.errors)))
+        for behaviour, field in self.rating_fields():
+            if field.errors:
+                found.append((field.id, f"Behaviour {behaviour.number}", " ".join(field.errors)))
+        return found
+
+
+def _rating_field(behaviour: Behaviour) -> RadioField:
+    return RadioField(
+        f"Behaviour {behaviour.number}",
+        choices=[SelectChoice(score, f"{score} — {SCALE_LABELS[int(score)]}") for score in SCORES],
+        # Checked by AnyOf instead, for a message that says what to do.
+        validate_choice=False,
+        validators=[InputRequired(message=MISSING), AnyOf(SCORES, message=OFF_SCALE)],
+    )
+
+
+for _behaviour in BEHAVIOURS:
+    setattr(RatingsForm, _behaviour.key, _rating_field(_behaviour))
+
+
+class SelfAssessmentForm(RatingsForm):
+    submit = SubmitField("Save my ratings")
+
+
+class ObserverForm(RatingsForm):
+    relationship = RadioField(
+        "How do you work with them?",
+        choices=[SelectChoice(key, label) for key, label in RELATIONSHIPS.items()],
+        validate_choice=False,
+        validators=[
+            InputRequired(message="Choose how you work with them."),
+            AnyOf(list(RELATIONSHIPS), message="Choose one of the four relationships listed."),
+        ],
+    )
+    submit = SubmitField("Send my ratings")
+
+
+class OpenCycleForm(FlaskForm):
+    leader_id = IntegerField(
+        "Leader", validators=[InputRequired(message="Choose a leader for the 360.")]
+    )
+    submit = SubmitField("Open a 360")
+
+
+class CloseCycleForm(FlaskForm):
+    submit = SubmitField("Close this 360")
