@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import selectinload
 
 from insights.kotter import STEPS, STEPS_BY_KEY, Step
 from insights.stages import (
@@ -26,6 +27,7 @@ from models import (
     AssessmentRound,
     EvidenceItem,
     Initiative,
+    Membership,
     Stage,
     StageStatusChange,
     User,
@@ -37,11 +39,23 @@ ACTION_STATUSES = ("open", "in_progress", "done")
 
 
 class StageError(ValueError):
-    """A change to the tracker that cannot be made; the message is for a person."""
+    """A change to the tracker that cannot be made; the message is for a person.
+
+    ``field`` names the form field the message belongs to, when there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
-def ensure_stages(initiative: Initiative) -> list[Stage]:
-    """The eight steps of the initiative, created with suggested evidence on first use."""
+def ensure_stages(initiative: Initiative, *, commit_new: bool = False) -> list[Stage]:
+    """The eight steps of the initiative, created with suggested evidence on first use.
+
+    ``commit_new`` is for pages that link to the new rows by id (evidence
+    items): steps created on first view are kept at once, whatever the
+    request does next.
+    """
     stages = list(
         db.session.scalars(
             select(Stage).where(Stage.initiative_id == initiative.id).order_by(Stage.position)
@@ -59,6 +73,8 @@ def ensure_stages(initiative: Initiative) -> list[Stage]:
         stages.append(stage)
     if len(present) < len(STEPS):
         db.session.flush()
+        if commit_new:
+            db.session.commit()
     return sorted(stages, key=lambda stage: stage.position)
 
 
@@ -96,6 +112,7 @@ def status_history(stage: Stage) -> list[StageStatusChange]:
     return list(
         db.session.scalars(
             select(StageStatusChange)
+            .options(selectinload(StageStatusChange.changed_by))
             .where(StageStatusChange.stage_id == stage.id)
             .order_by(StageStatusChange.changed_at.desc(), StageStatusChange.id.desc())
         )
@@ -119,6 +136,56 @@ def tick_evidence(item: EvidenceItem, done: bool, by: User) -> None:
     db.session.flush()
 
 
+def evidence_of(stage: Stage) -> list[EvidenceItem]:
+    """The step's checklist in order, with who ticked each item loaded in the same round trip."""
+    return list(
+        db.session.scalars(
+            select(EvidenceItem)
+            .options(selectinload(EvidenceItem.done_by))
+            .where(EvidenceItem.stage_id == stage.id)
+            .order_by(EvidenceItem.position, EvidenceItem.id)
+        )
+    )
+
+
+def evidence_item(item_id: int) -> EvidenceItem | None:
+    return db.session.get(EvidenceItem, item_id)
+
+
+def edit_evidence(item: EvidenceItem, text: str) -> None:
+    text = text.strip()
+    if not text:
+        raise StageError("Describe the evidence.", "text")
+    item.text = text
+    db.session.flush()
+
+
+def remove_evidence(item: EvidenceItem) -> None:
+    db.session.delete(item)
+    db.session.flush()
+
+
+# --- owners --------------------------------------------------------------
+
+
+def member_owner(organization_id: int, user_id: int | None) -> User | None:
+    """The member chosen as owner; nobody for 0 or None.
+
+    Anyone else is refused without saying whether such a person exists, so
+    the owner list of one client never reveals the people of another.
+    """
+    if not user_id:
+        return None
+    owner = db.session.scalar(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organization_id == organization_id, User.id == user_id)
+    )
+    if owner is None:
+        raise StageError("Choose an owner from the members of this organisation.", "owner_id")
+    return owner
+
+
 # --- actions -------------------------------------------------------------
 
 
@@ -134,11 +201,11 @@ def save_action(
     action: Action | None = None,
 ) -> Action:
     if stage_key not in STEPS_BY_KEY:
-        raise StageError(f"There is no step {stage_key!r}.")
+        raise StageError(f"There is no step {stage_key!r}.", "stage_key")
     if status not in ACTION_STATUSES:
-        raise StageError(f"Status {status!r} is not one of: open, in progress, done.")
+        raise StageError(f"Status {status!r} is not one of: open, in progress, done.", "status")
     if not title.strip():
-        raise StageError("Give the action a title.")
+        raise StageError("Give the action a title.", "title")
     if action is None:
         action = Action(initiative_id=initiative.id, created_by_id=by.id)
         db.session.add(action)
@@ -151,19 +218,34 @@ def save_action(
     return action
 
 
+def action_by_id(action_id: int) -> Action | None:
+    return db.session.get(Action, action_id)
+
+
 def is_overdue(action: Action, today: date) -> bool:
     return action.status != "done" and action.due_date is not None and action.due_date < today
 
 
 def actions_query(
-    initiative: Initiative, *, owner_id: int | None = None, status: str | None = None
+    initiative: Initiative,
+    *,
+    owner_id: int | None = None,
+    status: str | None = None,
+    stage_key: str | None = None,
+    today: date | None = None,
 ) -> Select[tuple[Action]]:
-    """Actions of the initiative, overdue and soonest due first."""
-    query = select(Action).where(Action.initiative_id == initiative.id)
+    """Actions of the initiative, overdue and soonest due first, with their owners."""
+    query = (
+        select(Action)
+        .options(selectinload(Action.owner))
+        .where(Action.initiative_id == initiative.id)
+    )
     if owner_id is not None:
         query = query.where(Action.owner_id == owner_id)
+    if stage_key is not None:
+        query = query.where(Action.stage_key == stage_key)
     if status == "overdue":
-        query = query.where(Action.status != "done", Action.due_date < date.today())
+        query = query.where(Action.status != "done", Action.due_date < (today or date.today()))
     elif status:
         query = query.where(Action.status == status)
     return query.order_by(
@@ -225,6 +307,27 @@ def save_ratings(
     db.session.flush()
 
 
+def rater_key(user: User) -> str:
+    """How a logged-in leader is known within a round (workshop participants differ)."""
+    return f"user:{user.id}"
+
+
+def round_by_id(round_id: int) -> AssessmentRound | None:
+    return db.session.get(AssessmentRound, round_id)
+
+
+def ratings_by(assessment: AssessmentRound, rater: str) -> dict[str, AssessmentRating]:
+    """One rater's current ratings in a round, by step key."""
+    return {
+        rating.stage_key: rating
+        for rating in db.session.scalars(
+            select(AssessmentRating).where(
+                AssessmentRating.round_id == assessment.id, AssessmentRating.rater == rater
+            )
+        )
+    }
+
+
 def close_round(assessment: AssessmentRound) -> None:
     assessment.closed_at = assessment.closed_at or utcnow()
     db.session.flush()
@@ -267,6 +370,99 @@ def round_summaries(round_ids: list[int]) -> dict[int, dict[str, RatingSummary]]
             sd = max(variance, 0.0) ** 0.5
         summaries[round_id][key] = RatingSummary(int(n), float(mean), int(low), int(high), sd)
     return summaries
+
+
+def rater_counts(round_ids: list[int]) -> dict[int, int]:
+    """How many people rated in each round (any step)."""
+    if not round_ids:
+        return {}
+    return {
+        round_id: int(raters)
+        for round_id, raters in db.session.execute(
+            select(AssessmentRating.round_id, func.count(func.distinct(AssessmentRating.rater)))
+            .where(AssessmentRating.round_id.in_(round_ids))
+            .group_by(AssessmentRating.round_id)
+        ).all()
+    }
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One step in one round, and how its mean moved since the step was last rated."""
+
+    step: Step
+    summary: RatingSummary
+    movement: float | None
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    round: AssessmentRound
+    raters: int
+    steps: list[StepResult]
+
+    @property
+    def disagreements(self) -> list[Step]:
+        return [result.step for result in self.steps if result.summary.disagreement]
+
+
+def round_history(initiative: Initiative) -> list[RoundResult]:
+    """Every round of the initiative, newest first, in three queries whatever their number.
+
+    Movement compares a step's mean with the same step in the nearest older
+    round in which anybody rated it, so a round started but not yet rated
+    does not break the line.
+    """
+    rounds = rounds_of(initiative)
+    ids = [assessment.id for assessment in rounds]
+    summaries = round_summaries(ids)
+    raters = rater_counts(ids)
+    empty = RatingSummary(0, None, None, None, None)
+    results: list[RoundResult] = []
+    for index, assessment in enumerate(rounds):
+        steps = []
+        for step in STEPS:
+            summary = summaries[assessment.id].get(step.key, empty)
+            previous = next(
+                (
+                    summaries[older.id][step.key]
+                    for older in rounds[index + 1 :]
+                    if step.key in summaries[older.id]
+                ),
+                None,
+            )
+            movement = (
+                summary.mean - previous.mean
+                if summary.mean is not None and previous is not None and previous.mean is not None
+                else None
+            )
+            steps.append(StepResult(step, summary, movement))
+        results.append(RoundResult(assessment, raters.get(assessment.id, 0), steps))
+    return results
+
+
+@dataclass(frozen=True)
+class RatingComment:
+    rater_name: str
+    score: int
+    comment: str
+
+
+def round_comments(assessment: AssessmentRound) -> dict[str, list[RatingComment]]:
+    """The comments of a round by step key, attributed: leaders assess openly, by name."""
+    comments: dict[str, list[RatingComment]] = {}
+    for rater_name, key, score, comment in db.session.execute(
+        select(
+            AssessmentRating.rater_name,
+            AssessmentRating.stage_key,
+            AssessmentRating.score,
+            AssessmentRating.comment,
+        )
+        .where(AssessmentRating.round_id == assessment.id, AssessmentRating.comment != "")
+        .order_by(AssessmentRating.rater_name, AssessmentRating.id)
+    ):
+        comments.setdefault(key, []).append(RatingComment(rater_name, score, comment))
+    return comments
 
 
 def latest_rated_round(initiative: Initiative) -> AssessmentRound | None:

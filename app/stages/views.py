@@ -1,9 +1,41 @@
-"""The Kotter step tracker: steps, evidence, actions and assessment rounds."""
+"""The Kotter step tracker: steps, evidence, actions and assessment rounds.
+
+Any member of the organisation (executive or consultant, or a site admin)
+updates a step, ticks evidence, rates rounds and adds actions; only those who
+manage (consultants, site admins) shape the evidence checklist and start or
+close rounds.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
-from flask_login import login_required
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from app.access import OrgAccess, initiative_access
+from app.orgs.forms import ConfirmForm
+from app.pagination import paginate
+from app.services import organizations, stages
+from app.services.stages import StageError
+from app.stages.forms import (
+    FILTER_STATUS_LABELS,
+    QUESTION,
+    SCALE_LABELS,
+    ActionFilterForm,
+    ActionForm,
+    EvidenceForm,
+    RateForm,
+    RoundForm,
+    StageForm,
+    TickForm,
+    owner_choices,
+)
+from insights.kotter import STEPS_BY_KEY
+from insights.stages import STATUS_LABELS
+from models import Action, AssessmentRound, EvidenceItem, Initiative, Stage, User, db
 
 bp = Blueprint("stages", __name__)
 
@@ -12,3 +44,378 @@ bp = Blueprint("stages", __name__)
 @login_required
 def require_login() -> None:
     """Every page here is for logged-in members only."""
+
+
+@bp.context_processor
+def labels() -> dict[str, object]:
+    return {
+        "status_labels": STATUS_LABELS,
+        "action_status_labels": FILTER_STATUS_LABELS,
+        "steps_by_key": STEPS_BY_KEY,
+    }
+
+
+# --- shared look-ups: the object or 404 (outsiders) / 403 (not allowed) ---------------
+
+
+def _stage(initiative_id: int, key: str) -> tuple[Initiative, OrgAccess, Stage]:
+    initiative, access = initiative_access(current_user, initiative_id)
+    if key not in STEPS_BY_KEY:
+        abort(404)
+    stage = next(
+        stage for stage in stages.ensure_stages(initiative, commit_new=True) if stage.key == key
+    )
+    return initiative, access, stage
+
+
+def _evidence(item_id: int, *, manage: bool = False) -> tuple[EvidenceItem, OrgAccess]:
+    item = stages.evidence_item(item_id)
+    if item is None:
+        abort(404)
+    _, access = initiative_access(current_user, item.stage.initiative_id, manage=manage)
+    return item, access
+
+
+def _action(action_id: int) -> tuple[Action, Initiative, OrgAccess]:
+    action = stages.action_by_id(action_id)
+    if action is None:
+        abort(404)
+    initiative, access = initiative_access(current_user, action.initiative_id)
+    return action, initiative, access
+
+
+def _round(round_id: int, *, manage: bool = False) -> tuple[AssessmentRound, Initiative, OrgAccess]:
+    assessment = stages.round_by_id(round_id)
+    if assessment is None:
+        abort(404)
+    initiative, access = initiative_access(current_user, assessment.initiative_id, manage=manage)
+    return assessment, initiative, access
+
+
+def _members(access: OrgAccess) -> list[User]:
+    return [user for user, _ in organizations.members_of(access.organization.id)]
+
+
+def _attach(form: FlaskForm, error: StageError, default_field: str) -> None:
+    """Put a service's refusal on the field it is about, so the page names it."""
+    name = error.field if error.field and error.field in form else default_field
+    form[name].errors = [*form[name].errors, str(error)]
+
+
+def _step_url(stage: Stage, anchor: str | None = None) -> str:
+    return url_for("stages.step", initiative_id=stage.initiative_id, key=stage.key, _anchor=anchor)
+
+
+# --- the tracker and one step ------------------------------------------------------------
+
+
+@bp.get("/initiatives/<int:initiative_id>/steps")
+def tracker(initiative_id: int) -> str:
+    initiative, access = initiative_access(current_user, initiative_id)
+    stages.ensure_stages(initiative, commit_new=True)
+    today = date.today()
+    return render_template(
+        "stages/tracker.html",
+        initiative=initiative,
+        access=access,
+        overview=stages.stage_overview(initiative, today),
+        today=today,
+    )
+
+
+@bp.route("/initiatives/<int:initiative_id>/steps/<key>", methods=["GET", "POST"])
+def step(initiative_id: int, key: str) -> str | Response:
+    initiative, access, stage = _stage(initiative_id, key)
+    members = _members(access)
+    form = StageForm(prefix="stage", obj=stage, owner_id=stage.owner_id or 0)
+    form.owner_id.choices = owner_choices(members)
+    if form.validate_on_submit():
+        try:
+            stages.update_stage(
+                stage,
+                status=form.status.data,
+                owner=stages.member_owner(access.organization.id, form.owner_id.data),
+                target_date=form.target_date.data,
+                notes=form.notes.data or "",
+                by=current_user,
+            )
+        except StageError as error:
+            _attach(form, error, "status")
+        else:
+            db.session.commit()
+            flash(f"Step {stage.position} saved.", "success")
+            return redirect(_step_url(stage))
+    return _render_step(initiative, access, stage, members, stage_form=form)
+
+
+@bp.post("/initiatives/<int:initiative_id>/steps/<key>/evidence")
+def add_evidence(initiative_id: int, key: str) -> str | Response:
+    initiative, access, stage = _stage(initiative_id, key)
+    if not access.can_manage:
+        abort(403)
+    form = EvidenceForm(prefix="evidence")
+    if form.validate_on_submit():
+        try:
+            stages.add_evidence(stage, form.text.data or "")
+        except StageError as error:
+            _attach(form, error, "text")
+        else:
+            db.session.commit()
+            flash("Evidence added to the checklist.", "success")
+            return redirect(_step_url(stage, "evidence"))
+    return _render_step(initiative, access, stage, _members(access), evidence_form=form)
+
+
+@bp.post("/initiatives/<int:initiative_id>/steps/<key>/actions")
+def add_step_action(initiative_id: int, key: str) -> str | Response:
+    initiative, access, stage = _stage(initiative_id, key)
+    members = _members(access)
+    form = _action_form(members)
+    if form.validate_on_submit() and _save_action(form, initiative, access) is not None:
+        db.session.commit()
+        flash(f"Action “{form.title.data}” added.", "success")
+        return redirect(_step_url(stage, "actions"))
+    return _render_step(initiative, access, stage, members, action_form=form)
+
+
+def _render_step(
+    initiative: Initiative,
+    access: OrgAccess,
+    stage: Stage,
+    members: list[User],
+    *,
+    stage_form: StageForm | None = None,
+    evidence_form: EvidenceForm | None = None,
+    action_form: ActionForm | None = None,
+) -> str:
+    if stage_form is None:
+        stage_form = StageForm(
+            prefix="stage", formdata=None, obj=stage, owner_id=stage.owner_id or 0
+        )
+        stage_form.owner_id.choices = owner_choices(members)
+    return render_template(
+        "stages/step.html",
+        initiative=initiative,
+        access=access,
+        stage=stage,
+        step=STEPS_BY_KEY[stage.key],
+        evidence=stages.evidence_of(stage),
+        history=stages.status_history(stage),
+        actions=db.session.scalars(stages.actions_query(initiative, stage_key=stage.key)).all(),
+        stage_form=stage_form,
+        evidence_form=evidence_form or EvidenceForm(prefix="evidence", formdata=None),
+        action_form=action_form or _action_form(members, formdata=None, stage_key=stage.key),
+        today=date.today(),
+    )
+
+
+# --- evidence items ----------------------------------------------------------------------
+
+
+@bp.post("/evidence/<int:item_id>/tick")
+def tick_evidence(item_id: int) -> Response:
+    item, _ = _evidence(item_id)
+    form = TickForm()
+    if not form.validate_on_submit() or form.done.data not in ("0", "1"):
+        abort(400)
+    done = form.done.data == "1"
+    stages.tick_evidence(item, done, current_user)
+    db.session.commit()
+    flash(f"“{item.text}” marked as {'done' if done else 'not done'}.", "success")
+    return redirect(_step_url(item.stage, f"evidence-{item.id}"))
+
+
+@bp.route("/evidence/<int:item_id>/edit", methods=["GET", "POST"])
+def edit_evidence(item_id: int) -> str | Response:
+    item, access = _evidence(item_id, manage=True)
+    form = EvidenceForm(obj=item)
+    if form.validate_on_submit():
+        try:
+            stages.edit_evidence(item, form.text.data or "")
+        except StageError as error:
+            _attach(form, error, "text")
+        else:
+            db.session.commit()
+            flash("Evidence saved.", "success")
+            return redirect(_step_url(item.stage, f"evidence-{item.id}"))
+    return render_template(
+        "stages/evidence_form.html",
+        form=form,
+        item=item,
+        stage=item.stage,
+        step=STEPS_BY_KEY[item.stage.key],
+        initiative=db.session.get(Initiative, item.stage.initiative_id),
+        access=access,
+        delete_form=ConfirmForm(formdata=None),
+    )
+
+
+@bp.post("/evidence/<int:item_id>/delete")
+def delete_evidence(item_id: int) -> Response:
+    item, _ = _evidence(item_id, manage=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    stage, text = item.stage, item.text
+    stages.remove_evidence(item)
+    db.session.commit()
+    flash(f"“{text}” removed from the checklist.", "success")
+    return redirect(_step_url(stage, "evidence"))
+
+
+# --- actions -----------------------------------------------------------------------------
+
+
+def _action_form(members: list[User], **kwargs: object) -> ActionForm:
+    form = ActionForm(prefix="action", **kwargs)
+    form.owner_id.choices = owner_choices(members)
+    return form
+
+
+def _save_action(
+    form: ActionForm, initiative: Initiative, access: OrgAccess, action: Action | None = None
+) -> Action | None:
+    """Save the form's action, or name on the form why not (nothing is changed then)."""
+    try:
+        return stages.save_action(
+            initiative,
+            stage_key=form.stage_key.data,
+            title=form.title.data or "",
+            owner=stages.member_owner(access.organization.id, form.owner_id.data),
+            due_date=form.due_date.data,
+            status=form.status.data,
+            by=current_user,
+            action=action,
+        )
+    except StageError as error:
+        _attach(form, error, "title")
+        return None
+
+
+@bp.route("/initiatives/<int:initiative_id>/actions", methods=["GET", "POST"])
+def actions(initiative_id: int) -> str | Response:
+    initiative, access = initiative_access(current_user, initiative_id)
+    members = _members(access)
+    form = _action_form(members)
+    if form.validate_on_submit() and _save_action(form, initiative, access) is not None:
+        db.session.commit()
+        flash(f"Action “{form.title.data}” added.", "success")
+        return redirect(url_for("stages.actions", initiative_id=initiative_id))
+    filters = ActionFilterForm(request.args)
+    filters.owner.choices = owner_choices(members, nobody="anyone")
+    today = date.today()
+    query = stages.actions_query(
+        initiative, owner_id=filters.owner_value(), status=filters.status_value(), today=today
+    )
+    return render_template(
+        "stages/actions.html",
+        initiative=initiative,
+        access=access,
+        page=paginate(query),
+        filters=filters,
+        form=form,
+        today=today,
+        is_overdue=stages.is_overdue,
+    )
+
+
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+def edit_action(action_id: int) -> str | Response:
+    action, initiative, access = _action(action_id)
+    form = _action_form(_members(access), obj=action, owner_id=action.owner_id or 0)
+    if form.validate_on_submit() and _save_action(form, initiative, access, action) is not None:
+        db.session.commit()
+        flash(f"Action “{action.title}” saved.", "success")
+        return redirect(url_for("stages.actions", initiative_id=initiative.id))
+    return render_template(
+        "stages/action_form.html", form=form, action=action, initiative=initiative, access=access
+    )
+
+
+# --- assessment rounds -------------------------------------------------------------------
+
+
+@bp.route("/initiatives/<int:initiative_id>/rounds", methods=["GET", "POST"])
+def rounds(initiative_id: int) -> str | Response:
+    initiative, access = initiative_access(current_user, initiative_id)
+    form = RoundForm()
+    if request.method == "POST":
+        initiative_access(current_user, initiative_id, manage=True)
+        if form.validate_on_submit():
+            assessment = stages.create_round(
+                initiative, form.name.data or "", form.held_on.data, current_user
+            )
+            db.session.commit()
+            flash(
+                f"Round “{assessment.name}” started. Each leader now rates the eight steps.",
+                "success",
+            )
+            return redirect(url_for("stages.round_detail", round_id=assessment.id))
+    return render_template(
+        "stages/rounds.html",
+        initiative=initiative,
+        access=access,
+        history=stages.round_history(initiative),
+        form=form,
+    )
+
+
+@bp.get("/rounds/<int:round_id>")
+def round_detail(round_id: int) -> str:
+    assessment, initiative, access = _round(round_id)
+    result = next(r for r in stages.round_history(initiative) if r.round.id == assessment.id)
+    return render_template(
+        "stages/round.html",
+        initiative=initiative,
+        access=access,
+        assessment=assessment,
+        result=result,
+        comments=stages.round_comments(assessment),
+        rated=bool(stages.ratings_by(assessment, stages.rater_key(current_user))),
+        close_form=ConfirmForm(formdata=None),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/rate", methods=["GET", "POST"])
+def rate(round_id: int) -> str | Response | tuple[str, int]:
+    assessment, initiative, access = _round(round_id)
+    rater = stages.rater_key(current_user)
+    earlier = stages.ratings_by(assessment, rater)
+    form = RateForm(data=RateForm.initial(earlier) if request.method == "GET" else None)
+    problem = None
+    if assessment.closed_at is None and form.validate_on_submit():
+        try:
+            stages.save_ratings(assessment, rater, current_user.name, form.ratings())
+        except StageError as error:  # closed a moment ago
+            problem = str(error)
+        else:
+            db.session.commit()
+            flash(
+                f"Your ratings for “{assessment.name}” are saved. "
+                "You can change them until the round is closed.",
+                "success",
+            )
+            return redirect(url_for("stages.round_detail", round_id=assessment.id))
+    page = render_template(
+        "stages/rate.html",
+        initiative=initiative,
+        access=access,
+        assessment=assessment,
+        form=form,
+        rerating=bool(earlier),
+        problem=problem,
+        question=QUESTION,
+        scale_labels=SCALE_LABELS,
+    )
+    refused = request.method == "POST" and (problem or assessment.closed_at is not None)
+    return (page, 409) if refused else page
+
+
+@bp.post("/rounds/<int:round_id>/close")
+def close_round(round_id: int) -> Response:
+    assessment, _, _ = _round(round_id, manage=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    stages.close_round(assessment)
+    db.session.commit()
+    flash(f"Round “{assessment.name}” closed: its ratings are final.", "success")
+    return redirect(url_for("stages.round_detail", round_id=assessment.id))

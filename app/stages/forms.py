@@ -1,0 +1,243 @@
+"""Forms of the step tracker: a step's status, its evidence, actions and assessment rounds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    Form,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from app.formtools import strip
+from app.services.stages import ACTION_STATUSES, RatingInput
+from insights.kotter import STEPS, STEPS_BY_KEY, Step
+from insights.stages import RATING_MAX, RATING_MIN, STATUS_LABELS, STATUSES
+from models import AssessmentRating, User
+
+QUESTION = "How solidly is this done in our rollout?"
+SCALE_LABELS = {1: "not at all", 2: "a little", 3: "partly", 4: "mostly", 5: "fully"}
+ACTION_STATUS_LABELS = {"open": "open", "in_progress": "in progress", "done": "done"}
+# The filter adds "overdue", which is not a stored status but open or in progress past due.
+FILTER_STATUS_LABELS = {**ACTION_STATUS_LABELS, "overdue": "overdue"}
+NOBODY = 0
+
+
+class RealDateField(DateField):
+    """A date field whose message names what was typed, e.g. a 31 February."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            typed = " ".join(str(value) for value in valuelist)
+            raise ValueError(
+                f"{typed} is not a date that exists. Use a real date, for example 2026-06-30."
+            ) from None
+
+
+def owner_choices(members: Iterable[User], nobody: str = "— nobody yet —") -> list[SelectChoice]:
+    return [
+        SelectChoice(NOBODY, nobody),  # type: ignore[arg-type]
+        *(SelectChoice(user.id, user.name) for user in members),  # type: ignore[arg-type]
+    ]
+
+
+def step_choices() -> list[SelectChoice]:
+    return [SelectChoice(step.key, f"{step.position}. {step.name}") for step in STEPS]
+
+
+class StageForm(FlaskForm):
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice(status, STATUS_LABELS[status].capitalize()) for status in STATUSES],
+        validate_choice=False,
+    )
+    owner_id = SelectField(
+        "Owner",
+        coerce=int,
+        validate_choice=False,
+        default=NOBODY,
+        description="The leader who answers for this step.",
+    )
+    target_date = RealDateField("Target date", validators=[Optional()])
+    notes = TextAreaField("Notes", filters=[strip], validators=[Length(max=5000)])
+    submit = SubmitField("Save step")
+
+    def validate_status(self, field: SelectField) -> None:
+        if field.data not in STATUSES:
+            raise ValidationError("Choose not started, in progress or done.")
+
+
+class EvidenceForm(FlaskForm):
+    text = StringField(
+        "Evidence",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Describe the evidence."),
+            Length(max=300, message="Keep it under 300 characters."),
+        ],
+        description="A concrete, checkable sign that the step is really done.",
+    )
+    submit = SubmitField("Save evidence")
+
+
+class TickForm(FlaskForm):
+    """Tick or untick one evidence item; ``done`` is "1" or "0"."""
+
+    done = HiddenField()
+
+
+class ActionForm(FlaskForm):
+    title = StringField(
+        "Action",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Give the action a title."),
+            Length(max=200, message="Keep the title under 200 characters."),
+        ],
+        description="What will be done, for example “Share churn figures at the sales kick-off”.",
+    )
+    stage_key = SelectField("Step", choices=step_choices(), validate_choice=False)
+    owner_id = SelectField("Owner", coerce=int, validate_choice=False, default=NOBODY)
+    due_date = RealDateField("Due date", validators=[Optional()])
+    status = SelectField(
+        "Status",
+        choices=[
+            SelectChoice(status, ACTION_STATUS_LABELS[status].capitalize())
+            for status in ACTION_STATUSES
+        ],
+        default="open",
+        validate_choice=False,
+    )
+    submit = SubmitField("Save action")
+
+    def validate_stage_key(self, field: SelectField) -> None:
+        if field.data not in STEPS_BY_KEY:
+            raise ValidationError(f"There is no step {field.data!r}; choose one of the eight.")
+
+    def validate_status(self, field: SelectField) -> None:
+        if field.data not in ACTION_STATUSES:
+            raise ValidationError("Choose open, in progress or done.")
+
+
+class ActionFilterForm(Form):
+    """The filters of the action list, read from the query string; bad values mean no filter."""
+
+    owner = SelectField("Owner", coerce=int, validate_choice=False, default=NOBODY)
+    status = SelectField(
+        "Status",
+        choices=[
+            SelectChoice("", "any status"),
+            *(SelectChoice(key, label) for key, label in FILTER_STATUS_LABELS.items()),
+        ],
+        validate_choice=False,
+        default="",
+    )
+
+    def owner_value(self) -> int | None:
+        """The chosen member's id; nobody, or anyone not in the list, means no filter."""
+        return self.owner.data if self.owner_label() and self.owner.data else None
+
+    def owner_label(self) -> str | None:
+        return next(
+            (
+                choice.label
+                for choice in self.owner.choices or []
+                if choice.value == self.owner.data
+            ),
+            None,
+        )
+
+    def status_value(self) -> str | None:
+        return self.status.data if self.status.data in FILTER_STATUS_LABELS else None
+
+
+class RoundForm(FlaskForm):
+    name = StringField(
+        "Name",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Name the round, for example “Quarterly review, June”."),
+            Length(max=120, message="Keep the name under 120 characters."),
+        ],
+    )
+    held_on = RealDateField(
+        "Date",
+        default=date.today,
+        validators=[InputRequired(message="Enter the date of the round.")],
+        description="When the leaders rate, for example the day of the leadership meeting.",
+    )
+    submit = SubmitField("Start the round")
+
+
+class RateForm(FlaskForm):
+    """A 1-5 rating and an optional comment per step; the fields are added from STEPS below."""
+
+    submit = SubmitField("Save my ratings")
+
+    def step_fields(self) -> list[tuple[Step, RadioField, TextAreaField]]:
+        return [(step, self[f"score_{step.key}"], self[f"comment_{step.key}"]) for step in STEPS]
+
+    def ratings(self) -> dict[str, RatingInput]:
+        return {
+            step.key: RatingInput(int(score.data), comment.data or "")
+            for step, score, comment in self.step_fields()
+        }
+
+    @staticmethod
+    def initial(earlier: Mapping[str, AssessmentRating]) -> dict[str, str]:
+        """Form data showing a rater's earlier ratings, by step key."""
+        data: dict[str, str] = {}
+        for key, rating in earlier.items():
+            data[f"score_{key}"] = str(rating.score)
+            data[f"comment_{key}"] = rating.comment
+        return data
+
+
+def _score_in_range(form: RateForm, field: RadioField) -> None:
+    if field.data not in {str(score) for score in range(RATING_MIN, RATING_MAX + 1)}:
+        raise ValidationError(
+            f"Ratings go from {RATING_MIN} to {RATING_MAX}; {field.data} is not possible."
+        )
+
+
+for _step in STEPS:
+    setattr(
+        RateForm,
+        f"score_{_step.key}",
+        RadioField(
+            f"{_step.position}. {_step.name}",
+            choices=[
+                SelectChoice(str(score), f"{score} — {label}")
+                for score, label in SCALE_LABELS.items()
+            ],
+            validate_choice=False,
+            validators=[
+                InputRequired(message="Rate this step from 1 to 5."),
+                _score_in_range,
+            ],
+        ),
+    )
+    setattr(
+        RateForm,
+        f"comment_{_step.key}",
+        TextAreaField(
+            f"Comment on step {_step.position} (optional)",
+            filters=[strip],
+            validators=[Length(max=2000, message="Keep the comment under 2,000 characters.")],
+            render_kw={"rows": 2},
+        ),
+    )
