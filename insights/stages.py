@@ -18,6 +18,9 @@ DISAGREEMENT_SPREAD = 2
 WEAK_MEAN = 3.0
 
 RATING_MIN, RATING_MAX = 1, 5
+# The one question leaders answer per step, in rounds and in live workshops.
+RATING_QUESTION = "How solidly is this done in our rollout?"
+RATING_LABELS = {1: "not at all", 2: "a little", 3: "partly", 4: "mostly", 5: "fully"}
 
 STATUSES = ("not_started", "in_progress", "done")
 STATUS_LABELS = {"not_started": "not started", "in_progress": "in progress", "done": "done"}

@@ -24,11 +24,18 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from app.formtools import strip
 from app.services.stages import ACTION_STATUSES, RatingInput
 from insights.kotter import STEPS, STEPS_BY_KEY, Step
-from insights.stages import RATING_MAX, RATING_MIN, STATUS_LABELS, STATUSES
+from insights.stages import (
+    RATING_LABELS,
+    RATING_MAX,
+    RATING_MIN,
+    RATING_QUESTION,
+    STATUS_LABELS,
+    STATUSES,
+)
 from models import AssessmentRating, User
 
-QUESTION = "How solidly is this done in our rollout?"
-SCALE_LABELS = {1: "not at all", 2: "a little", 3: "partly", 4: "mostly", 5: "fully"}
+QUESTION = RATING_QUESTION
+SCALE_LABELS = RATING_LABELS
 ACTION_STATUS_LABELS = {"open": "open", "in_progress": "in progress", "done": "done"}
 # The filter adds "overdue", which is not a stored status but open or in progress past due.
 FILTER_STATUS_LABELS = {**ACTION_STATUS_LABELS, "overdue": "overdue"}

@@ -12,10 +12,10 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from app.formtools import strip
 from app.services.workshops import CODE_LENGTH, MAX_DISPLAY_NAME, MAX_TITLE, normalize_code
 from insights.kotter import STEP_KEYS, STEPS
-from insights.stages import RATING_MAX, RATING_MIN
+from insights.stages import RATING_LABELS, RATING_MAX, RATING_MIN, RATING_QUESTION
 
-QUESTION = "How solidly is this done in our rollout?"
-SCALE_LABELS = {1: "not at all", 2: "a little", 3: "partly", 4: "mostly", 5: "fully"}
+QUESTION = RATING_QUESTION
+SCALE_LABELS = RATING_LABELS
 SCORES = [str(score) for score in range(RATING_MIN, RATING_MAX + 1)]
 # Vote inputs are named "rating-<step key>", so an unknown step in a post is recognisable.
 VOTE_PREFIX = "rating-"
