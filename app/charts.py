@@ -53,3 +53,45 @@ def chart_json(fig: go.Figure) -> str:
 def chart_data(fig: go.Figure) -> dict[str, Any]:
     """The figure's data as plain JSON-able values, for tests and exports."""
     return json.loads(chart_json(fig))
+
+
+def metric_series_chart(
+    lines: list[tuple[str, list[Any], list[float]]],
+    *,
+    unit: str,
+    target: float | None = None,
+) -> go.Figure:
+    """One line per series (the first, the whole initiative, drawn heavier) and a dashed target.
+
+    ``lines`` are (name, periods, values); the target spans the periods shown.
+    """
+    data: list[Any] = [
+        go.Scatter(
+            x=periods,
+            y=values,
+            name=name,
+            mode="lines+markers",
+            line={"width": 3 if index == 0 else 1.5},
+            marker={"size": 5 if index == 0 else 3},
+            hovertemplate=f"%{{y:,.2f}} {unit}<extra>{name}</extra>",
+        )
+        for index, (name, periods, values) in enumerate(lines)
+    ]
+    periods = sorted({period for _, xs, _ in lines for period in xs})
+    if target is not None and periods:
+        data.append(
+            go.Scatter(
+                x=[periods[0], periods[-1]],
+                y=[target, target],
+                name=f"Target {target:g} {unit}",
+                mode="lines",
+                line={"color": COLORS["target"], "dash": "dash", "width": 2},
+                hoverinfo="skip",
+            )
+        )
+    return figure(
+        data,
+        yaxis={"title": {"text": unit}, "rangemode": "tozero"},
+        xaxis={"type": "date"},
+        margin={"l": 56, "r": 16, "t": 16, "b": 40},
+    )

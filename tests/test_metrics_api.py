@@ -1,0 +1,241 @@
+"""The metrics API: the catalogue, all-or-nothing imports as CSV or JSON, and series."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from app.services import accounts
+from insights.adoption import DEFAULT_CATALOGUE
+from models import Metric, Observation, Team, User, db
+from tests.conftest import World
+
+
+def bearer(user: User) -> dict[str, str]:
+    token = accounts.create_api_token(user)
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def url(world: World, suffix: str = "") -> str:
+    return f"/api/v1/initiatives/{world.initiative.id}/metrics{suffix}"
+
+
+def stored_rows() -> list[tuple[str, str | None, date, float]]:
+    rows = db.session.execute(
+        select(Metric.key, Team.name, Observation.period, Observation.value)
+        .join(Metric, Metric.id == Observation.metric_id)
+        .outerjoin(Team, Team.id == Observation.team_id)
+        .order_by(Metric.key, Team.name, Observation.period)
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Observation)) or 0
+
+
+CSV = (
+    "date,team,metric,value\n"
+    "2026-06-01,Claims,adoption_rate,41.5\n"
+    "2026-06-08,Claims,adoption_rate,44\n"
+    "2026-06-01,,csat,82\n"
+    "2026-06-08,,csat,83.5%\n"
+)
+JSON = {
+    "observations": [
+        {"date": "2026-06-01", "team": "Claims", "metric": "adoption_rate", "value": 41.5},
+        {"date": "2026-06-08", "team": "claims", "metric": "adoption_rate", "value": "44"},
+        {"date": "2026-06-01", "team": None, "metric": "csat", "value": 82},
+        {"date": "2026-06-08", "team": "", "metric": "CSAT", "value": 83.5},
+    ]
+}
+
+
+def post_csv(client: FlaskClient, world: World, body: str, query: str = "") -> object:
+    return client.post(
+        url(world, query),
+        data=body.encode(),
+        headers={**bearer(world.consultant), "Content-Type": "text/csv"},
+    )
+
+
+def test_the_catalogue_lists_the_contract_fields(client: FlaskClient, world: World) -> None:
+    response = client.get(url(world), headers=bearer(world.executive))
+    assert response.status_code == 200
+    items = response.json["items"]
+    assert [item["key"] for item in items] == [d.key for d in DEFAULT_CATALOGUE]
+    assert items[0] == items[0] | {
+        "key": "adoption_rate",
+        "name": "Adoption rate",
+        "unit": "%",
+        "direction": "higher",
+        "target": 80.0,
+        "category": "usage",
+        "target_date": "2026-11-30",  # go-live 2026-06-01 + 26 weeks
+    }
+
+
+def test_a_json_and_a_csv_import_of_the_same_data_give_the_same_rows(
+    client: FlaskClient, world: World
+) -> None:
+    response = post_csv(client, world, CSV)
+    assert (response.status_code, response.json) == (200, {"imported": 4})
+    from_csv = stored_rows()
+    db.session.execute(Observation.__table__.delete())
+    db.session.commit()
+
+    response = client.post(url(world), json=JSON, headers=bearer(world.consultant))
+    assert (response.status_code, response.json) == (200, {"imported": 4})
+    assert (
+        stored_rows()
+        == from_csv
+        == [
+            ("adoption_rate", "Claims", date(2026, 6, 1), 41.5),
+            ("adoption_rate", "Claims", date(2026, 6, 8), 44.0),
+            ("csat", None, date(2026, 6, 1), 82.0),
+            ("csat", None, date(2026, 6, 8), 83.5),
+        ]
+    )
+
+
+def test_a_bad_csv_is_rejected_whole_with_every_row_and_its_line(
+    client: FlaskClient, world: World
+) -> None:
+    body = CSV + "2026-06-15,Nowhere,csat,80\n2026-13-01,,csat,80\n2026-06-15,,mood,x\n"
+    response = post_csv(client, world, body)
+    assert response.status_code == 422
+    assert response.json == {
+        "error": "Nothing was imported: fix the rows listed.",
+        "rows": [
+            {
+                "line": 6,
+                "message": "Unknown team 'Nowhere': add it under Teams first, "
+                "or leave the team empty for the whole initiative.",
+            },
+            {"line": 7, "message": "'2026-13-01' is not a date as YYYY-MM-DD."},
+            {
+                "line": 8,
+                "message": "Unknown metric 'mood': use a key of the catalogue "
+                "(such as adoption_rate) or add a custom metric first.",
+            },
+            {"line": 8, "message": "The value 'x' is not a number."},
+        ],
+    }
+    assert count() == 0
+
+
+def test_json_lines_are_positions_in_the_observations_array(
+    client: FlaskClient, world: World
+) -> None:
+    body = {"observations": [*JSON["observations"], {"date": "2026-06-15"}, "csat"]}
+    response = client.post(url(world), json=body, headers=bearer(world.consultant))
+    assert response.status_code == 422
+    assert [(row["line"], row["message"]) for row in response.json["rows"]] == [
+        (5, "The metric is empty."),
+        (5, "The value is empty."),
+        (6, "Each observation must be an object {date, team, metric, value}."),
+    ]
+    assert count() == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b"[1, 2]", b'{"observations": {"date": "2026-06-01"}}', b"{}"],
+)
+def test_malformed_json_is_a_422_not_a_500(client: FlaskClient, world: World, body: bytes) -> None:
+    response = client.post(
+        url(world),
+        data=body,
+        headers={**bearer(world.consultant), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert response.json["rows"][0]["line"] == 1
+
+
+def test_a_stored_period_is_rejected_unless_replace_is_asked(
+    client: FlaskClient, world: World
+) -> None:
+    post_csv(client, world, CSV)
+    newer = CSV.replace("41.5", "50")
+    response = post_csv(client, world, newer)
+    assert response.status_code == 422
+    assert [row["line"] for row in response.json["rows"]] == [2, 3, 4, 5]
+    assert "already stored" in response.json["rows"][0]["message"]
+
+    response = post_csv(client, world, newer, "?on_conflict=replace")
+    assert (response.status_code, response.json) == (200, {"imported": 4})
+    assert stored_rows()[0] == ("adoption_rate", "Claims", date(2026, 6, 1), 50.0)
+    assert count() == 4
+
+    assert post_csv(client, world, newer, "?on_conflict=merge").status_code == 400
+
+
+def test_other_bodies_are_415(client: FlaskClient, world: World) -> None:
+    response = client.post(
+        url(world), data="x", headers={**bearer(world.consultant), "Content-Type": "text/plain"}
+    )
+    assert response.status_code == 415
+    assert set(response.json) == {"error"}
+
+
+def test_executives_may_read_but_not_import(client: FlaskClient, world: World) -> None:
+    response = client.post(url(world), json=JSON, headers=bearer(world.executive))
+    assert response.status_code == 403
+    assert set(response.json) == {"error"}
+    assert count() == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix"),
+    [("GET", ""), ("POST", ""), ("GET", "/adoption_rate"), ("GET", "/adoption_rate?team=1")],
+)
+def test_outsiders_get_404(client: FlaskClient, world: World, method: str, suffix: str) -> None:
+    response = client.open(
+        url(world, suffix), method=method, json=JSON, headers=bearer(world.outsider)
+    )
+    assert response.status_code == 404
+    assert set(response.json) == {"error"}
+
+
+def test_a_series_for_the_whole_initiative_or_one_team(client: FlaskClient, world: World) -> None:
+    post_csv(client, world, CSV)
+    headers = bearer(world.executive)
+    whole = client.get(url(world, "/csat"), headers=headers).json
+    assert whole["metric"]["key"] == "csat"
+    assert whole["series"] == [
+        {"date": "2026-06-01", "value": 82.0},
+        {"date": "2026-06-08", "value": 83.5},
+    ]
+    assert whole["trend"] is None and whole["projected_target_date"] is None
+    team = client.get(url(world, f"/adoption_rate?team={world.team.id}"), headers=headers).json
+    assert team["series"] == [
+        {"date": "2026-06-01", "value": 41.5},
+        {"date": "2026-06-08", "value": 44.0},
+    ]
+    assert team["team_id"] == world.team.id
+    no_values = client.get(url(world, f"/csat?team={world.team.id}"), headers=headers)
+    assert no_values.json["series"] == []
+
+
+@pytest.mark.parametrize(
+    ("suffix", "status"),
+    [
+        ("/no_such_metric", 404),
+        ("/a%00b", 404),
+        ("/csat?team=abc", 400),
+        ("/csat?team=-1", 400),
+        ("/csat?team=99999999999999999999", 400),
+        ("/csat?team={other_team}", 404),
+    ],
+)
+def test_bad_series_requests_are_4xx_json(
+    client: FlaskClient, world: World, suffix: str, status: int
+) -> None:
+    path = url(world, suffix.format(other_team=world.other_team.id))
+    response = client.get(path, headers=bearer(world.executive))
+    assert response.status_code == status
+    assert set(response.json) == {"error"}
