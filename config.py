@@ -15,25 +15,60 @@ from typing import Any
 # answers can be guessed from who was in the room, so it is never allowed.
 DEFAULT_MIN_GROUP_SIZE = 5
 LOWEST_MIN_GROUP_SIZE = 3
+# Leadership 360s: Kouzes & Posner report observer groups of 3 or more; never fewer.
+DEFAULT_MIN_OBSERVERS = 3
+LOWEST_MIN_OBSERVERS = 3
+# Free-text comments can give their writer away more easily than a score:
+# vendors show them only for groups of up to 10; never below the group threshold.
+DEFAULT_MIN_COMMENT_GROUP_SIZE = 10
+
+
+# The largest request body, file uploads included.
+MAX_UPLOAD_BYTES = 50 * 2**20
 
 
 class ConfigError(RuntimeError):
     """A setting is missing or unsafe; the message says which and why."""
 
 
-def min_group_size(raw: str | None) -> int:
+def _anonymity_threshold(name: str, raw: str | None, default: int, lowest: int, who: str) -> int:
     if raw is None or raw.strip() == "":
-        return DEFAULT_MIN_GROUP_SIZE
+        return default
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"STEPWISE_MIN_GROUP_SIZE must be a whole number, got {raw!r}") from None
-    if value < LOWEST_MIN_GROUP_SIZE:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < lowest:
         raise ConfigError(
-            f"STEPWISE_MIN_GROUP_SIZE={value} is refused: groups smaller than "
-            f"{LOWEST_MIN_GROUP_SIZE} respondents cannot stay anonymous"
+            f"{name}={value} is refused: groups smaller than {lowest} {who} cannot stay anonymous"
         )
     return value
+
+
+def min_group_size(raw: str | None) -> int:
+    return _anonymity_threshold(
+        "STEPWISE_MIN_GROUP_SIZE",
+        raw,
+        DEFAULT_MIN_GROUP_SIZE,
+        LOWEST_MIN_GROUP_SIZE,
+        "respondents",
+    )
+
+
+def min_observers(raw: str | None) -> int:
+    """Observers needed before any 360 observer figure is shown (overall, per group, per item)."""
+    return _anonymity_threshold(
+        "STEPWISE_MIN_OBSERVERS", raw, DEFAULT_MIN_OBSERVERS, LOWEST_MIN_OBSERVERS, "observers"
+    )
+
+
+def min_comment_group_size(raw: str | None, group_size: int) -> int:
+    """Respondents a group needs before its comments are shown: 10 unless set, never fewer
+    than ``STEPWISE_MIN_GROUP_SIZE`` (unset, it rises with a larger group threshold)."""
+    default = max(DEFAULT_MIN_COMMENT_GROUP_SIZE, group_size)
+    return _anonymity_threshold(
+        "STEPWISE_MIN_COMMENT_GROUP_SIZE", raw, default, group_size, "respondents"
+    )
 
 
 def development_secret_key(instance_path: Path) -> str:
@@ -71,10 +106,15 @@ def settings_from_env(instance_path: Path, environ: dict[str, str] | None = None
         if production:
             raise ConfigError("SECRET_KEY must be set when STEPWISE_ENV=production")
         secret = development_secret_key(instance_path)
+    group_size = min_group_size(env.get("STEPWISE_MIN_GROUP_SIZE"))
     return {
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
-        "STEPWISE_MIN_GROUP_SIZE": min_group_size(env.get("STEPWISE_MIN_GROUP_SIZE")),
+        "STEPWISE_MIN_GROUP_SIZE": group_size,
+        "STEPWISE_MIN_COMMENT_GROUP_SIZE": min_comment_group_size(
+            env.get("STEPWISE_MIN_COMMENT_GROUP_SIZE"), group_size
+        ),
+        "STEPWISE_MIN_OBSERVERS": min_observers(env.get("STEPWISE_MIN_OBSERVERS")),
         "STEPWISE_PRODUCTION": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -85,4 +125,6 @@ def settings_from_env(instance_path: Path, environ: dict[str, str] | None = None
         "PASSWORD_HASH_METHOD": "scrypt",
         "INVITATION_DAYS": 14,
         "PAGE_SIZE": 25,
+        # Uploads (metric imports): a 100,000-row CRM activity log is about 6 MB.
+        "MAX_CONTENT_LENGTH": MAX_UPLOAD_BYTES,
     }

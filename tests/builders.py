@@ -8,8 +8,8 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from app.services import accounts
-from models import Initiative, Organization, Role, Team, User, db
+from app.services import accounts, practices
+from models import Initiative, Organization, PracticeCycle, Role, Team, User, db
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -75,3 +75,10 @@ def login(client: FlaskClient, user: User | None) -> None:
         return
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+def make_practice_cycle(
+    initiative: Initiative, leader: User, by: User | None = None
+) -> PracticeCycle:
+    """An open leadership 360 for ``leader`` (an executive of the initiative's organisation)."""
+    return practices.open_cycle(initiative, leader.id, by or leader)

@@ -47,6 +47,8 @@ def base_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "STEPWISE_MIN_GROUP_SIZE": 5,
+        "STEPWISE_MIN_COMMENT_GROUP_SIZE": 10,
+        "STEPWISE_MIN_OBSERVERS": 3,
         "STEPWISE_PRODUCTION": False,
         "WTF_CSRF_ENABLED": False,
         "WTF_CSRF_TIME_LIMIT": None,

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask.testing import FlaskClient
 
-from tests.builders import login
+from app.services import stages
+from models import SurveyAction, db
+from tests.builders import login, make_practice_cycle
 from tests.conftest import World
+from tests.pulse_builders import make_campaign, make_survey
 
 WHO = ("anonymous", "executive", "consultant", "outsider", "admin")
 
@@ -37,17 +42,184 @@ ROUTES = [
     ("POST", "/admin/organizations", {"name": "Initech"}, (302, 403, 403, 403, 302)),
     ("POST", "/admin/users", {}, (302, 403, 403, 403, 422)),
     ("GET", "/initiatives/999999", None, (302, 404, 404, 404, 404)),
+    # Leadership 360: {cycle} is the executive's own (fellow executives: tests/test_practices.py).
+    ("GET", "/initiatives/{initiative}/practices", None, (302, 200, 200, 404, 200)),
+    (
+        "POST",
+        "/initiatives/{initiative}/practices/cycles",
+        {"leader_id": "0"},
+        (302, 403, 302, 404, 302),
+    ),
+    ("GET", "/initiatives/{initiative}/practices/team", None, (302, 403, 200, 404, 200)),
+    ("GET", "/practices/{cycle}/report", None, (302, 200, 200, 404, 200)),
+    ("GET", "/practices/{cycle}/self", None, (302, 200, 403, 404, 403)),
+    ("POST", "/practices/{cycle}/self", {}, (302, 422, 403, 404, 403)),
+    ("POST", "/practices/{cycle}/close", {}, (302, 403, 302, 404, 302)),
+    ("GET", "/practices/999999/report", None, (302, 404, 404, 404, 404)),
+    # Pulse surveys: executives look, consultants change; staff pages are public
+    # (tests/test_pulse.py). {survey} and {campaign} are an open campaign's.
+    ("GET", "/initiatives/{initiative}/surveys", None, (302, 200, 200, 404, 200)),
+    ("GET", "/initiatives/{initiative}/surveys/new", None, (302, 403, 200, 404, 200)),
+    ("POST", "/initiatives/{initiative}/surveys/new", {}, (302, 403, 200, 404, 200)),
+    ("GET", "/surveys/{survey}/edit", None, (302, 403, 200, 404, 200)),
+    ("POST", "/surveys/{survey}/edit", {}, (302, 403, 200, 404, 200)),
+    ("POST", "/surveys/{survey}/stop-repeating", {}, (302, 403, 302, 404, 302)),
+    ("GET", "/surveys/{survey}/campaigns/new", None, (302, 403, 200, 404, 200)),
+    ("POST", "/surveys/{survey}/campaigns/new", {}, (302, 403, 200, 404, 200)),
+    ("GET", "/campaigns/{campaign}", None, (302, 200, 200, 404, 200)),
+    ("GET", "/campaigns/{campaign}/qr-codes", None, (302, 200, 200, 404, 200)),
+    ("POST", "/campaigns/{campaign}/personal-links", {}, (302, 403, 422, 404, 422)),
+    ("GET", "/campaigns/{campaign}/personal-links.csv", None, (302, 403, 200, 404, 200)),
+    ("POST", "/campaigns/{campaign}/cancel", {}, (302, 403, 302, 404, 302)),
+    ("GET", "/surveys/999999/edit", None, (302, 404, 404, 404, 404)),
+    ("GET", "/campaigns/999999", None, (302, 404, 404, 404, 404)),
+    # Pulse results: members read and post "you said, we did"; raw answers are the
+    # consultants'. {survey_action} was posted by the consultant, not the executive.
+    ("GET", "/surveys/{survey}/results", None, (302, 200, 200, 404, 200)),
+    ("GET", "/surveys/{survey}/results?team={team}", None, (302, 200, 200, 404, 200)),
+    ("GET", "/surveys/{survey}/results.csv", None, (302, 200, 200, 404, 200)),
+    ("GET", "/surveys/{survey}/answers.csv", None, (302, 403, 200, 404, 200)),
+    ("POST", "/surveys/{survey}/actions", {}, (302, 422, 422, 404, 422)),
+    (
+        "POST",
+        "/surveys/{survey}/actions",
+        {"you_said": "Urgency is low", "we_did": "Churn figures shared"},
+        (302, 302, 302, 404, 302),
+    ),
+    ("POST", "/survey-actions/{survey_action}/delete", {}, (302, 403, 302, 404, 302)),
+    ("GET", "/surveys/999999/results", None, (302, 404, 404, 404, 404)),
+    ("GET", "/surveys/999999/answers.csv", None, (302, 404, 404, 404, 404)),
+    # The step tracker: members take part, consultants shape the checklist and the rounds.
+    # {evidence}, {action} and {round} belong to the world's initiative; the round is open.
+    ("GET", "/initiatives/{initiative}/steps", None, (302, 200, 200, 404, 200)),
+    ("GET", "/initiatives/{other_initiative}/steps", None, (302, 404, 404, 200, 200)),
+    ("GET", "/initiatives/{initiative}/steps/vision", None, (302, 200, 200, 404, 200)),
+    ("GET", "/initiatives/{initiative}/steps/nonsense", None, (302, 404, 404, 404, 404)),
+    (
+        "POST",
+        "/initiatives/{initiative}/steps/vision",
+        {"stage-status": "in_progress"},
+        (302, 302, 302, 404, 302),
+    ),
+    (
+        "POST",
+        "/initiatives/{initiative}/steps/vision/evidence",
+        {"evidence-text": "Vision on every team board"},
+        (302, 403, 302, 404, 302),
+    ),
+    (
+        "POST",
+        "/initiatives/{initiative}/steps/vision/actions",
+        {"action-title": ""},
+        (302, 200, 200, 404, 200),
+    ),
+    ("POST", "/evidence/{evidence}/tick", {"done": "1"}, (302, 302, 302, 404, 302)),
+    ("GET", "/evidence/{evidence}/edit", None, (302, 403, 200, 404, 200)),
+    ("POST", "/evidence/{evidence}/edit", {"text": "Edited"}, (302, 403, 302, 404, 302)),
+    ("POST", "/evidence/{evidence}/delete", {}, (302, 403, 302, 404, 302)),
+    ("GET", "/evidence/999999/edit", None, (302, 404, 404, 404, 404)),
+    ("GET", "/initiatives/{initiative}/actions", None, (302, 200, 200, 404, 200)),
+    (
+        "POST",
+        "/initiatives/{initiative}/actions",
+        {"action-title": "Share churn figures", "action-stage_key": "urgency"},
+        (302, 302, 302, 404, 302),
+    ),
+    ("GET", "/actions/{action}/edit", None, (302, 200, 200, 404, 200)),
+    ("POST", "/actions/{action}/edit", {"action-title": ""}, (302, 200, 200, 404, 200)),
+    ("GET", "/actions/999999/edit", None, (302, 404, 404, 404, 404)),
+    ("GET", "/initiatives/{initiative}/rounds", None, (302, 200, 200, 404, 200)),
+    (
+        "POST",
+        "/initiatives/{initiative}/rounds",
+        {"name": "June review", "held_on": "2026-06-01"},
+        (302, 403, 302, 404, 302),
+    ),
+    ("GET", "/rounds/{round}", None, (302, 200, 200, 404, 200)),
+    ("GET", "/rounds/{round}/rate", None, (302, 200, 200, 404, 200)),
+    ("POST", "/rounds/{round}/rate", {"score_urgency": "0"}, (302, 200, 200, 404, 200)),
+    ("POST", "/rounds/{round}/close", {}, (302, 403, 302, 404, 302)),
+    ("GET", "/rounds/999999", None, (302, 404, 404, 404, 404)),
+    # Metrics: executives read, consultants change targets and import. The import token
+    # below names no upload, so even consultants get 404 there (tests/test_metrics_pages.py).
+    ("GET", "/initiatives/{initiative}/metrics", None, (302, 200, 200, 404, 200)),
+    ("GET", "/initiatives/{other_initiative}/metrics", None, (302, 404, 404, 200, 200)),
+    ("GET", "/initiatives/{initiative}/metrics/adoption_rate", None, (302, 200, 200, 404, 200)),
+    ("GET", "/initiatives/{initiative}/metrics/nonsense", None, (302, 404, 404, 404, 404)),
+    (
+        "GET",
+        "/initiatives/{initiative}/metrics/adoption_rate/target",
+        None,
+        (302, 403, 200, 404, 200),
+    ),
+    (
+        "POST",
+        "/initiatives/{initiative}/metrics/adoption_rate/target",
+        {"target": "75"},
+        (302, 403, 302, 404, 302),
+    ),
+    ("POST", "/initiatives/{initiative}/metrics/custom", {}, (302, 403, 422, 404, 422)),
+    ("GET", "/initiatives/{initiative}/metrics/import", None, (302, 403, 200, 404, 200)),
+    ("POST", "/initiatives/{initiative}/metrics/import", {}, (302, 403, 422, 404, 422)),
+    (
+        "GET",
+        "/initiatives/{initiative}/metrics/import/AAAAAAAAAAAAAAAAAAAAAA/preview",
+        None,
+        (302, 403, 404, 404, 404),
+    ),
+    (
+        "POST",
+        "/initiatives/{initiative}/metrics/import/AAAAAAAAAAAAAAAAAAAAAA/confirm",
+        {},
+        (302, 403, 404, 404, 404),
+    ),
 ]
 
 
-def _ids(world: World) -> dict[str, int]:
-    return {
+def _ids(world: World, path: str = "") -> dict[str, int]:
+    ids = {
         "org": world.organization.id,
         "other_org": world.other_organization.id,
         "initiative": world.initiative.id,
+        "other_initiative": world.other_initiative.id,
         "team": world.team.id,
         "executive": world.executive.id,
     }
+    if "{cycle}" in path:
+        ids["cycle"] = make_practice_cycle(world.initiative, world.executive).id
+        db.session.commit()
+    if "{survey}" in path or "{campaign}" in path or "{survey_action}" in path:
+        survey = make_survey(world.initiative)
+        ids["survey"] = survey.id
+        ids["campaign"] = make_campaign(survey, [world.team]).id
+    if "{survey_action}" in path:
+        ids["survey_action"] = _survey_action(ids["survey"], world)
+    if any(name in path for name in ("{evidence}", "{action}", "{round}")):
+        ids.update(_step_tracker_ids(world))
+    return ids
+
+
+def _survey_action(survey_id: int, world: World) -> int:
+    action = SurveyAction(
+        survey_id=survey_id, you_said="x", we_did="y", created_by_id=world.consultant.id
+    )
+    db.session.add(action)
+    db.session.commit()
+    return action.id
+
+
+def _step_tracker_ids(world: World) -> dict[str, int]:
+    """An evidence item, an action and an open round of the world's initiative."""
+    evidence = stages.stage_for(world.initiative, "vision").evidence[0]
+    action = stages.save_action(
+        world.initiative, stage_key="vision", title="Write the vision down",
+        owner=None, due_date=None, status="open", by=world.consultant,
+    )  # fmt: skip
+    assessment = stages.create_round(
+        world.initiative, "Kick-off", date(2026, 5, 4), world.consultant
+    )
+    db.session.commit()
+    return {"evidence": evidence.id, "action": action.id, "round": assessment.id}
 
 
 @pytest.mark.parametrize(
@@ -68,7 +240,7 @@ def test_role_route_matrix(
     expected: int,
 ) -> None:
     login(client, world.user(who))
-    response = client.open(path.format(**_ids(world)), method=method, data=data)
+    response = client.open(path.format(**_ids(world, path)), method=method, data=data)
     assert response.status_code == expected
     if who == "anonymous":
         assert "/login" in response.headers["Location"]

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, abort, jsonify, make_response, request
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.access import initiative_access, organization_access, visible_organizations
 from app.api.auth import api_user, authenticate_bearer
+from app.api.diagnosis import diagnosis_json
 from app.api.openapi import openapi_document
-from app.services import organizations, stages
-from models import Initiative, db
+from app.routing import LARGEST_ID
+from app.services import metrics, organizations, practices, stages, surveys
+from app.services import results as results_service
+from app.services.diagnosis import diagnose, outlook_of
+from models import Initiative, Metric, PracticeCycle, db
+from survey.practice_scoring import PracticeReport
+from survey.practices import PRACTICES
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -115,3 +122,281 @@ def initiative_stages(initiative_id: int) -> Response:
             else None
         ),
     )
+
+
+# --- Leadership practices 360 ------------------------------------------------------------
+
+
+@bp.get("/initiatives/<int:initiative_id>/leaders")
+def list_leaders(initiative_id: int) -> Response:
+    """All executives of the organisation for consultants and admins; an executive sees only
+    themself, as on the pages. ``cycle_id`` is the latest 360 in this initiative, or null."""
+    initiative, access = initiative_access(api_user(), initiative_id)
+    leaders = practices.executives_of(initiative.organization_id)
+    if not access.can_manage:
+        leaders = [leader for leader in leaders if leader.id == api_user().id]
+    latest = practices.latest_cycles(initiative.id)
+    return items(
+        [
+            {"id": leader.id, "name": leader.name, "cycle_id": _id_or_none(latest.get(leader.id))}
+            for leader in leaders
+        ]
+    )
+
+
+def _id_or_none(cycle: PracticeCycle | None) -> int | None:
+    return cycle.id if cycle else None
+
+
+@bp.get("/leaders/<int:leader_id>/practices")
+def leader_practices(leader_id: int) -> Response:
+    """The leader's latest 360 the caller may see (or ``?cycle=<id>``); 404 for anyone else."""
+    raw = request.args.get("cycle")
+    if raw is not None and not (raw.isdigit() and int(raw) <= LARGEST_ID):
+        abort(404)
+    visible = practices.visible_cycles_of_leader(api_user(), leader_id)
+    if raw is not None:
+        visible = [cycle for cycle in visible if cycle.id == int(raw)]
+    if not visible:
+        abort(404)
+    cycle = visible[0]
+    return jsonify(practices_json(cycle, practices.report_for(cycle, practices.min_observers())))
+
+
+def _round(value: float | None) -> float | None:
+    return round(value, 2) if value is not None else None
+
+
+def _by_practice(scores: tuple[float, ...] | None) -> dict[str, float] | None:
+    if scores is None:
+        return None
+    return {p.key: round(score, 2) for p, score in zip(PRACTICES, scores, strict=True)}
+
+
+def practices_json(cycle: PracticeCycle, report: PracticeReport) -> dict[str, Any]:
+    """The report as JSON: observer figures are null wherever the pages hide them."""
+    return {
+        "leader": {"id": cycle.leader.id, "name": cycle.leader.name},
+        "min_observers": report.min_observers,
+        "cycle": {
+            "id": cycle.id,
+            "initiative_id": cycle.initiative_id,
+            "opened_at": cycle.created_at.isoformat(),
+            "closed_at": cycle.closed_at.isoformat() if cycle.closed_at else None,
+        },
+        "observer_n": report.observer_n,
+        "observers_needed": report.observers_needed,
+        "practices": [
+            {
+                "key": score.practice.key,
+                "name": score.practice.name,
+                "self": score.self_score,
+                "observers": _round(score.observers),
+                "observer_n": score.observer_n,
+                "gap": _round(score.gap),
+                "flag": score.flag,
+            }
+            for score in report.practices
+        ],
+        "groups": [
+            {
+                "relationship": group.relationship,
+                "n": group.n,
+                "status": group.status,
+                "observers_needed": group.observers_needed,
+                "practices": _by_practice(group.practices),
+            }
+            for group in report.groups
+        ],
+        "pooled": (
+            {
+                "relationships": list(report.pooled.relationships),
+                "n": report.pooled.n,
+                "practices": _by_practice(report.pooled.practices),
+            }
+            if report.pooled
+            else None
+        ),
+        "behaviours": [
+            {
+                "key": score.behaviour.key,
+                "number": score.behaviour.number,
+                "practice": score.behaviour.practice,
+                "self": score.self_value,
+                "observers": _round(score.observers),
+                "gap": _round(score.gap),
+                "flag": score.flag,
+            }
+            for score in report.behaviours
+        ],
+    }
+
+
+# --- Adoption and customer metrics ---------------------------------------------------------
+
+
+def metric_json(metric: Metric) -> dict[str, Any]:
+    return {
+        "key": metric.key,
+        "name": metric.name,
+        "unit": metric.unit,
+        "direction": metric.direction,
+        "target": metric.target,
+        "target_date": metric.target_date.isoformat() if metric.target_date else None,
+        "category": metric.category,
+        "description": metric.description,
+        "custom": not metric.is_default,
+    }
+
+
+@bp.get("/initiatives/<int:initiative_id>/metrics")
+def list_metrics(initiative_id: int) -> Response:
+    initiative, _ = initiative_access(api_user(), initiative_id)
+    catalogue = metrics.ensure_catalogue(initiative)
+    db.session.commit()  # the default catalogue is created on first use
+    return items([metric_json(metric) for metric in catalogue])
+
+
+@bp.post("/initiatives/<int:initiative_id>/metrics")
+def import_metrics(initiative_id: int) -> Response | tuple[Response, int]:
+    """All or nothing: ``{"imported": n}``, or 422 with every bad row and nothing written."""
+    initiative, _ = initiative_access(api_user(), initiative_id, manage=True)
+    on_conflict = request.args.get("on_conflict", metrics.REJECT)
+    if on_conflict not in metrics.ON_CONFLICT:
+        return jsonify(error="on_conflict must be 'reject' or 'replace'."), 400
+    if request.mimetype == "text/csv":
+        body = io.TextIOWrapper(request.stream, encoding="utf-8-sig", newline="")
+        plan = metrics.plan_tidy(initiative, body, on_conflict)
+    elif request.is_json:
+        plan = metrics.plan_json(initiative, request.get_json(silent=True), on_conflict)
+    else:
+        return jsonify(error="Send text/csv (date,team,metric,value) or application/json."), 415
+    if plan.errors:
+        db.session.rollback()
+        rows = [{"line": error.line, "message": error.message} for error in plan.errors]
+        return jsonify(error="Nothing was imported: fix the rows listed.", rows=rows), 422
+    imported = metrics.apply_plan(plan)
+    db.session.commit()
+    return jsonify(imported=imported)
+
+
+@bp.get("/initiatives/<int:initiative_id>/metrics/<key>")
+def metric_series(initiative_id: int, key: str) -> Response:
+    initiative, _ = initiative_access(api_user(), initiative_id)
+    metrics.ensure_catalogue(initiative)
+    db.session.commit()
+    metric = metrics.metric_by_key(initiative, key)
+    if metric is None:
+        abort(404)
+    team_id = _team_param(initiative)
+    points = metrics.series(metric, team_id)
+    trend, projection = outlook_of(
+        metric, [point.period for point in points], [point.value for point in points]
+    )
+    return jsonify(
+        metric=metric_json(metric),
+        team_id=team_id,
+        series=[{"date": point.period.isoformat(), "value": point.value} for point in points],
+        trend=trend.label,
+        projected_target_date=projection.reached_on.isoformat()
+        if projection and projection.reached_on
+        else None,
+        projection_method=projection.method if projection else None,
+    )
+
+
+@bp.get("/initiatives/<int:initiative_id>/diagnosis")
+def initiative_diagnosis(initiative_id: int) -> Response:
+    """Where the rollout is stalling: the dashboard's diagnosis, for the caller's audience."""
+    initiative, access = initiative_access(api_user(), initiative_id)
+    found = diagnose(initiative)
+    db.session.commit()  # the eight steps are created on first use
+    return jsonify(diagnosis_json(found, consultant=access.can_manage))
+
+
+def _team_param(initiative: Initiative) -> int | None:
+    """``?team=<id>``: None when absent, 400 when not an id, 404 outside the organisation."""
+    raw = request.args.get("team", "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > LARGEST_ID:
+        abort(make_response(jsonify(error="team must be the id of a team."), 400))
+    if metrics.team_of(initiative, int(raw)) is None:
+        abort(404)
+    return int(raw)
+
+
+# --- Pulse-survey results ------------------------------------------------------------------
+
+
+def _id_query(name: str) -> int | None:
+    """``?name=<id>``: None when absent; anything that names no row of ours is a 404."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > LARGEST_ID:
+        abort(404)
+    return int(raw)
+
+
+@bp.get("/initiatives/<int:initiative_id>/surveys")
+def list_surveys(initiative_id: int) -> Response:
+    initiative, _ = initiative_access(api_user(), initiative_id)
+    return items(
+        [
+            {
+                "id": survey.id,
+                "title": survey.title,
+                "campaigns": [
+                    {
+                        "id": c.id,
+                        "number": c.number,
+                        "opens_at": c.opens_at.isoformat(),
+                        "closes_at": c.closes_at.isoformat(),
+                    }
+                    for c in campaigns
+                ],
+            }
+            for survey, campaigns in results_service.surveys_with_campaigns(initiative.id)
+        ]
+    )
+
+
+@bp.get("/surveys/<int:survey_id>/results")
+def survey_results(survey_id: int) -> Response:
+    """The results page's groups: hidden ones carry no count, no score and no eNPS."""
+    survey = surveys.get_survey(survey_id) or abort(404)
+    initiative_access(api_user(), survey.initiative_id)
+    try:
+        found = results_service.survey_results(survey, _id_query("campaign"), _id_query("team"))
+    except results_service.UnknownFilter:
+        abort(404)
+    return jsonify(
+        min_group_size=found.min_group_size,
+        min_comment_group_size=found.min_comment_group_size,
+        groups=[group_json(group, found.min_group_size) for group in found.groups],
+    )
+
+
+def group_json(group: results_service.GroupResult, min_size: int) -> dict[str, Any]:
+    shown = not group.suppressed
+    return {
+        "team_id": group.team_id,
+        "campaign_id": group.campaign_id,
+        "name": group.name,
+        "responses": group.responses if shown else None,
+        "suppressed": not shown,
+        "status": group.status.value,
+        "reason": results_service.hidden_reason(group, min_size) or None,
+        "headcount": group.headcount,
+        "response_rate": _round(group.response_rate) if shown else None,
+        "dimensions": (
+            [
+                {"key": d.key, "mean": round(d.mean, 2), "favourable": round(d.favourable, 1)}
+                for d in group.dimensions
+            ]
+            if shown
+            else None
+        ),
+        "enps": round(group.enps, 1) if shown and group.enps is not None else None,
+    }

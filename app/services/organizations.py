@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import delete, func, select
 
-from app.services import stages
+from app.services import metrics, stages
 from app.services.accounts import AccountError
 from models import Initiative, Membership, Organization, Role, Team, User, db
 
@@ -85,6 +85,7 @@ def save_initiative(
     db.session.flush()
     if new:
         stages.ensure_stages(initiative)
+        metrics.ensure_catalogue(initiative)
     return initiative
 
 
