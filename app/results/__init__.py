@@ -1,0 +1,1 @@
+"""Pulse-survey results for executives and consultants: figures, trends, exports, actions."""

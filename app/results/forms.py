@@ -1,0 +1,51 @@
+"""The "you said, we did" form of the results page, with choices from the survey's results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from app.formtools import strip
+from app.services.results import SurveyResults
+from app.services.survey_actions import MAX_WE_DID, MAX_YOU_SAID
+
+
+def _id_or_none(value: Any) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ActionForm(FlaskForm):
+    you_said = TextAreaField(
+        "You said",
+        filters=[strip],
+        validators=[DataRequired("Say what staff told you."), Length(max=MAX_YOU_SAID)],
+        description="The result in plain words, as staff would put it.",
+        render_kw={"rows": 2, "maxlength": MAX_YOU_SAID},
+    )
+    we_did = TextAreaField(
+        "We did",
+        filters=[strip],
+        validators=[DataRequired("Say what was done about it."), Length(max=MAX_WE_DID)],
+        description="What changed because of it: concrete, with a date if you can.",
+        render_kw={"rows": 3, "maxlength": MAX_WE_DID},
+    )
+    team_id = SelectField("Shown to", coerce=_id_or_none, validate_choice=False)
+    dimension_key = SelectField("About", validate_choice=False)
+    campaign_id = HiddenField(filters=[_id_or_none])
+
+    def set_choices(self, results: SurveyResults) -> ActionForm:
+        self.team_id.choices = [("", "Everyone")] + [
+            (str(t.id), ("— " * t.depth) + t.name) for t in results.teams
+        ]
+        self.dimension_key.choices = [("", "The survey as a whole"), ("recommend", "eNPS")] + [
+            (d.key, d.name) for d in results.dimensions
+        ]
+        return self

@@ -1,0 +1,143 @@
+"""What the results page shows, gathered from the one results function for one audience.
+
+The page reads ``survey_results`` for the chosen scope (everyone, or one team
+and its sub-teams) across all campaigns, and picks one campaign for the
+detailed tables. Consultants (and site admins) also get Cronbach's alpha.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.results import charts
+from app.services import results as service
+from app.services.results import (
+    AdkarDistribution,
+    AlphaRow,
+    CampaignInfo,
+    DimensionInfo,
+    GroupResult,
+    SurveyResults,
+)
+from app.services.survey_actions import ActionEntry, actions_of, suggested_you_said
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    info: DimensionInfo
+    mean: float
+    favourable: float
+    change: float | None  # mean minus the previous campaign's, when both are shown
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    title: str
+    dimensions: tuple[DimensionInfo, ...]
+    spec: str
+
+
+@dataclass
+class ResultsPage:
+    results: SurveyResults
+    campaign: CampaignInfo | None
+    team_id: int | None
+    scope: GroupResult | None = None
+    rows: list[DimensionRow] = field(default_factory=list)
+    participation: list[GroupResult] = field(default_factory=list)
+    adkar: AdkarDistribution | None = None
+    adkar_chart: str | None = None
+    alphas: list[AlphaRow] | None = None
+    comments: list[str] = field(default_factory=list)
+    trend_charts: list[TrendChart] = field(default_factory=list)
+    enps_chart: str | None = None
+    heatmap: str | None = None
+    actions: list[ActionEntry] = field(default_factory=list)
+    suggestion: str = ""
+
+    @property
+    def min_size(self) -> int:
+        return self.results.min_group_size
+
+    @property
+    def series(self) -> list[tuple[CampaignInfo, GroupResult | None]]:
+        return self.results.series(self.team_id)
+
+    @property
+    def ever_shown(self) -> bool:
+        """Whether the chosen scope could be shown in any campaign."""
+        return any(group is not None and not group.suppressed for _, group in self.series)
+
+    def hidden_reason(self, group: GroupResult) -> str:
+        return service.hidden_reason(group, self.min_size)
+
+
+def default_campaign(results: SurveyResults, team_id: int | None) -> CampaignInfo | None:
+    """The newest campaign where the scope may be shown, else the newest campaign."""
+    for campaign in reversed(results.campaigns):
+        group = results.group(campaign.id, team_id)
+        if group is not None and not group.suppressed:
+            return campaign
+    return results.campaigns[-1] if results.campaigns else None
+
+
+def build_page(
+    results: SurveyResults,
+    campaign: CampaignInfo | None,
+    team_id: int | None,
+    *,
+    consultant: bool,
+    respond: str | None = None,
+) -> ResultsPage:
+    page = ResultsPage(results, campaign, team_id, actions=actions_of(results))
+    _trends(page)
+    if campaign is None:
+        return page
+    page.participation = results.groups_of(campaign.id)
+    teams = [g for g in page.participation if g.team_id is not None]
+    if len(teams) > 1 and any(not g.suppressed for g in teams):
+        asked = [info for info, _ in campaign.dimensions]
+        page.heatmap = charts.heatmap_chart(teams, asked, page.min_size)
+    page.scope = results.group(campaign.id, team_id)
+    if page.scope is None or page.scope.suppressed:
+        return page
+    page.rows = _rows(results, campaign, page.scope)
+    page.comments = service.group_comments(results, campaign.id, team_id)
+    page.adkar = service.adkar_distribution(results, campaign.id, team_id)
+    page.adkar_chart = charts.adkar_chart(page.adkar) if page.adkar else None
+    if consultant:
+        page.alphas = service.dimension_alphas(results, campaign.id, team_id)
+    if respond:
+        page.suggestion = suggested_you_said(results, campaign.id, team_id, respond)
+    return page
+
+
+def _rows(results: SurveyResults, campaign: CampaignInfo, scope: GroupResult) -> list[DimensionRow]:
+    previous = (
+        results.group(results.campaigns[campaign.number - 2].id, scope.team_id)
+        if campaign.number > 1
+        else None
+    )
+    rows = []
+    for result in scope.dimensions:
+        before = previous.dimension(result.key) if previous is not None else None
+        change = result.mean - before.mean if before is not None else None
+        rows.append(DimensionRow(result.info, result.mean, result.favourable, change))
+    return rows
+
+
+def _trends(page: ResultsPage) -> None:
+    """One chart per family of dimensions, and eNPS, across every campaign."""
+    series = page.series
+    if len(series) < 2 or not page.ever_shown:
+        return
+    families: dict[str, list[DimensionInfo]] = {}
+    for info in page.results.dimensions:
+        families.setdefault(info.family, []).append(info)
+    for dims in families.values():
+        title = dims[0].family_name
+        if not dims[0].higher_is_better:
+            title += " (high = more resistance)"
+        page.trend_charts.append(TrendChart(title, tuple(dims), charts.trend_chart(series, dims)))
+    if any(campaign.asks_recommend for campaign, _ in series):
+        page.enps_chart = charts.enps_trend_chart(series)

@@ -1,0 +1,167 @@
+"""Pulse-survey results for the people leading the change.
+
+Everyone in the organisation sees the results and may post "you said, we
+did"; consultants and site admins also see Cronbach's alpha and download the
+raw anonymised answers. Outsiders get 404. Every page, chart and export here
+reads ``app.services.results.survey_results``, so the anonymity rules are
+applied once, the same way, for all of them.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.access import OrgAccess, initiative_access
+from app.orgs.forms import ConfirmForm
+from app.results.forms import ActionForm
+from app.results.page import build_page, default_campaign
+from app.routing import LARGEST_ID
+from app.services import survey_actions, surveys
+from app.services.results import (
+    SurveyResults,
+    UnknownFilter,
+    aggregates_csv,
+    answers_csv,
+    survey_results,
+)
+from app.services.survey_actions import ActionError
+from models import Initiative, Survey, db
+
+bp = Blueprint("results", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every page here is for logged-in people only."""
+
+
+def _survey(survey_id: int, *, manage: bool = False) -> tuple[Survey, Initiative, OrgAccess]:
+    survey = surveys.get_survey(survey_id)
+    if survey is None:
+        abort(404)
+    initiative, access = initiative_access(current_user, survey.initiative_id, manage=manage)
+    return survey, initiative, access
+
+
+def id_arg(name: str) -> int | None:
+    """``?name=<id>``: None when absent or empty, 404 when it cannot be an id."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > LARGEST_ID:
+        abort(404)
+    return int(raw)
+
+
+def _results(survey: Survey, campaign_id: int | None, team_id: int | None) -> SurveyResults:
+    try:
+        return survey_results(survey, campaign_id, team_id)
+    except UnknownFilter:
+        abort(404)
+
+
+def _render(
+    survey: Survey, initiative: Initiative, access: OrgAccess, form: ActionForm | None = None
+) -> str:
+    """The results page for ``?campaign=`` and ``?team=``, with the action form."""
+    campaign_id, team_id = id_arg("campaign"), id_arg("team")
+    results = _results(survey, None, team_id)  # every campaign: the trends need them
+    campaign = default_campaign(results, team_id)
+    if campaign_id is not None:
+        campaign = results.campaign(campaign_id) or abort(404)
+    respond = request.args.get("respond", "")
+    page = build_page(results, campaign, team_id, consultant=access.can_manage, respond=respond)
+    if form is None:
+        form = ActionForm(
+            formdata=None,
+            data={"you_said": page.suggestion, "team_id": team_id, "dimension_key": respond,
+                  "campaign_id": campaign.id if campaign else None},
+        ).set_choices(results)  # fmt: skip
+    return render_template(
+        "results/survey.html", survey=survey, initiative=initiative, access=access, page=page,
+        form=form, confirm=ConfirmForm(formdata=None),
+    )  # fmt: skip
+
+
+@bp.get("/surveys/<int:survey_id>/results")
+def survey_page(survey_id: int) -> str:
+    survey, initiative, access = _survey(survey_id)
+    return _render(survey, initiative, access)
+
+
+def _csv(body: str, filename: str) -> Response:
+    response = make_response(body)
+    response.mimetype = "text/csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/surveys/<int:survey_id>/results.csv")
+def export_aggregates(survey_id: int) -> Response:
+    """Figures per campaign and group, hidden groups blank: the page's figures as CSV."""
+    survey, _, _ = _survey(survey_id)
+    results = _results(survey, id_arg("campaign"), id_arg("team"))
+    return _csv(aggregates_csv(results), f"survey-{survey.id}-results.csv")
+
+
+@bp.get("/surveys/<int:survey_id>/answers.csv")
+def export_answers(survey_id: int) -> Response:
+    """Raw anonymised answers, for consultants and site admins only."""
+    survey, _, _ = _survey(survey_id, manage=True)
+    results = _results(survey, id_arg("campaign"), None)
+    return _csv(answers_csv(results), f"survey-{survey.id}-answers.csv")
+
+
+@bp.post("/surveys/<int:survey_id>/actions")
+def add_action(survey_id: int) -> str | Response | tuple[str, int]:
+    survey, initiative, access = _survey(survey_id)
+    results = _results(survey, None, None)
+    form = ActionForm().set_choices(results)
+    if form.validate_on_submit():
+        try:
+            survey_actions.post_action(
+                results, you_said=form.you_said.data or "", we_did=form.we_did.data or "",
+                team_id=form.team_id.data, dimension_key=form.dimension_key.data or None,
+                campaign_id=form.campaign_id.data, by=current_user,
+            )  # fmt: skip
+        except ActionError as error:
+            for name, message in error.problems.items():
+                form[name].errors = [*form[name].errors, message]
+        else:
+            db.session.commit()
+            flash("Posted. Staff see it on their pulse page from now on.", "success")
+            return redirect(_back(survey.id) + "#you-said")
+    return _render(survey, initiative, access, form), 422
+
+
+def _back(survey_id: int) -> str:
+    args = {k: request.args[k] for k in ("campaign", "team") if request.args.get(k)}
+    return url_for("results.survey_page", survey_id=survey_id, **args)
+
+
+@bp.post("/survey-actions/<int:action_id>/delete")
+def delete_action(action_id: int) -> Response:
+    """Consultants, site admins and whoever posted the entry may take it down."""
+    action = survey_actions.get_action(action_id) or abort(404)
+    survey, _, access = _survey(action.survey_id)
+    if not (access.can_manage or action.created_by_id == current_user.id):
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    survey_actions.delete_action(action)
+    db.session.commit()
+    flash("The entry was taken down; staff no longer see it.", "success")
+    return redirect(_back(survey.id) + "#you-said")

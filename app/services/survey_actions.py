@@ -1,0 +1,151 @@
+""" "You said, we did": what leaders did about a pulse result, shown back to the team's staff.
+
+Consultants and executives post an entry from the results page; staff read
+the entries for their team (and those for everyone) on the pulse pages
+(``app.services.pulse.actions_for``). The "you said" part is the result in
+plain words, suggested from figures the results page shows, so it never
+quotes a group the anonymity rules hide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.services.results import RECOMMEND_KEY, SurveyResults
+from models import SurveyAction, Team, User, db
+
+MAX_YOU_SAID = 300
+MAX_WE_DID = 2000
+
+
+class ActionError(ValueError):
+    """An entry that cannot be saved; ``problems`` maps a form field to a message."""
+
+    def __init__(self, problems: Mapping[str, str]) -> None:
+        super().__init__(" ".join(problems.values()))
+        self.problems = dict(problems)
+
+
+@dataclass(frozen=True)
+class ActionEntry:
+    id: int
+    you_said: str
+    we_did: str
+    team: str | None  # None: for everyone
+    dimension: str | None
+    campaign_number: int | None
+    posted_at: datetime
+    posted_by: str | None
+    created_by_id: int | None
+
+
+def post_action(
+    results: SurveyResults,
+    *,
+    you_said: str,
+    we_did: str,
+    team_id: int | None,
+    dimension_key: str | None,
+    campaign_id: int | None,
+    by: User,
+) -> SurveyAction:
+    """Save an entry for the survey of ``results``; the caller commits.
+
+    The team must be one of the organisation's, the dimension one the survey
+    asked and the campaign one of the survey's.
+    """
+    problems: dict[str, str] = {}
+    you_said, we_did = you_said.strip(), we_did.strip()
+    if not you_said:
+        problems["you_said"] = "Say what staff told you, in their terms."
+    elif len(you_said) > MAX_YOU_SAID:
+        problems["you_said"] = f"Keep “you said” under {MAX_YOU_SAID} characters."
+    if not we_did:
+        problems["we_did"] = "Say what was done about it."
+    elif len(we_did) > MAX_WE_DID:
+        problems["we_did"] = f"Keep “we did” under {MAX_WE_DID:,} characters."
+    if team_id is not None and results.team(team_id) is None:
+        problems["team_id"] = "Choose a team of this organisation, or everyone."
+    if dimension_key and dimension_key not in {RECOMMEND_KEY, *(d.key for d in results.dimensions)}:
+        problems["dimension_key"] = "Choose a dimension this survey asks."
+    if campaign_id is not None and results.campaign(campaign_id) is None:
+        problems["campaign_id"] = "Choose a campaign of this survey."
+    if problems:
+        raise ActionError(problems)
+    action = SurveyAction(
+        survey_id=results.survey_id,
+        team_id=team_id,
+        campaign_id=campaign_id,
+        dimension_key=dimension_key or None,
+        you_said=you_said,
+        we_did=we_did,
+        created_by_id=by.id,
+    )
+    db.session.add(action)
+    db.session.flush()
+    return action
+
+
+def actions_of(results: SurveyResults) -> list[ActionEntry]:
+    """Every entry of the survey, newest first, with team and author names (one query)."""
+    rows = db.session.execute(
+        select(SurveyAction, Team.name, User.name)
+        .outerjoin(Team, Team.id == SurveyAction.team_id)
+        .outerjoin(User, User.id == SurveyAction.created_by_id)
+        .where(SurveyAction.survey_id == results.survey_id)
+        .order_by(SurveyAction.created_at.desc(), SurveyAction.id.desc())
+    ).all()
+    dimensions = {d.key: d.name for d in results.dimensions}
+    numbers = {c.id: c.number for c in results.campaigns}
+    return [
+        ActionEntry(
+            id=action.id,
+            you_said=action.you_said,
+            we_did=action.we_did,
+            team=team,
+            dimension=dimensions.get(action.dimension_key or ""),
+            campaign_number=numbers.get(action.campaign_id or 0),
+            posted_at=action.created_at,
+            posted_by=author,
+            created_by_id=action.created_by_id,
+        )
+        for action, team, author in rows
+    ]
+
+
+def get_action(action_id: int) -> SurveyAction | None:
+    return db.session.get(SurveyAction, action_id)
+
+
+def delete_action(action: SurveyAction) -> None:
+    db.session.delete(action)
+    db.session.flush()
+
+
+def suggested_you_said(
+    results: SurveyResults, campaign_id: int, team_id: int | None, key: str
+) -> str:
+    """The result behind ``key`` (a dimension or ``recommend``) in plain words, or "".
+
+    Only figures of a shown group are quoted; a hidden group gives no suggestion.
+    """
+    group = results.group(campaign_id, team_id)
+    if group is None or group.suppressed:
+        return ""
+    who = "Everyone" if team_id is None else group.name
+    if key == RECOMMEND_KEY:
+        if group.enps is None:
+            return ""
+        return f"{who}: would you recommend the new CRM to a colleague? eNPS {group.enps:+.0f}."
+    result = group.dimension(key)
+    if result is None:
+        return ""
+    agreeing = "agree" if result.info.higher_is_better else "feel this"
+    return (
+        f"{who}: “{result.info.name}” scored {result.mean:.1f} out of 5; "
+        f"{result.favourable:.0f}% {agreeing}."
+    )
