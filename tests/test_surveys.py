@@ -14,6 +14,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import event, func, select
 
 from app.services import surveys
+from app.services.responses import record_response
 from app.services.surveys import CustomItem, Schedule, SurveyError
 from models import (
     Campaign,
@@ -628,3 +629,21 @@ def test_dimension_labels_come_from_the_library(client: FlaskClient, world: Worl
     page = client.get(f"/initiatives/{world.initiative.id}/surveys/new").get_data(as_text=True)
     for dimension in DIMENSIONS_BY_KEY.values():
         assert f'value="{dimension.key}"' in page
+
+
+def test_campaign_pages_never_give_an_exact_count_below_the_threshold(
+    client: FlaskClient, world: World
+) -> None:
+    survey = make_survey(world.initiative)
+    big = builders.make_team(world.organization, "Sales")
+    campaign = make_campaign(survey, [world.team, big])
+    for _ in range(3):
+        record_response(campaign.id, world.team.id, {}, None, date.today())
+    for _ in range(7):
+        record_response(campaign.id, big.id, {}, None, date.today())
+    db.session.commit()
+    login(client, world.consultant)
+    page = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "fewer than 5 responses of 12 people" in page
+    assert "3 responses" not in page
+    assert "7 responses of 12 people" in page
