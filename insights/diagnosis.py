@@ -8,7 +8,7 @@ tied to a Kotter step. No Flask, no database.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scipy import stats
 
@@ -25,6 +25,7 @@ STALL_HEALTH = 50.0
 GAP_POINTS = 1.0
 # Fewer teams than this make a correlation across teams a hint, not a finding.
 DRIVER_MIN_TEAMS = 8
+DRIVER_ALPHA = 0.05
 LOW_DIMENSION = 3.0
 
 SUGGESTIONS = {
@@ -142,13 +143,18 @@ class SeriesInput:
 
 @dataclass(frozen=True)
 class TeamInput:
-    """A team above the anonymity threshold: its adoption and its pulse dimension means."""
+    """A team above the anonymity threshold: its adoption and its pulse dimension means.
+
+    ``adoption_trend`` is the recent trend of the team's adoption, when known:
+    a hotspot on a plateau or a decline says so, since that is what makes it a stall.
+    """
 
     name: str
     respondents: int
     adoption: float | None
     adoption_target: float | None
     dimensions: Mapping[str, float]
+    adoption_trend: Trend | None = None
 
 
 @dataclass(frozen=True)
@@ -158,12 +164,20 @@ class Driver:
     p: float
     teams: int
     caution: str | None
+    # Bonferroni over the dimensions tested together: with a dozen dimensions and a
+    # handful of teams one of them correlates strongly by chance.
+    p_adjusted: float | None = None
+
+    @property
+    def significant(self) -> bool:
+        return (self.p if self.p_adjusted is None else self.p_adjusted) < DRIVER_ALPHA
 
 
 def drivers(teams: Sequence[TeamInput], dimension_names: Mapping[str, str]) -> list[Driver]:
     """Which pulse dimensions move with adoption across teams (Spearman's rank correlation).
 
-    Strongest first; with few teams each figure comes with a caution.
+    Strongest first; with few teams each figure comes with a caution, and every
+    p-value with its Bonferroni adjustment for the number of dimensions tested.
     """
     found: list[Driver] = []
     for key in dimension_names:
@@ -184,12 +198,14 @@ def drivers(teams: Sequence[TeamInput], dimension_names: Mapping[str, str]) -> l
         found.append(
             Driver(key, float(result.statistic), float(result.pvalue), len(pairs), caution)
         )
-    return sorted(found, key=lambda d: -abs(d.rho))
+    tested = len(found)
+    adjusted = [replace(d, p_adjusted=min(1.0, d.p * tested)) for d in found]
+    return sorted(adjusted, key=lambda d: -abs(d.rho))
 
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # stall | gap | adoption | hotspot | driver | actions
+    kind: str  # stall | gap | adoption | hotspot | driver | actions | leadership
     severity: str  # high | medium | low
     title: str
     evidence: str
@@ -262,14 +278,18 @@ def findings(
             SUGGESTIONS["empower"], "empower", (item.team,) if item.team else (),
         ))  # fmt: skip
     result.extend(_hotspots(teams, resistance_names, dimension_names))
-    for driver in drivers(teams, dimension_names)[:1]:
-        if abs(driver.rho) < 0.5:
+    # Resistance drivers are drivers too: "lost personal touch" moving against adoption is
+    # exactly what a leader should hear.
+    every_name = {**dimension_names, **resistance_names}
+    for driver in drivers(teams, every_name)[:1]:
+        if abs(driver.rho) < 0.5 or not driver.significant:
             continue
-        name = dimension_names[driver.dimension]
+        name = every_name[driver.dimension]
         result.append(Finding(
             "driver", "low",
             f"Teams scoring higher on “{name}” adopt {'more' if driver.rho > 0 else 'less'}",
-            f"Spearman ρ={driver.rho:.2f} across {driver.teams} teams (p={driver.p:.2f})"
+            f"Spearman ρ={driver.rho:.2f} across {driver.teams} teams (p={driver.p:.3f}, "
+            f"{driver.p_adjusted:.3f} adjusted for the dimensions tested)"
             + (f"; {driver.caution}." if driver.caution else "."),
             "Look at what the best teams do on this and spread it.",
         ))  # fmt: skip
@@ -307,9 +327,22 @@ def _hotspots(
         bits = [f"adoption {team.adoption:.0f}% against a target of {team.adoption_target:.0f}%",
                 f"{team.respondents} pulse responses"]  # fmt: skip
         title = f"{team.name} is behind on adoption"
+        trend = team.adoption_trend
+        if trend is not None and trend.label in {"plateau", "declining"}:
+            verb = "has plateaued" if trend.label == "plateau" else "is falling back"
+            title = (
+                f"{team.name} {verb} at {team.adoption:.0f}% adoption against a target of "
+                f"{team.adoption_target:.0f}%"
+            )
+            bits[0] += (
+                f", {'flat' if trend.label == 'plateau' else 'falling'} over the last "
+                f"{trend.periods} weeks (Mann-Kendall p={trend.p:.2f})"
+            )
         if resistance:
             driver, level = max(resistance.items(), key=lambda kv: kv[1])
-            title += f"; “{resistance_names[driver].lower()}” is the likeliest reason"
+            # Below the scale's midpoint staff disagree with the fear: no reason to name.
+            if level >= LOW_DIMENSION:
+                title += f"; “{resistance_names[driver].lower()}” is the likeliest reason"
             bits.append(f"{resistance_names[driver].lower()} {level:.1f}/5")
         for key, value in sorted(low.items(), key=lambda kv: kv[1])[:2]:
             bits.append(f"{dimension_names[key].lower()} {value:.1f}/5")
@@ -320,3 +353,36 @@ def _hotspots(
             "empower", (team.name,),
         ))  # fmt: skip
     return found
+
+
+def leadership_finding(
+    practice: str,
+    why: str,
+    steps: Sequence[str],
+    *,
+    score: float,
+    basis: str,
+    leaders: int,
+    stalled: str | None,
+) -> Finding:
+    """The leadership team's weakest Kouzes-Posner practice as a finding (scores 6-60).
+
+    More severe when the practice bears on the step the rollout is stalling at.
+    """
+    step = stalled if stalled in steps else steps[0]
+    positions = " and ".join(str(STEPS_BY_KEY[key].position) for key in steps)
+    who = "observers’ average" if basis == "observers" else "leaders’ own average"
+    evidence = (
+        f"The {who} is {score:.0f}/60 over {leaders} leader{'s' if leaders != 1 else ''}; "
+        f"the practice bears most on step{'s' if len(steps) != 1 else ''} {positions}."
+    )
+    if basis != "observers":
+        evidence += " No leader has enough observers yet, so this rests on self-assessments."
+    return Finding(
+        "leadership", "medium" if stalled in steps else "low",
+        f"The leadership team’s weakest practice is “{practice.lower()}”",
+        evidence,
+        f"{why} Make it a development goal for each leader, starting with step "
+        f"{STEPS_BY_KEY[step].position}: {STEPS_BY_KEY[step].name.lower()}.",
+        step,
+    )  # fmt: skip

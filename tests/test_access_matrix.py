@@ -173,6 +173,15 @@ ROUTES = [
         {},
         (302, 403, 404, 404, 404),
     ),
+    # The diagnosis: members see the dashboard, the summary and the exports; the consultant
+    # view (with the leadership team's 360 finding) is for those who manage.
+    ("GET", "/initiatives/{initiative}/dashboard", None, (302, 200, 200, 404, 200)),
+    ("GET", "/initiatives/{other_initiative}/dashboard", None, (302, 404, 404, 200, 200)),
+    ("GET", "/initiatives/{initiative}/dashboard/consultant", None, (302, 403, 200, 404, 200)),
+    ("GET", "/initiatives/{initiative}/dashboard/summary", None, (302, 200, 200, 404, 200)),
+    ("GET", "/initiatives/{initiative}/dashboard/findings.csv", None, (302, 200, 200, 404, 200)),
+    ("GET", "/initiatives/{initiative}/dashboard/findings.xlsx", None, (302, 200, 200, 404, 200)),
+    ("GET", "/initiatives/999999/dashboard", None, (302, 404, 404, 404, 404)),
 ]
 
 

@@ -12,6 +12,7 @@ from insights.diagnosis import (
     TeamInput,
     drivers,
     findings,
+    leadership_finding,
     perception_gaps,
     stage_health,
     stall_point,
@@ -139,3 +140,52 @@ def test_hotspot_names_the_likeliest_resistance_driver() -> None:
 def test_findings_are_ordered_most_severe_first() -> None:
     found = findings(stages(), [series(PLATEAU)], [], {}, {}, overdue_actions=1)
     assert [f.severity for f in found] == ["medium", "low"]
+
+
+def test_a_hotspot_on_a_plateau_says_so_and_names_only_a_real_fear() -> None:
+    flat = classify_trend(PLATEAU)
+    north = TeamInput("Sales North", 20, 41, 80.0, {"usefulness": 2.4, "lost_touch": 4.3}, flat)
+    calm = TeamInput("Claims", 14, 40, 80.0, {"usefulness": 2.6, "lost_touch": 2.1})
+    found = [f for f in findings(stages(), [], [north, calm], RESISTANCE, NAMES)]
+    north_spot, calm_spot = (f for f in found if f.kind == "hotspot")
+    assert north_spot.title == (
+        "Sales North has plateaued at 41% adoption against a target of 80%; "
+        "“lost personal touch” is the likeliest reason"
+    )
+    assert "flat over the last 12 weeks" in north_spot.evidence
+    # Staff disagree with the fear (2.1/5): it is reported, not named as the reason.
+    assert calm_spot.title == "Claims is behind on adoption"
+    assert "lost personal touch 2.1/5" in calm_spot.evidence
+
+
+def test_a_driver_needs_to_survive_the_number_of_dimensions_tested() -> None:
+    # One strong correlation among twelve unrelated dimensions over six teams is chance.
+    noise = {f"d{k}": f"Dimension {k}" for k in range(12)}
+    rng_teams = random.Random(0)
+    teams = [
+        TeamInput(f"T{i}", 12, 40 + 5 * i, 80.0, {k: rng_teams.uniform(2, 4) for k in noise})
+        for i in range(6)
+    ]
+    found = drivers(teams, noise)
+    assert all(d.p_adjusted == pytest.approx(min(1.0, d.p * 12)) for d in found)
+    strongest = found[0]
+    assert strongest.rho > 0.8 and strongest.p < 0.05 and not strongest.significant
+    assert not [f for f in findings(stages(), [], teams, {}, noise) if f.kind == "driver"]
+    # A resistance driver that moves against adoption across nine teams is a finding.
+    teams = [team(f"T{i}", 30 + 6 * i, 3.0, touch=4.5 - 0.2 * i) for i in range(9)]
+    (driver,) = [f for f in findings(stages(), [], teams, RESISTANCE, {}) if f.kind == "driver"]
+    assert driver.title == "Teams scoring higher on “Lost personal touch” adopt less"
+
+
+@pytest.mark.parametrize(("stalled", "severity"), [("empower", "medium"), ("urgency", "low")])
+def test_the_leadership_finding_weighs_more_where_the_rollout_stalls(
+    stalled: str, severity: str
+) -> None:
+    finding = leadership_finding(
+        "Enable others to act", "Staff need authority.", ("empower", "coalition"),
+        score=24.4, basis="observers", leaders=2, stalled=stalled,
+    )  # fmt: skip
+    assert finding.severity == severity and finding.step == "empower"
+    assert finding.evidence == (
+        "The observers’ average is 24/60 over 2 leaders; the practice bears most on steps 5 and 2."
+    )

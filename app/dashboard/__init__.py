@@ -1,0 +1,1 @@
+"""The diagnosis pages: the executive dashboard, the consultant view, the summary, exports."""

@@ -1,0 +1,152 @@
+"""Plotly figures of the diagnosis, built only from the :class:`Diagnosis` object.
+
+Pulse figures come from groups the anonymity plan shows (hidden teams are
+labelled blank rows, never numbers); per-team adoption only for teams at or
+above the reporting threshold. So the ``data-chart`` JSON never holds more
+than the tables beside the charts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from app.charts import COLORS, chart_json, figure, metric_series_chart
+from app.results.charts import campaign_label, enps_trend_chart, heatmap_chart
+from app.services.diagnosis import Diagnosis
+from app.services.results import LOW_RESPONSE_RATE
+from insights.kotter import STEPS_BY_KEY
+
+
+@dataclass(frozen=True)
+class DashboardCharts:
+    """Each chart's JSON for a ``data-chart`` attribute, or None when there is nothing to draw."""
+
+    adoption: str | None
+    gaps: str | None
+    heatmap: str | None
+    enps: str | None
+    response_rate: str | None
+
+    @property
+    def count(self) -> int:
+        return sum(spec is not None for spec in vars(self).values())
+
+
+def dashboard_charts(diagnosis: Diagnosis) -> DashboardCharts:
+    return DashboardCharts(
+        adoption=adoption_chart(diagnosis),
+        gaps=gap_chart(diagnosis),
+        heatmap=team_heatmap(diagnosis),
+        enps=enps_chart(diagnosis),
+        response_rate=response_rate_chart(diagnosis),
+    )
+
+
+def adoption_chart(diagnosis: Diagnosis) -> str | None:
+    """The headline metric for the whole initiative (heavier line) and each team, with target."""
+    headline = diagnosis.adoption
+    if headline is None:
+        return None
+    lines = [(headline.scope, [p.isoformat() for p in headline.periods], list(headline.values))]
+    lines += [
+        (s.scope, [p.isoformat() for p in s.periods], list(s.values))
+        for s in diagnosis.team_series(headline.metric_key)
+    ]
+    fig = metric_series_chart(lines, unit=headline.unit, target=headline.target)
+    fig.update_layout(height=360, legend={"orientation": "h", "y": -0.25})
+    return chart_json(fig)
+
+
+def gap_chart(diagnosis: Diagnosis) -> str | None:
+    """Leaders' and staff's means per step, side by side on the same 1-5 scale."""
+    if not diagnosis.gaps:
+        return None
+    names = [STEPS_BY_KEY[gap.key].short for gap in diagnosis.gaps]
+    data = [
+        go.Bar(
+            x=names,
+            y=[round(gap.leaders, 2) for gap in diagnosis.gaps],
+            name="Leaders",
+            marker_color=COLORS["leaders"],
+            text=[f"{gap.leaders:.1f}" for gap in diagnosis.gaps],
+            textposition="outside",
+            hovertemplate="Leaders %{y:.1f}/5<extra>%{x}</extra>",
+        ),
+        go.Bar(
+            x=names,
+            y=[round(gap.staff, 2) for gap in diagnosis.gaps],
+            name="Staff",
+            marker_color=COLORS["staff"],
+            text=[f"{gap.staff:.1f}" for gap in diagnosis.gaps],
+            textposition="outside",
+            hovertemplate="Staff %{y:.1f}/5<extra>%{x}</extra>",
+        ),
+    ]
+    return chart_json(
+        figure(
+            data,
+            barmode="group",
+            yaxis={"range": [0, 5.6], "title": "Mean (1–5)", "dtick": 1},
+            xaxis={"type": "category"},
+            height=320,
+        )
+    )
+
+
+def team_heatmap(diagnosis: Diagnosis) -> str | None:
+    """Teams x dimensions of the newest campaign, as on the results page (hidden rows blank)."""
+    pulse = diagnosis.pulse
+    if pulse is None or not pulse.team_groups or not pulse.dimensions:
+        return None
+    return heatmap_chart(list(pulse.team_groups), pulse.dimensions, pulse.min_group_size)
+
+
+def enps_chart(diagnosis: Diagnosis) -> str | None:
+    pulse = diagnosis.pulse
+    if pulse is None or not pulse.asks_recommend:
+        return None
+    return enps_trend_chart(pulse.series)
+
+
+def response_rate_chart(diagnosis: Diagnosis) -> str | None:
+    """Everyone's response rate per campaign, with the 60 % line under which to worry."""
+    pulse = diagnosis.pulse
+    if pulse is None:
+        return None
+    series = pulse.series
+    x = [campaign_label(campaign) for campaign, _ in series]
+    y = [
+        round(group.response_rate, 1)
+        if group is not None and group.response_rate is not None
+        else None
+        for _, group in series
+    ]
+    data = [
+        go.Scatter(
+            x=x,
+            y=y,
+            name="Response rate",
+            mode="lines+markers",
+            connectgaps=False,
+            line={"color": COLORS["leaders"], "width": 3},
+            hovertemplate="%{y:.0f}%<extra></extra>",
+        ),
+        go.Scatter(
+            x=[x[0], x[-1]] if x else [],
+            y=[LOW_RESPONSE_RATE, LOW_RESPONSE_RATE],
+            name=f"{LOW_RESPONSE_RATE:.0f}% — below this, read with care",
+            mode="lines",
+            line={"color": COLORS["target"], "dash": "dash", "width": 2},
+            hoverinfo="skip",
+        ),
+    ]
+    return chart_json(
+        figure(
+            data,
+            yaxis={"range": [0, 105], "title": "% of staff asked"},
+            xaxis={"type": "category"},
+            height=300,
+        )
+    )

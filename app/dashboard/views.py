@@ -1,0 +1,122 @@
+"""Where is it stalling? The executive dashboard, the consultant view, the summary, exports.
+
+Every page and file here reads one :class:`~app.services.diagnosis.Diagnosis`;
+each audience only chooses which of its fields to show. Members of the
+organisation (executives, consultants, site admins) see the dashboard, the
+summary and the exports; the consultant view, with the reliability figures,
+the driver table and the leadership team's 360 finding, is for those who
+manage (consultants and site admins), as the 360 team view is. Outsiders get 404.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, make_response, render_template
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.access import OrgAccess, initiative_access
+from app.dashboard.charts import dashboard_charts
+from app.dashboard.exports import findings_csv, findings_xlsx
+from app.services.diagnosis import Diagnosis, diagnose
+from app.services.results import hidden_reason
+from insights.diagnosis import STALL_HEALTH
+from insights.kotter import STEPS, STEPS_BY_KEY
+from models import Initiative, db
+from survey.instruments import DIMENSIONS_BY_KEY
+
+bp = Blueprint("dashboard", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Where on the dashboard each kind of finding has its evidence.
+EVIDENCE_ANCHORS = {
+    "stall": "steps",
+    "gap": "gaps",
+    "adoption": "adoption",
+    "hotspot": "teams",
+    "driver": "teams",
+    "actions": "overdue",
+    "leadership": "leadership",
+}
+DIMENSION_NAMES = {key: dimension.name for key, dimension in DIMENSIONS_BY_KEY.items()}
+# The consultant view has the driver table and the leadership team's 360 on the page.
+CONSULTANT_ANCHORS = EVIDENCE_ANCHORS | {"driver": "drivers"}
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every page here is for logged-in members only."""
+
+
+@bp.context_processor
+def helpers() -> dict[str, object]:
+    return {
+        "steps": STEPS,
+        "steps_by_key": STEPS_BY_KEY,
+        "hidden_reason": hidden_reason,
+        "stall_health": STALL_HEALTH,
+        "dimension_names": DIMENSION_NAMES,
+    }
+
+
+def _diagnosis(
+    initiative_id: int, *, manage: bool = False
+) -> tuple[Initiative, OrgAccess, Diagnosis]:
+    initiative, access = initiative_access(current_user, initiative_id, manage=manage)
+    found = diagnose(initiative)
+    db.session.commit()  # the eight steps are created on first use
+    return initiative, access, found
+
+
+def _page(template: str, initiative_id: int, *, manage: bool = False) -> str:
+    initiative, access, found = _diagnosis(initiative_id, manage=manage)
+    return render_template(
+        template,
+        initiative=initiative,
+        access=access,
+        diagnosis=found,
+        charts=dashboard_charts(found),
+        consultant=access.can_manage,
+        anchors=CONSULTANT_ANCHORS if manage else EVIDENCE_ANCHORS,
+    )
+
+
+@bp.get("/initiatives/<int:initiative_id>/dashboard")
+def dashboard(initiative_id: int) -> str:
+    return _page("dashboard/executive.html", initiative_id)
+
+
+@bp.get("/initiatives/<int:initiative_id>/dashboard/consultant")
+def consultant(initiative_id: int) -> str:
+    return _page("dashboard/consultant.html", initiative_id, manage=True)
+
+
+@bp.get("/initiatives/<int:initiative_id>/dashboard/summary")
+def summary(initiative_id: int) -> str:
+    initiative, access, found = _diagnosis(initiative_id)
+    return render_template(
+        "dashboard/summary.html", initiative=initiative, access=access, diagnosis=found
+    )
+
+
+def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
+    response = make_response(body)
+    response.mimetype = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/initiatives/<int:initiative_id>/dashboard/findings.csv")
+def export_csv(initiative_id: int) -> Response:
+    initiative, access, found = _diagnosis(initiative_id)
+    body = findings_csv(found, consultant=access.can_manage)
+    return _download(body, "text/csv", f"initiative-{initiative.id}-findings.csv")
+
+
+@bp.get("/initiatives/<int:initiative_id>/dashboard/findings.xlsx")
+def export_xlsx(initiative_id: int) -> Response:
+    initiative, access, found = _diagnosis(initiative_id)
+    title = f"{access.organization.name} · {initiative.name}: where is it stalling?"
+    body = findings_xlsx(found, consultant=access.can_manage, title=title)
+    return _download(body, XLSX, f"initiative-{initiative.id}-findings.xlsx")

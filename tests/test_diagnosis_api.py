@@ -1,0 +1,83 @@
+"""GET /api/v1/initiatives/<id>/diagnosis: the names in shared/API.md, on the demo's story."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app.demo import DEMO_LOGINS, seed_demo
+from app.services import accounts
+from models import Initiative, Organization, Team, User, db
+from tests.conftest import World
+
+STEP_KEYS = ["urgency", "coalition", "vision", "communicate", "empower", "wins", "consolidate",
+             "anchor"]  # fmt: skip
+
+
+def bearer(user: User) -> dict[str, str]:
+    token = accounts.create_api_token(user)
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _demo_user(role: str) -> User:
+    email = next(login.email for login in DEMO_LOGINS if login.role == role)
+    return db.session.scalars(select(User).where(User.email == email)).one()
+
+
+def test_the_diagnosis_body_and_its_names(client: FlaskClient, app) -> None:  # type: ignore[no-untyped-def]
+    seed_demo()
+    db.session.commit()
+    initiative = db.session.scalars(
+        select(Initiative).join(Organization).where(Organization.name == "Northwind Mutual")
+    ).one()
+    url = f"/api/v1/initiatives/{initiative.id}/diagnosis"
+
+    body = client.get(url, headers=bearer(_demo_user("executive"))).json
+    assert {"stall_point", "stages", "gaps", "findings"} <= set(body)
+    assert body["stall_point"] == "empower"
+    assert [stage["key"] for stage in body["stages"]] == STEP_KEYS
+    for stage in body["stages"]:
+        assert {"key", "health"} <= set(stage) and 0 <= stage["health"] <= 100
+    for gap in body["gaps"]:
+        assert {"key", "leaders", "staff", "gap"} <= set(gap)
+        assert gap["gap"] == round(gap["leaders"] - gap["staff"], 2)
+    urgency = next(gap for gap in body["gaps"] if gap["key"] == "urgency")
+    assert urgency["leaders"] == 4.5 and 2.4 <= urgency["staff"] <= 2.8
+    for finding in body["findings"]:
+        assert {"kind", "severity", "title", "evidence", "suggestion"} <= set(finding)
+    assert [f["kind"] for f in body["findings"][:3]] == ["stall", "gap", "hotspot"]
+    assert "leadership" not in {f["kind"] for f in body["findings"]}
+    assert body["adoption"]["metric"] == "adoption_rate"
+    assert body["adoption"]["projected_target_date"] is None
+    assert body["adoption"]["projection_method"] == "not on the current trend"
+    assert "Sales Operations" not in {s["team"] for s in body["series"]}
+
+    consultant = client.get(url, headers=bearer(_demo_user("consultant"))).json
+    assert "leadership" in {f["kind"] for f in consultant["findings"]}
+    assert consultant["stages"] == body["stages"]
+
+    # The metric series endpoint reads its trend and projection the same way.
+    north = db.session.scalars(select(Team).where(Team.name == "Sales North")).one()
+    series = client.get(
+        f"/api/v1/initiatives/{initiative.id}/metrics/adoption_rate?team={north.id}",
+        headers=bearer(_demo_user("executive")),
+    ).json
+    diagnosed = next(s for s in body["series"] if s["team_id"] == north.id)
+    assert series["trend"] == diagnosed["trend"] == "plateau"
+    assert series["projected_target_date"] is None
+    assert series["projection_method"] == "not on the current trend"
+
+
+def test_an_empty_initiative_and_strangers(client: FlaskClient, world: World) -> None:
+    url = f"/api/v1/initiatives/{world.initiative.id}/diagnosis"
+    body = client.get(url, headers=bearer(world.executive)).json
+    assert body["stall_point"] is None and body["gaps"] == [] and body["findings"] == []
+    assert [stage["health"] for stage in body["stages"]] == [0.0] * 8
+    assert body["adoption"] is None
+
+    stranger = client.get(url, headers=bearer(world.outsider))
+    assert stranger.status_code == 404 and set(stranger.json) == {"error"}
+    assert client.get(url).status_code == 401
+    unknown = client.get("/api/v1/initiatives/999999/diagnosis", headers=bearer(world.executive))
+    assert unknown.status_code == 404
