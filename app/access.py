@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask import abort
 from sqlalchemy import Select, select
 
-from models import Initiative, Membership, Organization, Role, Team, User, db
+from models import Initiative, Membership, Organization, Role, Survey, Team, User, db
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,16 @@ def team_access(user: User, team_id: int, *, manage: bool = False) -> tuple[Team
     if team is None:
         abort(404)
     return team, organization_access(user, team.organization_id, manage=manage)
+
+
+def survey_access(
+    user: User, survey_id: int, *, manage: bool = False
+) -> tuple[Survey, Initiative, OrgAccess]:
+    survey = db.session.get(Survey, survey_id)
+    if survey is None:
+        abort(404)
+    initiative, access = initiative_access(user, survey.initiative_id, manage=manage)
+    return survey, initiative, access
 
 
 def visible_organizations(user: User) -> Select[tuple[Organization]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, jsonify, send_file
 from sqlalchemy import text
 from werkzeug.wrappers import Response
@@ -32,3 +34,13 @@ def plotly_js(version: str) -> Response:
     )
     response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
     return response
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page says; answer with the SVG icon."""
+    return send_file(
+        str(Path(__file__).parent / "static" / "favicon.svg"),
+        mimetype="image/svg+xml",
+        max_age=ONE_YEAR,
+    )

@@ -120,7 +120,12 @@ def test_executive_and_consultant_views(app, client: FlaskClient) -> None:  # ty
     health = diagnose(initiative).step("empower").health
     assert f'<span class="dash-health">{health:.0f}<span class="dash-of">/100' in stalled.group()
     assert "not on the current trend" in text
-    assert f"/initiatives/{initiative.id}/steps/empower#add-action-heading" in text
+    # "Create an action" opens the step's action form with the suggestion as its title
+    assert re.search(
+        rf"/initiatives/{initiative.id}/steps/empower\?action=Publish\+the\+obstacle\+log[^\"]*"
+        r"#add-action-heading",
+        text,
+    )
     assert len(_charts(response.get_data(as_text=True))) == 5
     assert "weakest practice" not in text  # the 360 team view is the consultants'
 

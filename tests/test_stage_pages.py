@@ -697,3 +697,16 @@ def test_the_action_list_is_paginated_and_keeps_its_filters(
     with counting_queries(other) as twenty_five:
         fresh_client.get(url)
     assert len(five) == len(twenty_five), "no query per listed action"
+
+
+def test_a_finding_becomes_an_action_with_its_title_filled_in(
+    client: FlaskClient, world: World
+) -> None:
+    login(client, world.executive)
+    page = client.get(
+        f"/initiatives/{world.initiative.id}/steps/empower",
+        query_string={"action": "Publish the obstacle log"},
+    ).get_data(as_text=True)
+    assert re.search(
+        r'name="action-title"[^>]*value="Publish the obstacle log"', page
+    ) or re.search(r'value="Publish the obstacle log"[^>]*name="action-title"', page)

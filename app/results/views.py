@@ -22,12 +22,12 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.access import OrgAccess, initiative_access
+from app.access import OrgAccess, survey_access
 from app.orgs.forms import ConfirmForm
 from app.results.forms import ActionForm
 from app.results.page import build_page, default_campaign
 from app.routing import LARGEST_ID
-from app.services import survey_actions, surveys
+from app.services import survey_actions
 from app.services.results import (
     SurveyResults,
     UnknownFilter,
@@ -48,11 +48,7 @@ def require_login() -> None:
 
 
 def _survey(survey_id: int, *, manage: bool = False) -> tuple[Survey, Initiative, OrgAccess]:
-    survey = surveys.get_survey(survey_id)
-    if survey is None:
-        abort(404)
-    initiative, access = initiative_access(current_user, survey.initiative_id, manage=manage)
-    return survey, initiative, access
+    return survey_access(current_user, survey_id, manage=manage)
 
 
 def id_arg(name: str) -> int | None:

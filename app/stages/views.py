@@ -204,7 +204,14 @@ def _render_step(
         actions=db.session.scalars(stages.actions_query(initiative, stage_key=stage.key)).all(),
         stage_form=stage_form,
         evidence_form=evidence_form or EvidenceForm(prefix="evidence", formdata=None),
-        action_form=action_form or _action_form(members, formdata=None, stage_key=stage.key),
+        # ?action=... pre-fills the title, so a dashboard finding becomes an action in one step.
+        action_form=action_form
+        or _action_form(
+            members,
+            formdata=None,
+            stage_key=stage.key,
+            title=request.args.get("action", "")[:200],
+        ),
         today=date.today(),
     )
 

@@ -23,7 +23,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from app.access import OrgAccess, initiative_access
+from app.access import OrgAccess, initiative_access, survey_access
 from app.orgs.forms import ConfirmForm
 from app.services import organizations, surveys
 from app.services.organizations import LineError
@@ -47,11 +47,7 @@ def require_login() -> None:
 
 
 def _survey(survey_id: int, *, manage: bool = False) -> tuple[Survey, Initiative, OrgAccess]:
-    survey = surveys.get_survey(survey_id)
-    if survey is None:
-        abort(404)
-    initiative, access = initiative_access(current_user, survey.initiative_id, manage=manage)
-    return survey, initiative, access
+    return survey_access(current_user, survey_id, manage=manage)
 
 
 def _campaign(
