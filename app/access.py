@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort
+from flask import Blueprint, abort
+from flask_login import login_required
 from sqlalchemy import Select, select
 
 from models import Initiative, Membership, Organization, Role, Survey, Team, User, db
+
+
+def members_only(bp: Blueprint) -> None:
+    """Every route of ``bp`` needs a logged-in user; anonymous visitors go to the login page."""
+    bp.before_request(login_required(lambda: None))
 
 
 @dataclass(frozen=True)

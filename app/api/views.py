@@ -13,7 +13,7 @@ from app.access import initiative_access, organization_access, visible_organizat
 from app.api.auth import api_user, authenticate_bearer
 from app.api.diagnosis import diagnosis_json
 from app.api.openapi import openapi_document
-from app.routing import LARGEST_ID
+from app.routing import as_id, id_arg
 from app.services import metrics, organizations, practices, stages, surveys
 from app.services import results as results_service
 from app.services.diagnosis import diagnose, outlook_of
@@ -151,12 +151,10 @@ def _id_or_none(cycle: PracticeCycle | None) -> int | None:
 @bp.get("/leaders/<int:leader_id>/practices")
 def leader_practices(leader_id: int) -> Response:
     """The leader's latest 360 the caller may see (or ``?cycle=<id>``); 404 for anyone else."""
-    raw = request.args.get("cycle")
-    if raw is not None and not (raw.isdigit() and int(raw) <= LARGEST_ID):
-        abort(404)
+    cycle_id = id_arg("cycle")
     visible = practices.visible_cycles_of_leader(api_user(), leader_id)
-    if raw is not None:
-        visible = [cycle for cycle in visible if cycle.id == int(raw)]
+    if cycle_id is not None:
+        visible = [cycle for cycle in visible if cycle.id == cycle_id]
     if not visible:
         abort(404)
     cycle = visible[0]
@@ -319,24 +317,15 @@ def _team_param(initiative: Initiative) -> int | None:
     raw = request.args.get("team", "").strip()
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > LARGEST_ID:
+    team_id = as_id(raw)
+    if team_id is None:
         abort(make_response(jsonify(error="team must be the id of a team."), 400))
-    if metrics.team_of(initiative, int(raw)) is None:
+    if metrics.team_of(initiative, team_id) is None:
         abort(404)
-    return int(raw)
+    return team_id
 
 
 # --- Pulse-survey results ------------------------------------------------------------------
-
-
-def _id_query(name: str) -> int | None:
-    """``?name=<id>``: None when absent; anything that names no row of ours is a 404."""
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > LARGEST_ID:
-        abort(404)
-    return int(raw)
 
 
 @bp.get("/initiatives/<int:initiative_id>/surveys")
@@ -368,7 +357,7 @@ def survey_results(survey_id: int) -> Response:
     survey = surveys.get_survey(survey_id) or abort(404)
     initiative_access(api_user(), survey.initiative_id)
     try:
-        found = results_service.survey_results(survey, _id_query("campaign"), _id_query("team"))
+        found = results_service.survey_results(survey, id_arg("campaign"), id_arg("team"))
     except results_service.UnknownFilter:
         abort(404)
     return jsonify(

@@ -10,13 +10,14 @@ manage (consultants and site admins), as the 360 team view is. Outsiders get 404
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, render_template
-from flask_login import current_user, login_required
+from flask import Blueprint, render_template
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.access import OrgAccess, initiative_access
+from app.access import OrgAccess, initiative_access, members_only
 from app.dashboard.charts import dashboard_charts
 from app.dashboard.exports import findings_csv, findings_xlsx
+from app.downloads import attachment
 from app.services.diagnosis import Diagnosis, diagnose
 from app.services.results import hidden_reason
 from insights.diagnosis import STALL_HEALTH
@@ -25,6 +26,7 @@ from models import Initiative, db
 from survey.instruments import DIMENSIONS_BY_KEY
 
 bp = Blueprint("dashboard", __name__)
+members_only(bp)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Where on the dashboard each kind of finding has its evidence.
@@ -40,12 +42,6 @@ EVIDENCE_ANCHORS = {
 DIMENSION_NAMES = {key: dimension.name for key, dimension in DIMENSIONS_BY_KEY.items()}
 # The consultant view has the driver table and the leadership team's 360 on the page.
 CONSULTANT_ANCHORS = EVIDENCE_ANCHORS | {"driver": "drivers"}
-
-
-@bp.before_request
-@login_required
-def require_login() -> None:
-    """Every page here is for logged-in members only."""
 
 
 @bp.context_processor
@@ -99,19 +95,11 @@ def summary(initiative_id: int) -> str:
     )
 
 
-def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
-    response = make_response(body)
-    response.mimetype = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.get("/initiatives/<int:initiative_id>/dashboard/findings.csv")
 def export_csv(initiative_id: int) -> Response:
     initiative, access, found = _diagnosis(initiative_id)
     body = findings_csv(found, consultant=access.can_manage)
-    return _download(body, "text/csv", f"initiative-{initiative.id}-findings.csv")
+    return attachment(body, f"initiative-{initiative.id}-findings.csv", "text/csv")
 
 
 @bp.get("/initiatives/<int:initiative_id>/dashboard/findings.xlsx")
@@ -119,4 +107,4 @@ def export_xlsx(initiative_id: int) -> Response:
     initiative, access, found = _diagnosis(initiative_id)
     title = f"{access.organization.name} · {initiative.name}: where is it stalling?"
     body = findings_xlsx(found, consultant=access.can_manage, title=title)
-    return _download(body, XLSX, f"initiative-{initiative.id}-findings.xlsx")
+    return attachment(body, f"initiative-{initiative.id}-findings.xlsx", XLSX)

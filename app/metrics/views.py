@@ -22,12 +22,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from app import charts
-from app.access import OrgAccess, initiative_access
+from app.access import OrgAccess, initiative_access, members_only
 from app.metrics import uploads
 from app.metrics.forms import (
     ConfirmForm,
@@ -44,12 +44,7 @@ from insights.adoption import CATEGORIES, DIRECTIONS, meets_target
 from models import Initiative, Metric, db
 
 bp = Blueprint("metrics", __name__)
-
-
-@bp.before_request
-@login_required
-def require_login() -> None:
-    """Every page here is for logged-in members only."""
+members_only(bp)
 
 
 @bp.app_template_filter("metric_value")

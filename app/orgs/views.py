@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.access import (
     OrgAccess,
     initiative_access,
+    members_only,
     organization_access,
     team_access,
     visible_organizations,
@@ -24,12 +25,7 @@ from app.services.organizations import OrganizationError
 from models import Initiative, Organization, Role, Team, User, db
 
 bp = Blueprint("orgs", __name__)
-
-
-@bp.before_request
-@login_required
-def require_login() -> None:
-    """Every page here is for logged-in people only."""
+members_only(bp)
 
 
 @bp.get("/")

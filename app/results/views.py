@@ -13,20 +13,20 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.access import OrgAccess, survey_access
+from app.access import OrgAccess, members_only, survey_access
+from app.downloads import attachment
 from app.orgs.forms import ConfirmForm
 from app.results.forms import ActionForm
 from app.results.page import build_page, default_campaign
-from app.routing import LARGEST_ID
+from app.routing import id_arg
 from app.services import survey_actions
 from app.services.results import (
     SurveyResults,
@@ -39,26 +39,11 @@ from app.services.survey_actions import ActionError
 from models import Initiative, Survey, db
 
 bp = Blueprint("results", __name__)
-
-
-@bp.before_request
-@login_required
-def require_login() -> None:
-    """Every page here is for logged-in people only."""
+members_only(bp)
 
 
 def _survey(survey_id: int, *, manage: bool = False) -> tuple[Survey, Initiative, OrgAccess]:
     return survey_access(current_user, survey_id, manage=manage)
-
-
-def id_arg(name: str) -> int | None:
-    """``?name=<id>``: None when absent or empty, 404 when it cannot be an id."""
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > LARGEST_ID:
-        abort(404)
-    return int(raw)
 
 
 def _results(survey: Survey, campaign_id: int | None, team_id: int | None) -> SurveyResults:
@@ -97,20 +82,12 @@ def survey_page(survey_id: int) -> str:
     return _render(survey, initiative, access)
 
 
-def _csv(body: str, filename: str) -> Response:
-    response = make_response(body)
-    response.mimetype = "text/csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.get("/surveys/<int:survey_id>/results.csv")
 def export_aggregates(survey_id: int) -> Response:
     """Figures per campaign and group, hidden groups blank: the page's figures as CSV."""
     survey, _, _ = _survey(survey_id)
     results = _results(survey, id_arg("campaign"), id_arg("team"))
-    return _csv(aggregates_csv(results), f"survey-{survey.id}-results.csv")
+    return attachment(aggregates_csv(results), f"survey-{survey.id}-results.csv")
 
 
 @bp.get("/surveys/<int:survey_id>/answers.csv")
@@ -118,7 +95,7 @@ def export_answers(survey_id: int) -> Response:
     """Raw anonymised answers, for consultants and site admins only."""
     survey, _, _ = _survey(survey_id, manage=True)
     results = _results(survey, id_arg("campaign"), None)
-    return _csv(answers_csv(results), f"survey-{survey.id}-answers.csv")
+    return attachment(answers_csv(results), f"survey-{survey.id}-answers.csv")
 
 
 @bp.post("/surveys/<int:survey_id>/actions")

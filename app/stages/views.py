@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from app.access import OrgAccess, initiative_access
+from app.access import OrgAccess, initiative_access, members_only
 from app.orgs.forms import ConfirmForm
 from app.pagination import paginate
 from app.services import organizations, stages
@@ -38,12 +38,7 @@ from insights.stages import STATUS_LABELS
 from models import Action, AssessmentRound, EvidenceItem, Initiative, Stage, User, db
 
 bp = Blueprint("stages", __name__)
-
-
-@bp.before_request
-@login_required
-def require_login() -> None:
-    """Every page here is for logged-in members only."""
+members_only(bp)
 
 
 @bp.context_processor

@@ -12,18 +12,18 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from app.access import OrgAccess, initiative_access, survey_access
+from app.access import OrgAccess, initiative_access, members_only, survey_access
+from app.downloads import attachment
 from app.orgs.forms import ConfirmForm
 from app.services import organizations, surveys
 from app.services.organizations import LineError
@@ -38,12 +38,7 @@ from models import Campaign, Initiative, Survey, db
 from models.base import utcnow
 
 bp = Blueprint("surveys", __name__)
-
-
-@bp.before_request
-@login_required
-def require_login() -> None:
-    """Every page here is for logged-in people only."""
+members_only(bp)
 
 
 def _survey(survey_id: int, *, manage: bool = False) -> tuple[Survey, Initiative, OrgAccess]:
@@ -239,13 +234,7 @@ def unused_links(campaign_id: int) -> Response:
     body = surveys.unused_links_csv(
         campaign, lambda code: url_for("pulse.answer", code=code, _external=True)
     )
-    response = make_response(body)
-    response.mimetype = "text/csv"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="personal-links-not-used-campaign-{campaign.id}.csv"'
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(body, f"personal-links-not-used-campaign-{campaign.id}.csv")
 
 
 @bp.get("/campaigns/<int:campaign_id>/qr-codes")
