@@ -13,10 +13,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# The scheduler (`surveys tick`: publish closed campaigns, create repeating ones) runs
+# every minute beside the server, as cron would in production.
 run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
+	$(FLASK) surveys tick
 	@echo "Stepwise is serving on http://127.0.0.1:5000 (Ctrl-C stops it)"
+	@( while sleep 60; do $(FLASK) surveys tick >/dev/null; done ) & ticker=$$!; \
+	trap 'kill $$ticker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(STAMP)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from app.services import accounts, surveys
+from app.services import accounts, publication, surveys
 from app.services.accounts import AccountError
 from models import db
 from models.base import utcnow
@@ -67,10 +67,11 @@ def surveys_group() -> None:
 
 @surveys_group.command("tick")
 def surveys_tick_command() -> None:
-    """Create the campaigns repetition makes due; safe to run from cron every minute."""
-    done = surveys.tick(utcnow())
-    for follow_up in done:
-        click.echo(str(follow_up))
+    """Publish closed campaigns and create the ones repetition makes due; safe every minute."""
+    now = utcnow()
+    done = [*publication.publish_due(now), *surveys.tick(now)]
+    for event in done:
+        click.echo(str(event))
     if not done:
         click.echo("nothing due")
 

@@ -15,7 +15,15 @@ from enum import StrEnum
 
 from sqlalchemy import func, insert, select
 
-from app.services import accounts, metrics, organizations, practices, stages, surveys
+from app.services import (
+    accounts,
+    metrics,
+    organizations,
+    practices,
+    publication,
+    stages,
+    surveys,
+)
 from app.services.accounts import hash_token
 from app.services.stages import RatingInput
 from insights.kotter import STEP_KEYS
@@ -300,8 +308,9 @@ def _demo_workshop(initiative: Initiative, facilitator: User, held_on: date) -> 
 # The leadership 360s. Per practice (model, inspire, challenge, enable, encourage):
 # Morgan rates himself high on encouraging the heart while his ten observers
 # rate him low there (a clear over-rating), and lower than they do on
-# challenging the process (an under-rating). Priya's 360 is still open with only
-# two observers, so no observer figure may be shown yet.
+# challenging the process (an under-rating). Priya's 360 is still open (two
+# observers so far), so only that count is shown: observer figures appear when
+# a 360 is closed.
 MORGAN_SELF = {"model": 8, "inspire": 7, "challenge": 6, "enable": 6, "encourage": 9}
 MORGAN_OBSERVED = {"model": 8, "inspire": 7, "challenge": 8, "enable": 6, "encourage": 4}
 # Manager 1 and others 2 are too few on their own: they are shown combined.
@@ -473,6 +482,8 @@ def _demo_whole(by_team: dict[str, dict[str, float]], seats: int) -> dict[str, f
 # well, so that the managers' answers could not be worked out from the parent.
 DEMO_SURVEY_DIMENSIONS = ("kotter_urgency", *STARTER_PULSE)
 DEMO_CAMPAIGNS = 6
+# Share of each team that has answered the open campaign so far.
+DEMO_OPEN_SHARE = 0.5
 DEMO_SEED = 20_260_601
 # Staff's view, for every team (recoded scores 1-5; recommend on 0-10).
 DEMO_BASE = {
@@ -592,16 +603,21 @@ def _demo_surveys(
     version = surveys.latest_version(survey.id)
     items = [item for item in items_from_snapshot(version.items) if item.scale in SCALES]
     rng = random.Random(DEMO_SEED)  # noqa: S311 - demo data, the same on every run
-    last_opens = today - timedelta(days=12)  # the last campaign closed five days ago
+    last_opens = today - timedelta(days=12)  # the last published one closed five days ago
+    tree = publication.frozen_tree(initiative.organization_id, [t.id for t in teams.values()])
     campaigns: list[Campaign] = []
-    for number in range(1, DEMO_CAMPAIGNS + 1):
+    # Six published campaigns, and a seventh open now that shows participation only.
+    for number in range(1, DEMO_CAMPAIGNS + 2):
         opens_on = last_opens - timedelta(days=14 * (DEMO_CAMPAIGNS - number))
+        if number > DEMO_CAMPAIGNS:
+            opens_on = today - timedelta(days=2)
         campaign = Campaign(
             survey_id=survey.id,
             version_id=version.id,
             opens_at=surveys.day_start(opens_on),
             closes_at=surveys.day_start(opens_on + timedelta(days=7)),
-            followed_up=number < DEMO_CAMPAIGNS,  # the tick schedules the seventh
+            followed_up=number <= DEMO_CAMPAIGNS,  # the tick schedules the eighth
+            team_tree=tree,
         )
         db.session.add(campaign)
         db.session.flush()
@@ -612,11 +628,20 @@ def _demo_surveys(
                 for team in teams.values()
             ],
         )
-        _demo_record(campaign.id, _demo_responses(rng, teams, items, number, opens_on))
+        responses = _demo_responses(rng, teams, items, number, opens_on)
+        if number > DEMO_CAMPAIGNS:  # open for three days: about half have answered
+            responses = [
+                (team_id, min(day, today), answers, comment)
+                for team_id, day, answers, comment in responses
+                if rng.random() < DEMO_OPEN_SHARE
+            ]
+        _demo_record(campaign.id, responses)
         campaigns.append(campaign)
     surveys.team_links(survey.id, [team.id for team in teams.values()])
     _demo_survey_actions(survey, campaigns, teams, users)
     db.session.flush()
+    for campaign in campaigns[:DEMO_CAMPAIGNS]:
+        publication.publish(campaign.id, surveys.day_start(today))
 
 
 def _demo_responses(

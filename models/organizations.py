@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, TimestampMixin
+from models.base import Base, TimestampMixin, UTCDateTime
 
 if TYPE_CHECKING:
     from models.accounts import User
@@ -84,6 +84,9 @@ class Team(TimestampMixin, Base):
     )
     name: Mapped[str] = mapped_column(String(120))
     headcount: Mapped[int] = mapped_column(default=0)
+    # Teams with answers are archived, never deleted: hidden from new
+    # campaigns and pickers, kept in every past campaign's history.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     parent: Mapped[Team | None] = relationship(remote_side=[id])
 

@@ -11,7 +11,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, TimestampMixin, UTCDateTime
@@ -71,6 +80,13 @@ class Campaign(TimestampMixin, Base):
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Set by the tick once it has created the follow-up campaign of a recurrence.
     followed_up: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # The team tree as it was when the campaign was created: every asked team
+    # and its ancestors as [id, parent_id, name]. Results are planned over this
+    # tree, so moving, renaming or archiving teams later never changes them.
+    team_tree: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)
+    # Set once the results are computed and stored (``PublishedGroup``); no
+    # figure of the campaign is shown anywhere before.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     version: Mapped[SurveyVersion] = relationship()
 
@@ -87,6 +103,32 @@ class CampaignTeam(Base):
         ForeignKey("team.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     headcount: Mapped[int] = mapped_column(default=0)
+
+
+class PublishedGroup(Base):
+    """One group's published figures for a closed campaign, computed once and never changed.
+
+    ``team_id`` None is the whole organisation. A hidden group keeps only why
+    it is hidden: no count, no score. Team ids, names and parents are those of
+    the campaign's frozen tree, so later changes to teams do not reach here.
+    """
+
+    __tablename__ = "published_group"
+    __table_args__ = (Index("ix_published_group_campaign", "campaign_id", "team_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    team_id: Mapped[int | None]
+    parent_id: Mapped[int | None]
+    name: Mapped[str] = mapped_column(String(120))
+    depth: Mapped[int]
+    headcount: Mapped[int]
+    status: Mapped[str] = mapped_column(String(12))
+    responses: Mapped[int | None]
+    enps: Mapped[float | None] = mapped_column(Float)
+    comments_shown: Mapped[bool] = mapped_column(default=False)
+    # [[dimension key, mean, % favourable], ...] in the campaign's asking order
+    dimensions: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)
 
 
 class TeamLink(TimestampMixin, Base):

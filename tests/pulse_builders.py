@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from app.services import surveys
+from app.services.publication import frozen_tree
 from app.services.surveys import CustomItem
 from models import Campaign, CampaignTeam, Initiative, PersonalLink, Survey, Team, db
 from models.base import utcnow
@@ -38,6 +39,10 @@ def make_campaign(
         version_id=surveys.latest_version(survey.id).id,
         opens_at=opens_at,
         closes_at=closes_at,
+        team_tree=frozen_tree(
+            db.session.get_one(Initiative, survey.initiative_id).organization_id,
+            [team.id for team in teams],
+        ),
     )
     db.session.add(campaign)
     db.session.flush()

@@ -18,9 +18,11 @@ from typing import Any
 
 import numpy as np
 
+from app.services import publication
+from app.services.publication import PUBLISH_GRACE, frozen_tree
 from app.services.responses import record_response
 from app.services.surveys import latest_version
-from models import Campaign, CampaignTeam, Survey, Team, db
+from models import Campaign, CampaignTeam, Initiative, Survey, Team, db
 from models.base import utcnow
 
 DAY = date(2026, 6, 3)
@@ -36,6 +38,7 @@ def make_campaign(
         version_id=latest_version(survey.id).id,
         opens_at=opens_at,
         closes_at=opens_at + timedelta(days=7),
+        team_tree=frozen_tree(_organization_of(survey), [team.id for team in headcounts]),
     )
     db.session.add(campaign)
     db.session.flush()
@@ -43,6 +46,20 @@ def make_campaign(
         db.session.add(CampaignTeam(campaign_id=campaign.id, team_id=team.id, headcount=headcount))
     db.session.commit()
     return campaign
+
+
+def _organization_of(survey: Survey) -> int:
+    return db.session.get_one(Initiative, survey.initiative_id).organization_id
+
+
+def publish(campaign: Campaign) -> None:
+    """Close the campaign (if it is still open) and publish its results, as the tick would."""
+    now = utcnow()
+    if campaign.closes_at > now:
+        campaign.closes_at = now - PUBLISH_GRACE
+        db.session.commit()
+    publication.publish(campaign.id, max(now, campaign.closes_at + PUBLISH_GRACE))
+    db.session.commit()
 
 
 def answer(

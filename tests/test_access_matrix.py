@@ -29,7 +29,10 @@ ROUTES = [
     ("POST", "/orgs/{org}/teams", {"team-name": ""}, (302, 403, 200, 404, 200)),
     ("POST", "/orgs/{org}/teams/import", {"import-lines": "A, 3"}, (302, 403, 302, 404, 302)),
     ("GET", "/teams/{team}/edit", None, (302, 403, 200, 404, 200)),
+    ("GET", "/teams/{team}/delete", None, (302, 403, 200, 404, 200)),
     ("POST", "/teams/{team}/delete", {}, (302, 403, 302, 404, 302)),
+    # The world's team is active: restoring it says so and goes back to the list.
+    ("POST", "/teams/{team}/restore", {}, (302, 403, 302, 404, 302)),
     ("GET", "/orgs/{org}/members", None, (302, 200, 200, 404, 200)),
     (
         "POST",

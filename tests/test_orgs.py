@@ -296,7 +296,7 @@ def test_editing_a_team_moves_and_renames_it(client: FlaskClient, world: World) 
     assert (team.name, team.headcount, team.parent_id) == ("Claims Service", 30, service.id)
 
 
-def test_deleting_a_team_moves_its_sub_teams_to_the_top_level(
+def test_deleting_a_parent_without_saying_what_happens_to_its_sub_teams_changes_nothing(
     client: FlaskClient, world: World
 ) -> None:
     north = builders.make_team(world.organization, "Claims North", parent_id=world.team.id)
@@ -305,8 +305,25 @@ def test_deleting_a_team_moves_its_sub_teams_to_the_top_level(
 
     response = client.post(f"/teams/{world.team.id}/delete")
 
+    assert response.status_code == 422
+    assert "Choose what happens to its sub-teams" in page_text(response)
+    db.session.expire_all()
+    assert db.session.get(Team, world.team.id) is not None
+    assert db.session.get(Team, north.id).parent_id == world.team.id  # type: ignore[union-attr]
+
+
+def test_deleting_a_team_can_move_its_sub_teams_to_the_top_level(
+    client: FlaskClient, world: World
+) -> None:
+    north = builders.make_team(world.organization, "Claims North", parent_id=world.team.id)
+    db.session.commit()
+    login(client, world.consultant)
+
+    response = client.post(f"/teams/{world.team.id}/delete", data={"children": "move_up"})
+
     assert response.status_code == 302
-    assert "Team “Claims” deleted." in page_text(client.get(response.headers["Location"]))
+    page = page_text(client.get(response.headers["Location"]))
+    assert "Team “Claims” deleted. Its sub-teams moved up to the top level: “Claims North”." in page
     db.session.expire_all()
     assert db.session.get(Team, world.team.id) is None
     assert db.session.get(Team, north.id).parent_id is None  # type: ignore[union-attr]

@@ -76,6 +76,12 @@ def rate_self(client: FlaskClient, c360: Cycle360, values: PracticeValues | int)
     client.post("/logout")
 
 
+def close(c360: Cycle360) -> None:
+    """Close the cycle: observer figures are published only then."""
+    assert practices.close_cycle(c360.cycle)
+    db.session.commit()
+
+
 def stored() -> tuple[int, int]:
     return (
         db.session.scalar(select(func.count()).select_from(PracticeResponse)) or 0,
@@ -134,10 +140,12 @@ def test_a_full_cycle_scores_self_vs_observers_on_the_page_and_in_the_api(
     for values in PEERS:
         observe(client, c360.code, "peer", values)
     assert stored() == (4, 120)
+    close(c360)
 
     data = api_practices(client, c360)
     assert data["leader"] == {"id": c360.leader.id, "name": c360.leader.name}
     assert data["min_observers"] == 3
+    assert data["cycle"]["closed"] is True and data["cycle"]["observers_answered"] == 3
     assert [p["key"] for p in data["practices"]] == list(PRACTICE_KEYS)
     assert {p["key"]: (p["self"], p["observers"], p["observer_n"]) for p in data["practices"]} == {
         "model": (48, 48.0, 3),
@@ -192,6 +200,8 @@ def test_answers_are_added_up_in_the_database_and_inserted_in_one_executemany(
         event.remove(db.engine, "before_cursor_execute", spy)
     answer_inserts = [many for sql, many in statements if "INSERT INTO practice_answer" in sql]
     assert answer_inserts == [True]
+    assert practices.aggregates([c360.cycle.id]) == ({}, {}), "nothing is read while open"
+    close(c360)
     observers, _ = practices.aggregates([c360.cycle.id])
     assert {(row.relationship, row.n, row.total) for row in observers[c360.cycle.id]} == {
         ("peer", 1, 7)
@@ -222,6 +232,7 @@ def test_two_observers_show_no_observer_figure_in_any_page_chart_or_json(
     rate_self(client, c360, 5)
     observe(client, c360.code, "peer", 2)
     observe(client, c360.code, "peer", 3)  # mean 2.5: practice score 15.0
+    close(c360)
 
     data = api_practices(client, c360)
     assert data["observer_n"] == 2 and data["observers_needed"] == 1
@@ -238,7 +249,7 @@ def test_two_observers_show_no_observer_figure_in_any_page_chart_or_json(
         for spec in chart_specs(page):
             assert all("Observers" not in trace["name"] for trace in spec["data"]), path
     report = _pages(client, c360)[f"/practices/{c360.cycle.id}/report"]
-    assert "1 more observer needed" in report
+    assert "2 observers answered</strong> before this 360 closed" in report
 
 
 def test_a_group_of_two_is_hidden_even_when_the_overall_figure_is_shown(
@@ -248,6 +259,7 @@ def test_a_group_of_two_is_hidden_even_when_the_overall_figure_is_shown(
         observe(client, c360.code, "peer", 1)  # peers alone: 6.0
     for _ in range(3):
         observe(client, c360.code, "direct_report", 10)  # direct reports alone: 60.0
+    close(c360)
     data = api_practices(client, c360)
     # Overall: 6 x (2 + 30) / 5 = 38.4. Direct reports alone would give the peers away.
     assert {p["observers"] for p in data["practices"]} == {38.4}
@@ -267,6 +279,7 @@ def test_a_lone_manager_cannot_be_recovered_from_the_overall_by_subtraction(
     observe(client, c360.code, "manager", 1)  # alone: 6.0
     for _ in range(3):
         observe(client, c360.code, "peer", 10)  # peers alone: 60.0
+    close(c360)
     data = api_practices(client, c360)
     assert {p["observers"] for p in data["practices"]} == {46.5}  # 6 x (1 + 30) / 4
     assert all(g["practices"] is None for g in data["groups"]) and data["pooled"] is None
@@ -283,6 +296,7 @@ def test_the_manager_is_shown_alone_only_where_the_organisation_allows_it(
     observe(client, c360.code, "manager", 1)
     for _ in range(3):
         observe(client, c360.code, "peer", 10)
+    close(c360)
     groups = {g["relationship"]: g for g in api_practices(client, c360)["groups"]}
     assert groups["manager"]["status"] == "manager"
     assert groups["manager"]["practices"] == dict.fromkeys(PRACTICE_KEYS, 6.0)
@@ -293,12 +307,15 @@ def test_the_manager_is_shown_alone_only_where_the_organisation_allows_it(
 
 def test_a_higher_setting_needs_more_observers(make_app: Any, world: World, c360: Cycle360) -> None:
     code, url = c360.code, f"/api/v1/leaders/{c360.leader.id}/practices"
-    headers = token_for(world.consultant)
+    headers, cycle_id = token_for(world.consultant), c360.cycle.id
     strict = make_app(STEPWISE_MIN_OBSERVERS=5)
     client = strict.test_client()
     with strict.app_context():
         for _ in range(4):
             observe(client, code, "peer", 7)
+        cycle = db.session.get(PracticeCycle, cycle_id)
+        assert cycle is not None and practices.close_cycle(cycle)
+        db.session.commit()
         data = client.get(url, headers=headers).json
     assert data["min_observers"] == 5 and data["observers_needed"] == 1
     assert {p["observers"] for p in data["practices"]} == {None}
@@ -587,7 +604,17 @@ def test_the_api_reports_the_latest_cycle_or_the_one_asked_for(
     db.session.commit()
     headers = token_for(c360.leader)
     base = f"/api/v1/leaders/{c360.leader.id}/practices"
-    assert client.get(base, headers=headers).json["cycle"]["id"] == newer.id
+    latest = client.get(base, headers=headers).json
+    assert latest["cycle"]["id"] == c360.cycle.id, "the newest closed one, not the open one"
+    assert latest["cycle"]["closed"] is True and latest["observer_n"] == 1
+    assert latest["in_progress"] == {
+        "id": newer.id,
+        "opened_at": newer.created_at.isoformat(),
+        "observers_answered": 0,
+    }
+    asked = client.get(f"{base}?cycle={newer.id}", headers=headers).json
+    assert asked["cycle"]["id"] == newer.id and asked["cycle"]["closed"] is False
+    assert asked["observer_n"] is None and asked["in_progress"] is None
     older = client.get(f"{base}?cycle={c360.cycle.id}", headers=headers).json
     assert older["cycle"]["id"] == c360.cycle.id and older["observer_n"] == 1
     for bad in ("abc", "-1", "99999999999", str(newer.id + 100)):
@@ -609,6 +636,7 @@ def test_observer_pages_load_no_plotly_and_the_report_does(
     assert "plotly" not in observer and "charts.js" not in observer
     assert f"{c360.leader.name} uses the new CRM" in observer
     assert observer.count('type="radio"') == 30 * 10 + 4
+    close(c360)
     builders.login(client, c360.leader)
     report = client.get(f"/practices/{c360.cycle.id}/report").get_data(as_text=True)
     assert "plotly" in report
@@ -633,6 +661,7 @@ def test_the_team_view_names_the_weakest_practice_and_the_kotter_steps_it_affect
             "direct_report",
             {"model": 8, "inspire": 3, "challenge": 7, "enable": 6, "encourage": 7},
         )
+    close(c360)
     builders.login(client, c360.world.consultant)
     page = client.get(f"/initiatives/{c360.world.initiative.id}/practices/team")
     text = page.get_data(as_text=True)
@@ -648,11 +677,11 @@ def demo(app: Flask) -> Iterator[None]:
 
 
 def test_the_demo_has_an_over_rater_and_a_suppressed_cycle(demo: None) -> None:
-    reports = {
-        cycle.leader.name: practices.report_for(cycle, 3)
-        for cycle in db.session.scalars(select(PracticeCycle))
-    }
+    cycles = {cycle.leader.name: cycle for cycle in db.session.scalars(select(PracticeCycle))}
+    reports = {name: practices.report_for(cycle, 3, cycle.leader) for name, cycle in cycles.items()}
     morgan, priya = reports["Morgan Hale"], reports["Priya Raman"]
+    assert cycles["Morgan Hale"].closed_at is not None, "the demo's full report"
+    assert cycles["Priya Raman"].closed_at is None, "and one still collecting answers"
     assert morgan.observer_n >= 6 and morgan.observers_shown
     encourage = next(p for p in morgan.practices if p.practice.key == "encourage")
     assert encourage.flag == "over" and (encourage.gap or 0) >= 18
@@ -662,5 +691,6 @@ def test_the_demo_has_an_over_rater_and_a_suppressed_cycle(demo: None) -> None:
         "direct_report",
         "other",
     }
-    assert priya.observer_n == 2 and not priya.observers_shown and priya.observers_needed == 1
+    assert practices.participation([cycles["Priya Raman"]])[cycles["Priya Raman"].id].observers == 2
+    assert priya.observer_n == 0 and not priya.observers_shown, "no observer row read while open"
     assert priya.has_self and morgan.has_self

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import pytest
@@ -14,6 +14,8 @@ from sqlalchemy import event, func, select
 from app.demo import seed_demo
 from app.services import accounts
 from app.services import results as service
+from app.services import results_detail as detail
+from app.services import results_exports as exports
 from app.services.results import GroupStatus, survey_results
 from config import ConfigError, settings_from_env
 from models import (
@@ -43,6 +45,7 @@ from tests.results_checks import (
     csv_rows,
     derivable,
     make_campaign,
+    publish,
 )
 
 DIMENSIONS = [
@@ -116,6 +119,7 @@ def org(world: World) -> Org:
         + [row()] * 7,
         [f"service comment {i}" for i in range(12)],
     )
+    publish(campaign)
     return Org(survey, campaign, sales, north, south, ops, service)
 
 
@@ -141,6 +145,7 @@ def test_mean_favourable_and_enps_by_hand(app: Flask, world: World) -> None:
         for u, r, rec in ((5, 5, 10), (4, 4, 9), (4, 3, 9), (2, 2, 7), (1, 1, 3))
     ]
     answer(campaign, team, rows)
+    publish(campaign)
     group = survey_results(survey).group(campaign.id, team.id)
     assert group is not None and group.status is GroupStatus.SHOWN
     urgency, unknown = group.dimension("kotter_urgency"), group.dimension("resistance_unknown")
@@ -163,7 +168,7 @@ def test_mean_favourable_and_enps_by_hand(app: Flask, world: World) -> None:
     assert {"key": "resistance_unknown", "mean": 3.0, "favourable": 40.0} in body["dimensions"]
 
     (line,) = [
-        r for r in csv_rows(service.aggregates_csv(survey_results(survey))) if r["team"] == "Desk"
+        r for r in csv_rows(exports.aggregates_csv(survey_results(survey))) if r["team"] == "Desk"
     ]
     assert line["kotter_urgency_mean"] == "3.20" and line["kotter_urgency_favourable"] == "60.0"
     assert line["enps"] == "40.0" and line["responses"] == "5" and line["response_rate"] == "62.5"
@@ -308,6 +313,7 @@ def test_comments_need_ten_and_no_subtraction(client: FlaskClient, world: World)
     campaign = make_campaign(survey, {a: 14, b: 8})
     answer(campaign, a, [row()] * 12, [f"alpha {i}" for i in range(12)])
     answer(campaign, b, [row()] * 6, [f"beta {i}" for i in range(6)])
+    publish(campaign)
     builders.login(client, world.executive)
     # Both teams show their scores, but Alpha's comments would give Beta's (6 people)
     # away as everyone's minus Alpha's: only everyone's comments are shown.
@@ -321,12 +327,16 @@ def test_comments_need_ten_and_no_subtraction(client: FlaskClient, world: World)
 def test_comments_appear_from_ten_responses(client: FlaskClient, world: World) -> None:
     team = builders.make_team(world.organization, "Desk")
     survey = make_survey(world.initiative, DIMENSIONS)
-    campaign = make_campaign(survey, {team: 12})
-    answer(campaign, team, [row()] * 9, [f"note {i}" for i in range(9)])
+    nine = make_campaign(survey, {team: 12}, utcnow() - timedelta(days=20))
+    answer(nine, team, [row()] * 9, [f"note {i}" for i in range(9)])
+    publish(nine)
+    ten = make_campaign(survey, {team: 12})
+    answer(ten, team, [row()] * 9 + [row()], [f"note {i}" for i in range(9)] + ["the tenth"])
     builders.login(client, world.executive)
-    assert "note 1" not in _get(client, f"/surveys/{survey.id}/results")
-    answer(campaign, team, [row()], ["the tenth"])
-    page = _get(client, f"/surveys/{survey.id}/results")
+    assert "note 1" not in _get(client, f"/surveys/{survey.id}/results?campaign={nine.id}")
+    assert "note 1" not in _get(client, f"/surveys/{survey.id}/results?campaign={ten.id}")
+    publish(ten)
+    page = _get(client, f"/surveys/{survey.id}/results?campaign={ten.id}")
     assert "note 1" in page and "the tenth" in page
 
 
@@ -344,7 +354,7 @@ def test_raw_answers_are_for_consultants_only(
     assert client.get(f"/surveys/{org.survey.id}/answers.csv").status_code == status
 
 
-def test_raw_answers_are_renumbered_by_day_and_hide_small_teams(
+def test_raw_answers_are_renumbered_without_days_and_hide_small_teams(
     client: FlaskClient, world: World, org: Org
 ) -> None:
     # A second campaign with only three answers altogether is left out entirely.
@@ -353,10 +363,10 @@ def test_raw_answers_are_renumbered_by_day_and_hide_small_teams(
     builders.login(client, world.consultant)
     body = _get(client, f"/surveys/{org.survey.id}/answers.csv")
     rows = csv_rows(body)
-    assert list(rows[0])[:4] == ["response", "campaign", "team", "submitted_on"]
+    assert list(rows[0])[:3] == ["response", "campaign", "team"]
+    assert "submitted_on" not in rows[0]
     assert [r["response"] for r in rows] == [str(i) for i in range(1, 31)]
     assert {r["campaign"] for r in rows} == {"1"}
-    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["submitted_on"]) for r in rows)
     teams = {r["team"] for r in rows}
     # Ops and North are hidden: their answers sit in "Sales (other)" with nothing finer.
     assert teams == {"Sales (other)", "South", "Service"}
@@ -498,8 +508,9 @@ def test_alpha_in_sql_matches_the_python_formula(world: World) -> None:
     )
     # An incomplete response is left out of alpha (listwise), not of the figures.
     answer(campaign, team, [{"resistance_devalued_1": 5, "kotter_urgency_1": 3}])
+    publish(campaign)
     results = survey_results(survey)
-    (devalued,) = service.dimension_alphas(results, campaign.id, None)
+    (devalued,) = detail.dimension_alphas(results, campaign.id, None)
     expected = cronbach_alpha(
         [[recode(v, ITEMS_BY_KEY[k]) for k, v in zip(keys, r, strict=True)] for r in raw]
     )
@@ -510,7 +521,7 @@ def test_alpha_in_sql_matches_the_python_formula(world: World) -> None:
 
 def test_adkar_barriers_in_sql_match_the_python_rule(org: Org) -> None:
     results = survey_results(org.survey)
-    distribution = service.adkar_distribution(results, org.campaign.id, org.service.id)
+    distribution = detail.adkar_distribution(results, org.campaign.id, org.service.id)
     assert distribution is not None and distribution.respondents == 12
     # Service: awareness, desire = (4,2) (4,5) (2,5) (5,1) (3,4) and seven times (4,4).
     pairs = [(4, 2), (4, 5), (2, 5), (5, 1), (3, 4)] + [(4, 4)] * 7
@@ -520,7 +531,7 @@ def test_adkar_barriers_in_sql_match_the_python_rule(org: Org) -> None:
         expected[barrier] = expected.get(barrier, 0) + 1
     assert {k: v for k, v in distribution.counts if v} == expected
     with pytest.raises(service.HiddenGroup):
-        service.adkar_distribution(results, org.campaign.id, org.ops.id)
+        detail.adkar_distribution(results, org.campaign.id, org.ops.id)
 
 
 def test_results_read_a_fixed_number_of_queries_whatever_the_teams(
@@ -543,10 +554,13 @@ def test_results_read_a_fixed_number_of_queries_whatever_the_teams(
         assert not any("answer " in s.lower() and "tally" not in s.lower() for s in seen)
         return len(seen)
 
+    publish(campaign)
     few = statements()
-    for team in teams[1:]:
-        answer(campaign, team, [row()] * 5)
-    assert statements() == few <= 6
+    later = make_campaign(survey, dict.fromkeys(teams, 8), utcnow() - timedelta(days=1))
+    for team in teams:
+        answer(later, team, [row()] * 5)
+    publish(later)
+    assert statements() == few <= 5
 
 
 # --- you said, we did ---------------------------------------------------------------------------
@@ -644,8 +658,13 @@ def test_demo_tells_the_pulse_story(app: Flask) -> None:
     db.session.commit()
     initiative = db.session.scalars(select(Initiative)).one()
     survey = db.session.scalars(select(Survey)).one()
-    results = survey_results(survey)
-    assert len(results.campaigns) == 6
+    everything = survey_results(survey)
+    # Six published campaigns, and a seventh open now: participation only.
+    assert len(everything.campaigns) == 7 and len(everything.published) == 6
+    current = everything.campaigns[-1]
+    assert not current.published and current.is_open(utcnow())
+    assert everything.groups_of(current.id) == []
+    results = replace(everything, campaigns=everything.published)
     teams = {t.name: t.id for t in results.teams}
     first, last = results.campaigns[0], results.campaigns[-1]
     assert last.closes_at.date() < utcnow().date()

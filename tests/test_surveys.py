@@ -33,6 +33,7 @@ from tests import builders
 from tests.builders import login
 from tests.conftest import World
 from tests.pulse_builders import make_campaign, make_personal_link, make_survey
+from tests.results_checks import publish
 
 
 def _count(model: type) -> int:
@@ -287,9 +288,14 @@ def test_survey_list_shows_status_and_response_counts(client: FlaskClient, world
     db.session.add(ResponseTally(campaign_id=closed.id, team_id=world.team.id, responses=7))
     db.session.commit()
     login(client, world.executive)
-    page = client.get(f"/initiatives/{world.initiative.id}/surveys").get_data(as_text=True)
+    url = f"/initiatives/{world.initiative.id}/surveys"
+    page = client.get(url).get_data(as_text=True)
     assert ">Closed<" in page and ">Open<" in page and ">Scheduled<" in page
-    assert re.search(r'class="num">7 <span class="muted">of 12', page)
+    # Closed but not published yet: participation only, never the count.
+    assert re.search(r'class="num">58% answered so far <span class="muted">of 12', page)
+    publish(closed)
+    page = client.get(url).get_data(as_text=True)
+    assert re.search(r'class="num">7 responses <span class="muted">of 12', page)
     assert "Schedule a campaign" not in page  # executives look, consultants change
 
 
@@ -620,7 +626,7 @@ def test_unused_links_csv_cells_never_run_as_formulas(world: World) -> None:
     survey = make_survey(world.initiative)
     campaign = make_campaign(survey, [team])
     make_personal_link(campaign, team, "x@acme.example")
-    text = surveys.unused_links_csv(campaign, lambda code: f"https://s.example/p/{code}")
+    text = surveys.unused_links_csv(campaign, lambda code: f"https://s.example/p/{code}", utcnow())
     assert "'=HYPERLINK(1)" in text
 
 
@@ -644,6 +650,13 @@ def test_campaign_pages_never_give_an_exact_count_below_the_threshold(
     db.session.commit()
     login(client, world.consultant)
     page = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
-    assert "fewer than 5 responses of 12 people" in page
-    assert "3 responses" not in page
-    assert "7 responses of 12 people" in page
+    # Open: bands only (3 of 12 and 7 of 12), never a count.
+    assert "Under 30% answered so far · 12 people asked" in page
+    assert "30–60% answered so far · 12 people asked" in page
+    assert "3 responses" not in page and "7 responses" not in page
+    # Published: the small team's 3 would give the other's 7 away from the whole's 10.
+    publish(campaign)
+    page = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "Fewer than 5 responses · 12 people asked" in page
+    assert "Hidden so that a smaller group cannot be worked out · 12 people asked" in page
+    assert "3 responses" not in page and "7 responses" not in page

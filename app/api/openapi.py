@@ -116,7 +116,8 @@ PATHS: dict[str, Any] = {
     },
     "/initiatives/{initiative_id}/teams": {
         "get": {
-            "summary": "Teams of the initiative's organisation, with headcounts",
+            "summary": "Active teams of the initiative's organisation, with headcounts",
+            "description": "Archived teams (kept only for their history) are left out.",
             "parameters": [_id_param("initiative_id")],
             "responses": {"200": _ok(_list_of({"$ref": "#/components/schemas/Team"})), **ERRORS},
         }
@@ -192,10 +193,13 @@ SCHEMAS["PracticeScore"] = {
         },
         "observers": {
             "type": ["number", "null"],
-            "description": "observers' mean practice score, 6-60; null when fewer than "
-            "min_observers answered",
+            "description": "observers' mean practice score, 6-60; null while the cycle is "
+            "open and when fewer than min_observers answered",
         },
-        "observer_n": {"type": "integer", "description": "observers who answered"},
+        "observer_n": {
+            "type": ["integer", "null"],
+            "description": "observers who answered; null while the cycle is open",
+        },
         "gap": {"type": ["number", "null"], "description": "self - observers"},
         "flag": {**_FLAG, "description": "over/under when |gap| >= 6 points"},
     },
@@ -212,20 +216,40 @@ SCHEMAS["LeaderPractices"] = {
         "min_observers": {"type": "integer", "minimum": 3},
         "cycle": {
             "type": "object",
+            "description": "the cycle the figures come from; observer figures only once closed",
             "properties": {
                 "id": {"type": "integer"},
                 "initiative_id": {"type": "integer"},
                 "opened_at": {"type": "string", "format": "date-time"},
+                "closed": {"type": "boolean"},
                 "closed_at": {"type": ["string", "null"], "format": "date-time"},
+                "observers_answered": {
+                    "type": "integer",
+                    "description": "observers who answered, all relationships together",
+                },
             },
         },
-        "observer_n": {"type": "integer"},
-        "observers_needed": {"type": "integer", "description": "more observers before figures"},
+        "in_progress": {
+            "type": ["object", "null"],
+            "description": "the leader's open cycle when the figures come from an earlier, "
+            "closed one: how many observers have answered so far, nothing else",
+            "properties": {
+                "id": {"type": "integer"},
+                "opened_at": {"type": "string", "format": "date-time"},
+                "observers_answered": {"type": "integer"},
+            },
+        },
+        "observer_n": {"type": ["integer", "null"], "description": "null while open"},
+        "observers_needed": {
+            "type": ["integer", "null"],
+            "description": "how many more observers it would have taken; null while open",
+        },
         "practices": {"type": "array", "items": {"$ref": "#/components/schemas/PracticeScore"}},
         "groups": {
             "type": "array",
-            "description": "per relationship; practices null unless the group may be shown on "
-            "its own (status shown, or manager where the organisation allows it)",
+            "description": "per relationship, empty while the cycle is open; practices null "
+            "unless the group may be shown on its own (status shown, or manager where the "
+            "organisation allows it)",
             "items": {
                 "type": "object",
                 "properties": {
@@ -277,10 +301,14 @@ PATHS["/initiatives/{initiative_id}/leaders"] = {
 }
 PATHS["/leaders/{leader_id}/practices"] = {
     "get": {
-        "summary": "A leader's five practices, self vs observers, from their latest 360",
+        "summary": "A leader's five practices, self vs observers, from their latest closed 360",
         "description": "Visible to the leader themself and to consultants and site admins of "
         "the cycle's organisation; anyone else, fellow executives included, gets 404. "
-        "Observer figures are null when fewer than min_observers answered.",
+        "Observer figures are published only when a cycle is closed: while the latest cycle "
+        "is open, the newest closed one is reported (in_progress tells how many observers "
+        "answered the open one), or every observer figure and count is null when none is "
+        "closed. The self-assessment of an open cycle is shown to the leader only. "
+        "Observer figures are also null when fewer than min_observers answered.",
         "parameters": [
             _id_param("leader_id"),
             {
@@ -288,7 +316,8 @@ PATHS["/leaders/{leader_id}/practices"] = {
                 "in": "query",
                 "required": False,
                 "schema": {"type": "integer"},
-                "description": "a particular 360 of this leader instead of the latest",
+                "description": "a particular 360 of this leader instead of the latest closed "
+                "one; figures null while it is open",
             },
         ],
         "responses": {
@@ -502,6 +531,10 @@ SCHEMAS["SurveySummary"] = {
                         "type": "string",
                         "format": "date-time",
                         "description": "exclusive: 00:00 UTC after the last day",
+                    },
+                    "published": {
+                        "type": "boolean",
+                        "description": "results exist only once a closed campaign is published",
                     },
                 },
             },

@@ -73,6 +73,7 @@ def initiative_json(initiative: Initiative) -> dict[str, Any]:
 @bp.get("/initiatives/<int:initiative_id>/teams")
 def list_teams(initiative_id: int) -> Response:
     initiative, _ = initiative_access(api_user(), initiative_id)
+    # Active teams only: archived ones are history, not something to ask or report on anew.
     return items(
         [
             {"id": t.id, "name": t.name, "parent_id": t.parent_id, "headcount": t.headcount}
@@ -150,15 +151,34 @@ def _id_or_none(cycle: PracticeCycle | None) -> int | None:
 
 @bp.get("/leaders/<int:leader_id>/practices")
 def leader_practices(leader_id: int) -> Response:
-    """The leader's latest 360 the caller may see (or ``?cycle=<id>``); 404 for anyone else."""
+    """The leader's latest 360 the caller may see (or ``?cycle=<id>``); 404 for anyone else.
+
+    Observer figures come only from a closed cycle (app/services/practices.py says why):
+    while the latest is open, the newest closed one is reported, and ``in_progress``
+    says how many observers have answered the open one; with none closed, nulls.
+    """
     cycle_id = id_arg("cycle")
     visible = practices.visible_cycles_of_leader(api_user(), leader_id)
     if cycle_id is not None:
         visible = [cycle for cycle in visible if cycle.id == cycle_id]
     if not visible:
         abort(404)
-    cycle = visible[0]
-    return jsonify(practices_json(cycle, practices.report_for(cycle, practices.min_observers())))
+    latest = visible[0]
+    cycle = latest if cycle_id is not None else practices.published_cycle(visible) or latest
+    in_progress = latest if latest.closed_at is None and latest is not cycle else None
+    answered = practices.participation([c for c in (cycle, in_progress) if c is not None])
+    report = practices.report_for(cycle, practices.min_observers(), api_user())
+    body = practices_json(cycle, report, answered[cycle.id].observers)
+    body["in_progress"] = (
+        {
+            "id": in_progress.id,
+            "opened_at": in_progress.created_at.isoformat(),
+            "observers_answered": answered[in_progress.id].observers,
+        }
+        if in_progress
+        else None
+    )
+    return jsonify(body)
 
 
 def _round(value: float | None) -> float | None:
@@ -171,8 +191,15 @@ def _by_practice(scores: tuple[float, ...] | None) -> dict[str, float] | None:
     return {p.key: round(score, 2) for p, score in zip(PRACTICES, scores, strict=True)}
 
 
-def practices_json(cycle: PracticeCycle, report: PracticeReport) -> dict[str, Any]:
-    """The report as JSON: observer figures are null wherever the pages hide them."""
+def practices_json(cycle: PracticeCycle, report: PracticeReport, answered: int) -> dict[str, Any]:
+    """The report as JSON: observer figures are null wherever the pages hide them.
+
+    For an open cycle the report holds no observer figure, and every count of
+    observers but the total ``answered`` is null too (a group count would tell
+    which group the latest observer is in).
+    """
+    published = cycle.closed_at is not None
+    observer_n = report.observer_n if published else None
     return {
         "leader": {"id": cycle.leader.id, "name": cycle.leader.name},
         "min_observers": report.min_observers,
@@ -180,17 +207,19 @@ def practices_json(cycle: PracticeCycle, report: PracticeReport) -> dict[str, An
             "id": cycle.id,
             "initiative_id": cycle.initiative_id,
             "opened_at": cycle.created_at.isoformat(),
+            "closed": published,
             "closed_at": cycle.closed_at.isoformat() if cycle.closed_at else None,
+            "observers_answered": answered,
         },
-        "observer_n": report.observer_n,
-        "observers_needed": report.observers_needed,
+        "observer_n": observer_n,
+        "observers_needed": report.observers_needed if published else None,
         "practices": [
             {
                 "key": score.practice.key,
                 "name": score.practice.name,
                 "self": score.self_score,
                 "observers": _round(score.observers),
-                "observer_n": score.observer_n,
+                "observer_n": observer_n,
                 "gap": _round(score.gap),
                 "flag": score.flag,
             }
@@ -204,7 +233,7 @@ def practices_json(cycle: PracticeCycle, report: PracticeReport) -> dict[str, An
                 "observers_needed": group.observers_needed,
                 "practices": _by_practice(group.practices),
             }
-            for group in report.groups
+            for group in (report.groups if published else ())
         ],
         "pooled": (
             {
@@ -342,6 +371,7 @@ def list_surveys(initiative_id: int) -> Response:
                         "number": c.number,
                         "opens_at": c.opens_at.isoformat(),
                         "closes_at": c.closes_at.isoformat(),
+                        "published": c.published,
                     }
                     for c in campaigns
                 ],
@@ -353,7 +383,8 @@ def list_surveys(initiative_id: int) -> Response:
 
 @bp.get("/surveys/<int:survey_id>/results")
 def survey_results(survey_id: int) -> Response:
-    """The results page's groups: hidden ones carry no count, no score and no eNPS."""
+    """The results page's groups, of published campaigns only: hidden ones carry no count,
+    no score and no eNPS."""
     survey = surveys.get_survey(survey_id) or abort(404)
     initiative_access(api_user(), survey.initiative_id)
     try:

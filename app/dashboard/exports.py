@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from app.services.diagnosis import Diagnosis
-from app.services.results import csv_cell
+from app.services.results_exports import csv_cell
 from insights.diagnosis import Finding
 from insights.kotter import STEPS_BY_KEY
 

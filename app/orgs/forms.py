@@ -5,6 +5,7 @@ from wtforms import (
     DateField,
     EmailField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -14,7 +15,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.formtools import strip
-from app.services.organizations import MAX_HEADCOUNT, InitiativeFields
+from app.services.organizations import (
+    CHOOSE_SUB_TEAMS,
+    MAX_HEADCOUNT,
+    InitiativeFields,
+    SubTeams,
+)
 from models import Role
 
 ROLE_CHOICES = [
@@ -93,6 +99,27 @@ class TeamImportForm(FlaskForm):
         },
     )
     submit = SubmitField("Add these teams")
+
+
+class TeamRemoveForm(FlaskForm):
+    """Confirms archiving or deleting a team; with sub-teams, also says what happens to them."""
+
+    # No default: moving sub-teams up or removing them is the person's decision.
+    children = RadioField(
+        "Its sub-teams",
+        choices=[
+            SelectChoice(SubTeams.MOVE_UP.value, "Move them up"),
+            SelectChoice(SubTeams.WITH_IT.value, "Remove them with it"),
+        ],
+        invalid_choice_message=CHOOSE_SUB_TEAMS,
+    )
+    submit = SubmitField("Confirm")
+
+    def children_value(self) -> SubTeams | None:
+        # The view removes the field for a team without sub-teams (it is then None).
+        if self.children is None or not self.children.data:
+            return None
+        return SubTeams(self.children.data)
 
 
 class InviteForm(FlaskForm):

@@ -17,11 +17,18 @@ from app.access import (
     team_access,
     visible_organizations,
 )
-from app.orgs.forms import ConfirmForm, InitiativeForm, InviteForm, TeamForm, TeamImportForm
+from app.orgs.forms import (
+    ConfirmForm,
+    InitiativeForm,
+    InviteForm,
+    TeamForm,
+    TeamImportForm,
+    TeamRemoveForm,
+)
 from app.pagination import paginate
 from app.services import accounts, organizations
 from app.services.accounts import AccountError
-from app.services.organizations import OrganizationError
+from app.services.organizations import OrganizationError, Removal, RemovalPlan
 from models import Initiative, Organization, Role, Team, User, db
 
 bp = Blueprint("orgs", __name__)
@@ -149,23 +156,20 @@ def _render_teams(
     import_form: TeamImportForm,
     line_errors: Sequence[organizations.LineError] = (),
 ) -> str:
-    page = paginate(
-        select(Team).where(Team.organization_id == access.organization.id).order_by(Team.name),
-        per_page=50,
-    )
-    names = dict(
-        db.session.execute(
-            select(Team.id, Team.name).where(Team.organization_id == access.organization.id)
-        ).all()
-    )
+    organization_id = access.organization.id
+    page = paginate(organizations.active_teams_query(organization_id), per_page=50)
+    # Archived teams stay out of the list unless asked for: they are only history.
     return render_template(
         "orgs/teams.html",
         access=access,
         page=page,
-        team_names=names,
+        team_names=organizations.team_names(organization_id),
+        archived=organizations.archived_teams_of(organization_id),
+        show_archived=request.args.get("archived") == "1",
         form=form,
         import_form=import_form,
         line_errors=line_errors,
+        confirm=ConfirmForm(formdata=None),
     )
 
 
@@ -180,6 +184,8 @@ def _team_choices(organization_id: int, exclude: int | None = None) -> list[tupl
 @bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
 def edit_team(team_id: int) -> str | Response:
     team, access = team_access(current_user, team_id, manage=True)
+    if team.archived_at is not None:
+        return _archived_team(team, access)
     form = TeamForm(obj=team)
     form.set_parent_choices(_team_choices(access.organization.id, exclude=team.id))
     if form.validate_on_submit():
@@ -203,19 +209,105 @@ def edit_team(team_id: int) -> str | Response:
         form=form,
         team=team,
         access=access,
-        delete_form=ConfirmForm(formdata=None),
+        plan=organizations.removal_plan(team),
     )
 
 
-@bp.post("/teams/<int:team_id>/delete")
-def delete_team(team_id: int) -> Response:
+def _archived_team(team: Team, access: OrgAccess) -> str | Response:
+    """An archived team is not edited, only restored: say so instead of offering the form."""
+    if request.method == "POST":
+        flash(f"Team “{team.name}” is archived: restore it before changing it.", "error")
+        return redirect(url_for("orgs.edit_team", team_id=team.id))
+    return render_template(
+        "orgs/team_archived.html", team=team, access=access, confirm=ConfirmForm(formdata=None)
+    )
+
+
+@bp.route("/teams/<int:team_id>/delete", methods=["GET", "POST"])
+def delete_team(team_id: int) -> str | Response | tuple[str, int]:
+    """Archive a team with history, delete one without; its sub-teams as the person chooses."""
+    team, access = team_access(current_user, team_id, manage=True)
+    if team.archived_at is not None:
+        flash(f"Team “{team.name}” is already archived.", "error")
+        return redirect(url_for("orgs.edit_team", team_id=team.id))
+    plan = organizations.removal_plan(team)
+    form = TeamRemoveForm()
+    if not plan.sub_teams:
+        del form.children
+    problem = None
+    if form.validate_on_submit():
+        name, parent = team.name, plan.new_parent.name if plan.new_parent else None
+        try:
+            removal = organizations.remove_team(team, form.children_value())
+        except OrganizationError as error:
+            # Sub-teams added since the page was shown: ask again with them listed.
+            problem = str(error)
+            plan = organizations.removal_plan(team)
+        else:
+            flash(_removal_message(name, parent, removal), "success")
+            return redirect(url_for("orgs.teams", organization_id=access.organization.id))
+    page = _render_removal(team, access, plan, form, problem)
+    return (page, 422) if request.method == "POST" else page
+
+
+def _render_removal(
+    team: Team,
+    access: OrgAccess,
+    plan: RemovalPlan,
+    form: TeamRemoveForm,
+    problem: str | None,
+) -> str:
+    if plan.sub_teams and "children" not in form:
+        form = TeamRemoveForm(formdata=None)
+    return render_template(
+        "orgs/team_remove.html", team=team, access=access, plan=plan, form=form, problem=problem
+    )
+
+
+def _removal_message(name: str, new_parent: str | None, removal: Removal) -> str:
+    if name in removal.archived:
+        parts = [f"Team “{name}” archived: hidden from new campaigns, kept in past results."]
+    else:
+        parts = [f"Team “{name}” deleted."]
+    if removal.moved:
+        where = f"“{new_parent}”" if new_parent else "the top level"
+        parts.append(f"Its sub-teams moved up to {where}: {_names(removal.moved)}.")
+    archived = [other for other in removal.archived if other != name]
+    deleted = [other for other in removal.deleted if other != name]
+    if archived:
+        parts.append(f"Archived with it: {_names(archived)}.")
+    if deleted:
+        parts.append(f"Deleted with it: {_names(deleted)}.")
+    return " ".join(parts)
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(f"“{name}”" for name in sorted(names, key=str.casefold))
+
+
+@bp.post("/teams/<int:team_id>/restore")
+def restore_team(team_id: int) -> Response:
     team, access = team_access(current_user, team_id, manage=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    organizations.delete_team(team)
-    db.session.commit()
-    flash(f"Team “{team.name}” deleted.", "success")
+    try:
+        lifted_from = organizations.restore_team(team)
+    except OrganizationError as error:
+        flash(str(error), "error")
+        return redirect(url_for("orgs.teams", organization_id=access.organization.id))
+    flash(_restored_message(team, lifted_from), "success")
     return redirect(url_for("orgs.teams", organization_id=access.organization.id))
+
+
+def _restored_message(team: Team, lifted_from: Team | None) -> str:
+    if lifted_from is not None:
+        return (
+            f"Team “{team.name}” restored at the top level: "
+            f"its parent team “{lifted_from.name}” is archived."
+        )
+    if team.parent is not None:
+        return f"Team “{team.name}” restored under “{team.parent.name}”."
+    return f"Team “{team.name}” restored."
 
 
 @bp.route("/orgs/<int:organization_id>/members", methods=["GET", "POST"])

@@ -75,7 +75,7 @@ def overview(initiative_id: int) -> str:
         cycles=cycles,
         latest=latest,
         earlier=[cycle for cycle in cycles if cycle.id not in in_table],
-        counts=practices.response_counts([cycle.id for cycle in cycles]),
+        answered=practices.participation(cycles),
         open_form=OpenCycleForm(formdata=None),
         close_form=CloseCycleForm(formdata=None),
         relationships=RELATIONSHIPS,
@@ -187,9 +187,8 @@ def _render_self(
         initiative=initiative,
         access=access,
         form=form,
-        counts=practices.response_counts([cycle.id]).get(cycle.id, {}),
+        answered=practices.participation([cycle])[cycle.id],
         observer_link=url_for("practices.observe", code=cycle.observer_code, _external=True),
-        relationships=RELATIONSHIPS,
         scale_labels=SCALE_LABELS,
         min_observers=practices.min_observers(),
     )
@@ -199,13 +198,15 @@ def _render_self(
 @login_required
 def report(cycle_id: int) -> str:
     cycle, initiative, access = report_access(current_user, cycle_id)
-    report = practices.report_for(cycle, practices.min_observers())
+    # While the cycle is open the report holds no observer figure (see the service).
+    report = practices.report_for(cycle, practices.min_observers(), current_user)
     return render_template(
         "practices/report.html",
         cycle=cycle,
         initiative=initiative,
         access=access,
         report=report,
+        answered=practices.participation([cycle])[cycle.id],
         profile_chart=charts.practice_profile(report),
         ranked_chart=charts.strongest_and_weakest(report) if report.ranked_by else None,
         is_leader=cycle.leader_id == current_user.id,

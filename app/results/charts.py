@@ -14,12 +14,12 @@ import plotly.graph_objects as go
 
 from app.charts import COLORS, chart_json, figure
 from app.services.results import (
-    AdkarDistribution,
     CampaignInfo,
     DimensionInfo,
     GroupResult,
     GroupStatus,
 )
+from app.services.results_detail import AdkarDistribution
 
 LABEL_LENGTH = 34
 # Legends above the plot: below it they collide with slanted campaign labels.

@@ -8,17 +8,19 @@ detailed tables. Consultants (and site admins) also get Cronbach's alpha.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from app.results import charts
-from app.services import results as service
+from app.services import results_detail as detail
+from app.services.publication import Participation, participation
 from app.services.results import (
-    AdkarDistribution,
-    AlphaRow,
     CampaignInfo,
     DimensionInfo,
     GroupResult,
     SurveyResults,
+    hidden_reason,
 )
+from app.services.results_detail import AdkarDistribution, AlphaRow
 from app.services.survey_actions import ActionEntry, actions_of, suggested_you_said
 
 
@@ -54,6 +56,9 @@ class ResultsPage:
     heatmap: str | None = None
     actions: list[ActionEntry] = field(default_factory=list)
     suggestion: str = ""
+    # The chosen campaign is not published: participation only.
+    waiting: Participation | None = None
+    campaign_open: bool = False
 
     @property
     def min_size(self) -> int:
@@ -68,13 +73,20 @@ class ResultsPage:
         """Whether the chosen scope could be shown in any campaign."""
         return any(group is not None and not group.suppressed for _, group in self.series)
 
+    @property
+    def scope_name(self) -> str:
+        if self.team_id is None:
+            return "All teams"
+        team = self.results.team(self.team_id)
+        return team.name if team is not None else "This team"
+
     def hidden_reason(self, group: GroupResult) -> str:
-        return service.hidden_reason(group, self.min_size)
+        return hidden_reason(group, self.min_size)
 
 
 def default_campaign(results: SurveyResults, team_id: int | None) -> CampaignInfo | None:
-    """The newest campaign where the scope may be shown, else the newest campaign."""
-    for campaign in reversed(results.campaigns):
+    """The newest published campaign where the scope may be shown, else the newest campaign."""
+    for campaign in reversed(results.published):
         group = results.group(campaign.id, team_id)
         if group is not None and not group.suppressed:
             return campaign
@@ -87,11 +99,16 @@ def build_page(
     team_id: int | None,
     *,
     consultant: bool,
+    now: datetime,
     respond: str | None = None,
 ) -> ResultsPage:
     page = ResultsPage(results, campaign, team_id, actions=actions_of(results))
     _trends(page)
     if campaign is None:
+        return page
+    if not campaign.published:
+        page.waiting = participation(campaign.id)
+        page.campaign_open = campaign.closes_at > now
         return page
     page.participation = results.groups_of(campaign.id)
     teams = [g for g in page.participation if g.team_id is not None]
@@ -102,22 +119,19 @@ def build_page(
     if page.scope is None or page.scope.suppressed:
         return page
     page.rows = _rows(results, campaign, page.scope)
-    page.comments = service.group_comments(results, campaign.id, team_id)
-    page.adkar = service.adkar_distribution(results, campaign.id, team_id)
+    page.comments = detail.group_comments(results, campaign.id, team_id)
+    page.adkar = detail.adkar_distribution(results, campaign.id, team_id)
     page.adkar_chart = charts.adkar_chart(page.adkar) if page.adkar else None
     if consultant:
-        page.alphas = service.dimension_alphas(results, campaign.id, team_id)
+        page.alphas = detail.dimension_alphas(results, campaign.id, team_id)
     if respond:
         page.suggestion = suggested_you_said(results, campaign.id, team_id, respond)
     return page
 
 
 def _rows(results: SurveyResults, campaign: CampaignInfo, scope: GroupResult) -> list[DimensionRow]:
-    previous = (
-        results.group(results.campaigns[campaign.number - 2].id, scope.team_id)
-        if campaign.number > 1
-        else None
-    )
+    before = results.previous(campaign)
+    previous = results.group(before.id, scope.team_id) if before is not None else None
     rows = []
     for result in scope.dimensions:
         before = previous.dimension(result.key) if previous is not None else None

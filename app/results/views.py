@@ -28,15 +28,11 @@ from app.results.forms import ActionForm
 from app.results.page import build_page, default_campaign
 from app.routing import id_arg
 from app.services import survey_actions
-from app.services.results import (
-    SurveyResults,
-    UnknownFilter,
-    aggregates_csv,
-    answers_csv,
-    survey_results,
-)
+from app.services.results import SurveyResults, UnknownFilter, survey_results
+from app.services.results_exports import aggregates_csv, answers_csv
 from app.services.survey_actions import ActionError
 from models import Initiative, Survey, db
+from models.base import utcnow
 
 bp = Blueprint("results", __name__)
 members_only(bp)
@@ -63,7 +59,9 @@ def _render(
     if campaign_id is not None:
         campaign = results.campaign(campaign_id) or abort(404)
     respond = request.args.get("respond", "")
-    page = build_page(results, campaign, team_id, consultant=access.can_manage, respond=respond)
+    page = build_page(
+        results, campaign, team_id, consultant=access.can_manage, now=utcnow(), respond=respond
+    )
     if form is None:
         form = ActionForm(
             formdata=None,

@@ -30,7 +30,8 @@ from sqlalchemy import select
 
 from app.services import practices, stages
 from app.services import results as pulse_results
-from app.services.results import AlphaRow, CampaignInfo, DimensionInfo, GroupResult, SurveyResults
+from app.services.results import CampaignInfo, DimensionInfo, GroupResult, SurveyResults
+from app.services.results_detail import AlphaRow, dimension_alphas
 from insights.adoption import ADOPTION_RATE, USAGE
 from insights.diagnosis import (
     SEVERITY_ORDER,
@@ -293,10 +294,15 @@ def diagnose(initiative: Initiative, today: date | None = None) -> Diagnosis:
 
 
 def _pulse(initiative: Initiative) -> Pulse | None:
-    """The survey with the newest campaign, all its campaigns, and that campaign's groups."""
+    """The survey with the newest published campaign, its campaigns, and that one's groups."""
     listed = pulse_results.surveys_with_campaigns(initiative.id)
     newest = max(
-        ((survey, campaign) for survey, campaigns in listed for campaign in campaigns),
+        (
+            (survey, campaign)
+            for survey, campaigns in listed
+            for campaign in campaigns
+            if campaign.published
+        ),
         key=lambda pair: (pair[1].opens_at, pair[1].id),
         default=None,
     )
@@ -309,17 +315,18 @@ def _pulse(initiative: Initiative) -> Pulse | None:
     whole = found.group(campaign.id, None)
     alphas: tuple[AlphaRow, ...] = ()
     if whole is not None and not whole.suppressed:
-        alphas = tuple(pulse_results.dimension_alphas(found, campaign.id, None))
+        alphas = tuple(dimension_alphas(found, campaign.id, None))
     return Pulse(found, campaign, whole, tuple(found.team_groups(campaign.id)), alphas)
 
 
 def _latest_shown(found: SurveyResults) -> CampaignInfo | None:
-    """The newest campaign whose organisation-wide figures may be shown, else the newest."""
-    for campaign in reversed(found.campaigns):
+    """The newest published campaign whose organisation-wide figures may be shown, else the
+    newest published one."""
+    for campaign in reversed(found.published):
         whole = found.group(campaign.id, None)
         if whole is not None and not whole.suppressed:
             return campaign
-    return found.campaigns[-1] if found.campaigns else None
+    return found.published[-1] if found.published else None
 
 
 def _staff_means(initiative: Initiative, pulse: Pulse | None) -> dict[str, tuple[float, int]]:
@@ -377,12 +384,12 @@ def _team_inputs(
 
 
 def _teams(initiative: Initiative) -> dict[int, tuple[str, int]]:
-    """The organisation's teams: id -> (name, headcount)."""
+    """The organisation's active teams: id -> (name, headcount); archived ones are history."""
     return {
         team_id: (name, headcount)
         for team_id, name, headcount in db.session.execute(
             select(Team.id, Team.name, Team.headcount)
-            .where(Team.organization_id == initiative.organization_id)
+            .where(Team.organization_id == initiative.organization_id, Team.archived_at.is_(None))
             .order_by(Team.name, Team.id)
         ).all()
     }

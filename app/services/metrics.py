@@ -273,7 +273,7 @@ def series_by_team(initiative: Initiative, metric: Metric) -> list[TeamSeries]:
     points: dict[int | None, list[Point]] = {}
     for team_id, period, value in rows:
         points.setdefault(team_id, []).append(Point(period, value))
-    names = {team.id: team.name for team in teams_of(initiative)}
+    names = {team.id: team.name for team in teams_of(initiative, include_archived=True)}
     result = [
         TeamSeries(team_id, names.get(team_id, WHOLE_INITIATIVE), values)  # type: ignore[arg-type]
         for team_id, values in points.items()
@@ -287,14 +287,15 @@ def team_of(initiative: Initiative, team_id: int) -> Team | None:
     return team if team is not None and team.organization_id == initiative.organization_id else None
 
 
-def teams_of(initiative: Initiative) -> list[Team]:
-    return list(
-        db.session.scalars(
-            select(Team)
-            .where(Team.organization_id == initiative.organization_id)
-            .order_by(Team.name)
-        )
-    )
+def teams_of(initiative: Initiative, *, include_archived: bool = False) -> list[Team]:
+    """The organisation's active teams, as ``organizations.teams_of``: imports take no others.
+
+    ``include_archived`` names stored series: an archived team's history stays.
+    """
+    query = select(Team).where(Team.organization_id == initiative.organization_id)
+    if not include_archived:
+        query = query.where(Team.archived_at.is_(None))
+    return list(db.session.scalars(query.order_by(Team.name)))
 
 
 # --- import plans ------------------------------------------------------------------------

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select, union
 
 from app.services import metrics, stages
 from app.services.accounts import AccountError
-from models import Initiative, Membership, Organization, Role, Team, User, db
+from models import (
+    AnswerTally,
+    CampaignTeam,
+    Initiative,
+    Membership,
+    Observation,
+    Organization,
+    PersonalLink,
+    Response,
+    ResponseTally,
+    Role,
+    SurveyAction,
+    Team,
+    TeamLink,
+    User,
+    db,
+)
+from models.base import utcnow
 
 # The same limit as the team form's; far above any real team, and within an INTEGER column.
 MAX_HEADCOUNT = 1_000_000
@@ -89,12 +108,44 @@ def save_initiative(
     return initiative
 
 
-def teams_of(organization_id: int) -> list[Team]:
+def teams_of(organization_id: int, *, include_archived: bool = False) -> list[Team]:
+    """The organisation's active teams: what every picker, import and new campaign offers.
+
+    ``include_archived`` is for lookups that must recognise an archived team's
+    name to say so, rather than call it unknown.
+    """
+    query = _teams_query(organization_id)
+    if not include_archived:
+        query = query.where(Team.archived_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def active_teams_query(organization_id: int) -> Select[tuple[Team]]:
+    """``teams_of`` as a query, for a list page to paginate."""
+    return _teams_query(organization_id).where(Team.archived_at.is_(None))
+
+
+def archived_teams_of(organization_id: int) -> list[Team]:
+    """Teams kept only for their history; restorable, never offered for anything new."""
     return list(
-        db.session.scalars(
-            select(Team).where(Team.organization_id == organization_id).order_by(Team.name)
-        )
+        db.session.scalars(_teams_query(organization_id).where(Team.archived_at.is_not(None)))
     )
+
+
+def team_names(organization_id: int) -> dict[int, str]:
+    """Every team's name by id, archived ones too (a list shows where each team sits)."""
+    rows = db.session.execute(
+        select(Team.id, Team.name).where(Team.organization_id == organization_id)
+    )
+    return {team_id: name for team_id, name in rows}
+
+
+def _teams_query(organization_id: int) -> Select[tuple[Team]]:
+    return select(Team).where(Team.organization_id == organization_id).order_by(Team.name)
+
+
+def archived_name_message(name: str) -> str:
+    return f"An archived team is called {name!r}: restore it or choose another name."
 
 
 def team_by_name(organization_id: int, name: str) -> Team | None:
@@ -131,13 +182,11 @@ def save_team(
     team: Team | None = None,
 ) -> Team:
     name = name.strip()
-    existing = team_by_name(organization.id, name)
-    if existing is not None and existing is not team:
-        raise OrganizationError(f"A team called {name!r} already exists.")
+    if team is not None and team.archived_at is not None:
+        raise OrganizationError("This team is archived: restore it before changing it.")
+    _check_name_free(organization.id, name, team)
     if parent_id is not None:
-        parent = db.session.get(Team, parent_id)
-        if parent is None or parent.organization_id != organization.id:
-            raise OrganizationError("Choose a parent team of this organisation.", "parent_id")
+        _check_parent(organization.id, parent_id)
     if team is None:
         team = Team(organization_id=organization.id)
         db.session.add(team)
@@ -152,9 +201,206 @@ def save_team(
     return team
 
 
-def delete_team(team: Team) -> None:
-    db.session.delete(team)
+def _check_name_free(organization_id: int, name: str, team: Team | None) -> None:
+    # The unique (organization_id, name) constraint covers archived teams too,
+    # so their names stay taken; say why rather than "already exists".
+    existing = team_by_name(organization_id, name)
+    if existing is None or existing is team:
+        return
+    if existing.archived_at is not None:
+        raise OrganizationError(archived_name_message(existing.name))
+    raise OrganizationError(f"A team called {name!r} already exists.")
+
+
+def _check_parent(organization_id: int, parent_id: int) -> None:
+    parent = db.session.get(Team, parent_id)
+    if parent is None or parent.organization_id != organization_id:
+        raise OrganizationError("Choose a parent team of this organisation.", "parent_id")
+    if parent.archived_at is not None:
+        raise OrganizationError(
+            f"Team {parent.name!r} is archived: restore it first or choose another parent.",
+            "parent_id",
+        )
+
+
+# --- Removing and restoring teams --------------------------------------------------------
+
+# Every table whose rows would vanish with the team (ON DELETE CASCADE) and that
+# records something that happened: a team with any of these is archived instead.
+HISTORY_TABLES = (
+    CampaignTeam,
+    Response,
+    ResponseTally,
+    AnswerTally,
+    PersonalLink,
+    TeamLink,
+    Observation,
+    SurveyAction,
+)
+
+CHOOSE_SUB_TEAMS = "Choose what happens to its sub-teams: move them up, or remove them with it."
+
+
+class SubTeams(enum.StrEnum):
+    """What removing a team does to its active sub-teams; there is no default on purpose."""
+
+    MOVE_UP = "move_up"
+    WITH_IT = "with_it"
+
+
+def teams_with_history(team_ids: Iterable[int]) -> set[int]:
+    """Those of ``team_ids`` that a campaign, answer, link, action or metric value refers to."""
+    ids = list(team_ids)
+    if not ids:
+        return set()
+    query = union(
+        *(select(table.team_id).where(table.team_id.in_(ids)) for table in HISTORY_TABLES)
+    )
+    return set(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class Fate:
+    """What removing does to one team: archive it (it has history) or delete it."""
+
+    team: Team
+    archive: bool
+
+
+@dataclass(frozen=True)
+class RemovalPlan:
+    """What removing ``team`` will do, for the confirmation page and for the removal itself."""
+
+    team: Team
+    archive: bool
+    # Its active sub-teams: the person chooses whether they move up or go with it.
+    sub_teams: list[Team]
+    # Where "move up" puts them: the team's own parent, or None for the top level.
+    new_parent: Team | None
+    # What "remove them with it" does to every descendant whose state would change.
+    with_it: list[Fate]
+
+
+class _Tree:
+    """The organisation's teams (archived too) by id and by parent, loaded once."""
+
+    def __init__(self, organization_id: int) -> None:
+        self.teams = {team.id: team for team in teams_of(organization_id, include_archived=True)}
+        self.children: dict[int | None, list[Team]] = {}
+        for team in self.teams.values():
+            self.children.setdefault(team.parent_id, []).append(team)
+
+    def descendants(self, team: Team) -> list[Team]:
+        """Every team below ``team``, deepest first, so deletes never orphan a row."""
+        found: list[Team] = []
+        for child in self.children.get(team.id, []):
+            found.extend(self.descendants(child))
+            found.append(child)
+        return found
+
+
+def removal_plan(team: Team) -> RemovalPlan:
+    tree = _Tree(team.organization_id)
+    below = tree.descendants(team)
+    history = teams_with_history([team.id, *(child.id for child in below)])
+    with_it = [
+        Fate(child, child.id in history)
+        for child in below
+        # An archived team with history stays as it is: nothing to say about it.
+        if child.archived_at is None or child.id not in history
+    ]
+    return RemovalPlan(
+        team=team,
+        archive=team.id in history,
+        sub_teams=[child for child in tree.children.get(team.id, []) if child.archived_at is None],
+        new_parent=tree.teams.get(team.parent_id) if team.parent_id is not None else None,
+        with_it=with_it,
+    )
+
+
+@dataclass
+class Removal:
+    """What a removal did, by team name, for the message to the person."""
+
+    archived: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+
+
+def remove_team(team: Team, choice: SubTeams | None) -> Removal:
+    """Archive ``team`` if it has history, else delete it; its sub-teams as ``choice`` says.
+
+    Nothing is lifted silently: with active sub-teams ``choice`` is required.
+    Archived sub-teams of a deleted team move to its nearest surviving
+    ancestor instead of being set loose by ON DELETE SET NULL. Every check comes
+    before the first change, and the whole removal is committed here as one
+    transaction: a refusal leaves nothing to roll back.
+    """
+    if team.archived_at is not None:
+        raise OrganizationError("This team is already archived.", "children")
+    plan = removal_plan(team)
+    if plan.sub_teams and choice is None:
+        raise OrganizationError(CHOOSE_SUB_TEAMS, "children")
+    removal = Removal()
+    fates = [Fate(team, plan.archive)]
+    if choice is SubTeams.WITH_IT:
+        fates.extend(plan.with_it)
+    else:
+        for child in plan.sub_teams:
+            child.parent_id = team.parent_id
+            removal.moved.append(child.name)
+    _apply(team.organization_id, fates, removal)
+    db.session.commit()
+    return removal
+
+
+def _apply(organization_id: int, fates: list[Fate], removal: Removal) -> None:
+    now = utcnow()
+    doomed = {fate.team.id for fate in fates if not fate.archive}
+    _reparent_survivors(organization_id, doomed)
+    for fate in fates:
+        if fate.archive:
+            fate.team.archived_at = now
+            removal.archived.append(fate.team.name)
+    # ``fates`` lists the removed team first, then its descendants deepest first:
+    # delete the descendants, then the team, so children always go before parents.
+    for fate in [*fates[1:], fates[0]]:
+        if not fate.archive:
+            db.session.delete(fate.team)
+            removal.deleted.append(fate.team.name)
     db.session.flush()
+
+
+def _reparent_survivors(organization_id: int, doomed: set[int]) -> None:
+    """Put each kept team whose parent is about to be deleted under its nearest kept ancestor."""
+    if not doomed:
+        return
+    tree = _Tree(organization_id)
+    for team in tree.teams.values():
+        if team.id in doomed or team.parent_id not in doomed:
+            continue
+        parent_id = team.parent_id
+        while parent_id in doomed:
+            parent_id = tree.teams[parent_id].parent_id
+        team.parent_id = parent_id
+
+
+def restore_team(team: Team) -> Team | None:
+    """Make an archived team active again; the archived parent it was lifted from, if any.
+
+    An active team never sits under an archived one (pickers would not offer
+    the parent), so a team whose parent is still archived comes back at the top
+    level. Committed here: it is one change, complete on its own.
+    """
+    if team.archived_at is None:
+        raise OrganizationError(f"Team {team.name!r} is not archived.")
+    team.archived_at = None
+    parent = db.session.get(Team, team.parent_id) if team.parent_id is not None else None
+    lifted_from = parent if parent is not None and parent.archived_at is not None else None
+    if lifted_from is not None:
+        team.parent_id = None
+    db.session.commit()
+    return lifted_from
 
 
 @dataclass(frozen=True)
@@ -227,12 +473,7 @@ def import_teams(organization: Organization, text: str) -> tuple[int, list[LineE
     if not rows and not errors:
         return 0, [LineError(1, "Paste at least one team.")]
     existing = {team.name.lower(): team for team in teams_of(organization.id)}
-    pasted = {row.name.lower() for row in rows}
-    for row in rows:
-        if row.parent and row.parent.lower() not in existing and row.parent.lower() not in pasted:
-            errors.append(LineError(row.line, f"Parent team {row.parent!r} does not exist."))
-        if row.parent and row.parent.lower() == row.name.lower():
-            errors.append(LineError(row.line, "A team cannot be its own parent."))
+    errors.extend(_paste_problems(organization.id, rows, existing))
     if errors:
         return 0, sorted(errors, key=lambda error: error.line)
     teams = dict(existing)
@@ -255,6 +496,30 @@ def import_teams(organization: Organization, text: str) -> tuple[int, list[LineE
         team.parent_id = parent_id
         db.session.flush()
     return len(rows), []
+
+
+def _paste_problems(
+    organization_id: int, rows: list[TeamLine], existing: dict[str, Team]
+) -> list[LineError]:
+    """Lines naming unknown or archived teams, or a team as its own parent."""
+    # Archived names stay taken (the unique constraint) and archived teams take no
+    # new sub-teams, so a paste naming one is refused with the reason.
+    archived = {team.name.lower(): team.name for team in archived_teams_of(organization_id)}
+    pasted = {row.name.lower() for row in rows}
+    errors: list[LineError] = []
+    for row in rows:
+        parent = row.parent.lower() if row.parent else None
+        if row.name.lower() in archived:
+            errors.append(LineError(row.line, archived_name_message(archived[row.name.lower()])))
+        if parent in archived:
+            errors.append(
+                LineError(row.line, f"Parent team {row.parent!r} is archived: restore it first.")
+            )
+        elif parent and parent not in existing and parent not in pasted:
+            errors.append(LineError(row.line, f"Parent team {row.parent!r} does not exist."))
+        if parent and parent == row.name.lower():
+            errors.append(LineError(row.line, "A team cannot be its own parent."))
+    return errors
 
 
 def members_of(organization_id: int) -> list[tuple[User, Role]]:

@@ -3,8 +3,18 @@
 The only layer that queries and commits for the feature. Scores are added up
 by the database (GROUP BY behaviour and relationship); the rules that decide
 what may be shown live in :mod:`survey.practice_scoring`, and every audience
-(the leader's page, the consultant's pages, the JSON API) gets its figures
-from :func:`report_for` or :func:`team_report`.
+(the leader's page, the consultant's pages, the JSON API, the diagnosis) gets
+its figures from :func:`report_for` or :func:`team_report`.
+
+Observer figures are published only when a cycle is closed. While it is open
+every new observer changes them, and two views a submission apart would give
+that observer's ratings away by subtraction (4 x mean of 4 - 3 x mean of 3),
+however well each single view is pooled; likewise the relationship counts
+would say which group the newest observer is in. So observer rows of an open
+cycle are never read (:func:`aggregates` joins closed cycles only), an open
+cycle says only how many observers answered (:func:`participation`), and a
+closed cycle stays closed and takes no more answers, so what was published
+never changes.
 """
 
 from __future__ import annotations
@@ -16,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from app.routing import LARGEST_ID
@@ -112,11 +122,12 @@ def cycles_of(initiative_id: int, leader_id: int | None = None) -> list[Practice
     )
 
 
-def latest_cycles(initiative_id: int) -> dict[int, PracticeCycle]:
-    """Each leader's latest cycle in the initiative, by leader id."""
+def latest_cycles(initiative_id: int, *, closed: bool = False) -> dict[int, PracticeCycle]:
+    """Each leader's latest cycle in the initiative (or latest closed one), by leader id."""
     latest: dict[int, PracticeCycle] = {}
     for cycle in cycles_of(initiative_id):
-        latest.setdefault(cycle.leader_id, cycle)
+        if cycle.closed_at is not None or not closed:
+            latest.setdefault(cycle.leader_id, cycle)
     return latest
 
 
@@ -146,27 +157,59 @@ def open_cycle(
 
 
 def close_cycle(cycle: PracticeCycle, *, now: datetime | None = None) -> bool:
-    """Stop accepting ratings; False when it was already closed."""
-    if cycle.closed_at is not None:
-        return False
-    cycle.closed_at = now or utcnow()
-    db.session.flush()
-    return True
+    """Stop accepting ratings and publish the report; False when it was already closed.
+
+    A conditional UPDATE, so that two people closing at once close it once and
+    the first closing time (when the figures were published) stays.
+    """
+    closed = db.session.execute(
+        update(PracticeCycle)
+        .where(PracticeCycle.id == cycle.id, PracticeCycle.closed_at.is_(None))
+        .values(closed_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(cycle)
+    return bool(closed)
 
 
-def response_counts(cycle_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """Responses per cycle and relationship (``self`` included): counts, never ratings."""
+@event.listens_for(PracticeCycle.closed_at, "set", active_history=True)
+def _never_reopened(target: PracticeCycle, value: object, old: object, _initiator: object) -> None:
+    # Reopening would let new answers change published figures, and the
+    # difference would be the new observers' ratings. Nothing in the app
+    # reopens a cycle; this refuses it should anyone try through the ORM.
+    if isinstance(old, datetime) and value != old:
+        raise PracticeError("A closed 360 stays closed; open a new one instead.")
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Who answered a cycle, as far as may be said: relationships only once it is closed."""
+
+    self_done: bool
+    observers: int  # all relationships together
+    by_relationship: dict[str, int] | None  # None while the cycle is open
+
+
+def participation(cycles: Sequence[PracticeCycle]) -> dict[int, Participation]:
+    """Per cycle: the self-assessment done or not, and observer counts (never ratings)."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    if not cycle_ids:
-        return counts
-    rows = db.session.execute(
-        select(PracticeResponse.cycle_id, PracticeResponse.relationship, func.count())
-        .where(PracticeResponse.cycle_id.in_(cycle_ids))
-        .group_by(PracticeResponse.cycle_id, PracticeResponse.relationship)
-    ).all()
-    for cycle_id, relationship, count in rows:
-        counts[cycle_id][relationship] = int(count)
-    return counts
+    if cycles:
+        rows = db.session.execute(
+            select(PracticeResponse.cycle_id, PracticeResponse.relationship, func.count())
+            .where(PracticeResponse.cycle_id.in_([cycle.id for cycle in cycles]))
+            .group_by(PracticeResponse.cycle_id, PracticeResponse.relationship)
+        ).all()
+        for cycle_id, relationship, count in rows:
+            counts[cycle_id][relationship] = int(count)
+    result = {}
+    for cycle in cycles:
+        observers = {k: n for k, n in counts[cycle.id].items() if k != SELF}
+        result[cycle.id] = Participation(
+            self_done=SELF in counts[cycle.id],
+            observers=sum(observers.values()),
+            by_relationship=observers if cycle.closed_at is not None else None,
+        )
+    return result
 
 
 # --- responses -------------------------------------------------------------------------
@@ -191,6 +234,23 @@ def check_answers(answers: Mapping[str, int]) -> None:
 def _submitted_on(today: date) -> datetime:
     # The day only: a time would let the leader match a response to who was seen typing.
     return datetime.combine(today, time(), tzinfo=UTC)
+
+
+def _still_open(cycle: PracticeCycle) -> None:
+    """Refuse the answer just written if the cycle closed meanwhile; the caller rolls back.
+
+    Checked after the write so that nothing slips into a published report:
+    SQLite then already holds its one write lock, so no close can commit in
+    between; on PostgreSQL the share lock waits for a close in progress and
+    sees it, and a close waits for the answers being saved under the lock.
+    """
+    closed_at = db.session.scalar(
+        select(PracticeCycle.closed_at)
+        .where(PracticeCycle.id == cycle.id)
+        .with_for_update(read=True)
+    )
+    if closed_at is not None:
+        raise PracticeError(CLOSED_MESSAGE)
 
 
 def _insert_response(
@@ -222,7 +282,9 @@ def save_self_response(
             PracticeResponse.cycle_id == cycle.id, PracticeResponse.relationship == SELF
         )
     )
-    return _insert_response(cycle, SELF, answers, today)
+    response_id = _insert_response(cycle, SELF, answers, today)
+    _still_open(cycle)
+    return response_id
 
 
 def save_observer_response(
@@ -234,7 +296,9 @@ def save_observer_response(
     if cycle.closed_at is not None:
         raise PracticeError(CLOSED_MESSAGE)
     check_answers(answers)
-    return _insert_response(cycle, relationship, answers, today)
+    response_id = _insert_response(cycle, relationship, answers, today)
+    _still_open(cycle)
+    return response_id
 
 
 def self_answers(cycle: PracticeCycle) -> dict[str, int]:
@@ -254,10 +318,11 @@ def self_answers(cycle: PracticeCycle) -> dict[str, int]:
 def aggregates(
     cycle_ids: Sequence[int],
 ) -> tuple[dict[int, list[ItemAggregate]], dict[int, dict[str, int]]]:
-    """Per cycle: observers' (n, sum) per behaviour and relationship, and the self ratings.
+    """Per closed cycle: observers' (n, sum) per behaviour and relationship, and the self ratings.
 
     One GROUP BY in the database; the self response is a group of one, so its
-    sum is the leader's rating.
+    sum is the leader's rating. Open cycles are left out here, at the one
+    query that reads observer ratings, so no page can show them by mistake.
     """
     observers: dict[int, list[ItemAggregate]] = defaultdict(list)
     selves: dict[int, dict[str, int]] = defaultdict(dict)
@@ -272,7 +337,8 @@ def aggregates(
             func.sum(PracticeAnswer.value),
         )
         .join(PracticeResponse, PracticeResponse.id == PracticeAnswer.response_id)
-        .where(PracticeResponse.cycle_id.in_(cycle_ids))
+        .join(PracticeCycle, PracticeCycle.id == PracticeResponse.cycle_id)
+        .where(PracticeResponse.cycle_id.in_(cycle_ids), PracticeCycle.closed_at.is_not(None))
         .group_by(PracticeResponse.cycle_id, PracticeAnswer.item_key, PracticeResponse.relationship)
     ).all()
     for cycle_id, item_key, relationship, n, total in rows:
@@ -294,15 +360,32 @@ def shows_manager_rating(initiative_id: int) -> bool:
     )
 
 
-def report_for(cycle: PracticeCycle, min_observers: int) -> PracticeReport:
-    """The leader's report, every observer figure already through the anonymity rules."""
-    observers, selves = aggregates([cycle.id])
+def report_for(
+    cycle: PracticeCycle, min_observers: int, viewer: User | None = None
+) -> PracticeReport:
+    """The leader's report, every observer figure already through the anonymity rules.
+
+    A closed cycle: the whole report. An open one: no observer figure at all
+    (none is read), and the self-assessment only for the leader themself,
+    who may still change it.
+    """
+    if cycle.closed_at is not None:
+        observers, selves = aggregates([cycle.id])
+        own = selves[cycle.id]
+    else:
+        observers = defaultdict(list)
+        own = self_answers(cycle) if viewer is not None and viewer.id == cycle.leader_id else {}
     return practice_report(
         observers[cycle.id],
-        selves[cycle.id],
+        own,
         min_observers=min_observers,
         show_manager=shows_manager_rating(cycle.initiative_id),
     )
+
+
+def published_cycle(cycles: Sequence[PracticeCycle]) -> PracticeCycle | None:
+    """The newest closed cycle among ``cycles`` (newest first): the one whose figures count."""
+    return next((cycle for cycle in cycles if cycle.closed_at is not None), None)
 
 
 @dataclass(frozen=True)
@@ -313,14 +396,29 @@ class LeaderReport:
 
 
 @dataclass(frozen=True)
+class OpenCycle:
+    """A leader's 360 still collecting answers: how many observers, nothing else."""
+
+    leader: User
+    cycle: PracticeCycle
+    observers: int
+
+
+@dataclass(frozen=True)
 class TeamReport:
     leaders: list[LeaderReport]
     view: TeamView
+    in_progress: list[OpenCycle]
 
 
 def team_report(initiative: Initiative, min_observers: int) -> TeamReport:
-    """Each leader's latest cycle in the initiative, and the team view over them."""
-    latest = latest_cycles(initiative.id)
+    """Each leader's latest closed cycle in the initiative, the team view over them, and the
+    cycles still open (their participation only).
+
+    Closed cycles only, so the team view and the diagnosis built on it change
+    only when a 360 closes, never with a single observer's answers.
+    """
+    latest = latest_cycles(initiative.id, closed=True)
     observers, selves = aggregates(list({cycle.id for cycle in latest.values()}))
     show_manager = shows_manager_rating(initiative.id)
     leaders = sorted(
@@ -339,7 +437,13 @@ def team_report(initiative: Initiative, min_observers: int) -> TeamReport:
         ),
         key=lambda row: (row.leader.name, row.leader.id),
     )
-    return TeamReport(leaders, team_view([row.report for row in leaders]))
+    still_open = [c for c in latest_cycles(initiative.id).values() if c.closed_at is None]
+    answered = participation(still_open)
+    in_progress = sorted(
+        (OpenCycle(c.leader, c, answered[c.id].observers) for c in still_open),
+        key=lambda row: (row.leader.name, row.leader.id),
+    )
+    return TeamReport(leaders, team_view([row.report for row in leaders]), in_progress)
 
 
 def may_see_report(user: User, cycle: PracticeCycle, organization_id: int) -> bool:

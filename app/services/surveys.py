@@ -29,12 +29,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from app.services.organizations import LineError, teams_of
+from app.services.publication import frozen_tree, progress_of_campaigns, progress_of_teams
 from models import (
     Campaign,
     CampaignTeam,
     Initiative,
     PersonalLink,
-    ResponseTally,
     Survey,
     SurveyVersion,
     Team,
@@ -305,7 +305,8 @@ class CampaignRow:
     version_number: int
     teams: int
     headcount: int
-    responses: int
+    progress: str  # participation while unpublished, then the published whole
+    published: bool = False
 
     @property
     def last_day(self) -> date:
@@ -350,7 +351,7 @@ def surveys_of(initiative_id: int, now: datetime) -> list[SurveyRow]:
             .group_by(CampaignTeam.campaign_id)
         )
     }
-    responses = response_counts(campaign_ids)
+    progress = progress_of_campaigns([campaign for campaign, _ in campaigns])
     rows: dict[int, list[CampaignRow]] = {survey_id: [] for survey_id in ids}
     for campaign, number in campaigns:
         count, headcount = teams.get(campaign.id, (0, 0))
@@ -363,7 +364,8 @@ def surveys_of(initiative_id: int, now: datetime) -> list[SurveyRow]:
                 version_number=number,
                 teams=count,
                 headcount=headcount,
-                responses=responses.get(campaign.id, 0),
+                progress=progress[campaign.id],
+                published=campaign.published_at is not None,
             )
         )
     return [
@@ -394,18 +396,6 @@ def _latest_versions(survey_ids: Sequence[int]) -> dict[int, SurveyVersion]:
                     SurveyVersion.number == newest.c.number,
                 ),
             )
-        )
-    }
-
-
-def response_counts(campaign_ids: Sequence[int]) -> dict[int, int]:
-    """Responses per campaign, from the exact tallies (counts only, no scores)."""
-    return {
-        campaign_id: total or 0
-        for campaign_id, total in db.session.execute(
-            select(ResponseTally.campaign_id, func.sum(ResponseTally.responses))
-            .where(ResponseTally.campaign_id.in_(campaign_ids))
-            .group_by(ResponseTally.campaign_id)
         )
     }
 
@@ -495,6 +485,7 @@ def schedule_campaign(survey: Survey, schedule: Schedule, now: datetime) -> Camp
         opens_at=schedule.opens_at,
         closes_at=schedule.closes_at,
         followed_up=False,
+        team_tree=frozen_tree(initiative.organization_id, [team.id for team in teams]),
     )
     db.session.add(campaign)
     db.session.flush()
@@ -514,6 +505,17 @@ def stop_repeating(survey: Survey) -> None:
     db.session.flush()
 
 
+def close_campaign(campaign: Campaign, now: datetime) -> None:
+    """Close an open campaign now; its results are published by the next tick after the grace.
+
+    A closed campaign never reopens: its results, once published, are final.
+    """
+    if status_of(campaign.opens_at, campaign.closes_at, now) is not Status.OPEN:
+        raise SurveyError({"campaign": "Only an open campaign can be closed early."})
+    campaign.closes_at = now
+    db.session.flush()
+
+
 def cancel_campaign(campaign: Campaign, now: datetime) -> None:
     """Delete a campaign that has not opened; repetition stops (schedule again to restart)."""
     if status_of(campaign.opens_at, campaign.closes_at, now) is not Status.SCHEDULED:
@@ -529,14 +531,13 @@ class CampaignTeamRow:
     team_id: int
     name: str
     headcount: int
-    responses: int
+    progress: str  # a band while unpublished, then the published group (never a hidden count)
     code: str
     personal_links: int
-    personal_used: int
 
 
 def campaign_teams(campaign: Campaign) -> list[CampaignTeamRow]:
-    """The campaign's teams with their link and participation counts (never scores).
+    """The campaign's teams with their link and participation (never scores, never a hidden count).
 
     Creates a team link the first time a team needs one; the caller commits.
     """
@@ -547,34 +548,22 @@ def campaign_teams(campaign: Campaign) -> list[CampaignTeamRow]:
         .order_by(Team.name)
     ).all()
     links = team_links(campaign.survey_id, [team_id for team_id, _, _ in teams])
-    responses = dict(
+    progress = progress_of_teams(campaign)
+    personal = dict(
         db.session.execute(
-            select(ResponseTally.team_id, ResponseTally.responses).where(
-                ResponseTally.campaign_id == campaign.id
-            )
-        ).all()
-    )
-    personal = {
-        team_id: (total, used)
-        for team_id, total, used in db.session.execute(
-            select(
-                PersonalLink.team_id,
-                func.count(),
-                func.count(PersonalLink.used_on),
-            )
+            select(PersonalLink.team_id, func.count())
             .where(PersonalLink.campaign_id == campaign.id)
             .group_by(PersonalLink.team_id)
-        )
-    }
+        ).all()
+    )
     return [
         CampaignTeamRow(
             team_id=team_id,
             name=name,
             headcount=headcount,
-            responses=responses.get(team_id, 0),
+            progress=progress.get(team_id, ""),
             code=links[team_id].code,
-            personal_links=personal.get(team_id, (0, 0))[0],
-            personal_used=personal.get(team_id, (0, 0))[1],
+            personal_links=personal.get(team_id, 0),
         )
         for team_id, name, headcount in teams
     ]
@@ -707,7 +696,11 @@ class _Roster:
             )
         )
         return cls(
-            teams={team.name.casefold(): team for team in teams_of(initiative.organization_id)},
+            # Archived teams too, so a line naming one is told it is archived, not unknown.
+            teams={
+                team.name.casefold(): team
+                for team in teams_of(initiative.organization_id, include_archived=True)
+            },
             asked=set(asked),
             existing={email.casefold(): team_id for email, team_id in existing},
         )
@@ -725,6 +718,8 @@ class _Roster:
         team = self.teams.get(team_text.casefold())
         if team is None:
             return f"There is no team called “{team_text[:80]}”."
+        if team.archived_at is not None:
+            return f"Team “{team.name}” is archived: restore it under Teams to send it links."
         if team.id not in self.asked:
             return f"Team “{team.name}” is not asked in this campaign."
         folded = email.casefold()
@@ -794,12 +789,15 @@ def _cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def unused_links_csv(campaign: Campaign, link_for: Callable[[str], str]) -> str:
+def unused_links_csv(campaign: Campaign, link_for: Callable[[str], str], now: datetime) -> str:
     """``email,team,link`` for every personal link of the campaign not used yet.
 
     For the organisation's own reminder mail merge; ``link_for`` turns a code
-    into the full URL.
+    into the full URL. Only until the campaign closes: afterwards the list
+    would only tell who answered, which nobody needs.
     """
+    if campaign.closes_at <= now:
+        raise SurveyError({"campaign": "The campaign has closed: there is nobody left to remind."})
     rows = db.session.execute(
         select(PersonalLink.email, Team.name, PersonalLink.code)
         .join(Team, Team.id == PersonalLink.team_id)
@@ -886,8 +884,8 @@ def _claim(campaign_id: int) -> bool:
 
 def _create_next(campaign_id: int, now: datetime) -> FollowUp | None:
     """The successor of a claimed campaign; None when there is nothing left to repeat."""
-    previous, survey, initiative_name = db.session.execute(
-        select(Campaign, Survey, Initiative.name)
+    previous, survey, initiative_name, organization_id = db.session.execute(
+        select(Campaign, Survey, Initiative.name, Initiative.organization_id)
         .join(Survey, Survey.id == Campaign.survey_id)
         .join(Initiative, Initiative.id == Survey.initiative_id)
         .where(Campaign.id == campaign_id)
@@ -904,7 +902,7 @@ def _create_next(campaign_id: int, now: datetime) -> FollowUp | None:
     teams = db.session.execute(
         select(Team.id, Team.headcount)
         .join(CampaignTeam, CampaignTeam.team_id == Team.id)
-        .where(CampaignTeam.campaign_id == previous.id)
+        .where(CampaignTeam.campaign_id == previous.id, Team.archived_at.is_(None))
     ).all()
     if not teams:
         return None
@@ -914,6 +912,7 @@ def _create_next(campaign_id: int, now: datetime) -> FollowUp | None:
         opens_at=opens_at,
         closes_at=opens_at + length,
         followed_up=False,
+        team_tree=frozen_tree(organization_id, [team_id for team_id, _ in teams]),
     )
     db.session.add(campaign)
     db.session.flush()
@@ -930,7 +929,9 @@ def _create_next(campaign_id: int, now: datetime) -> FollowUp | None:
             PersonalLink.campaign_id == previous.id
         )
     ).all()
-    _insert_personal_links(campaign.id, [(email, team_id) for email, team_id in roster])
+    asked = {team_id for team_id, _ in teams}
+    people = [(email, team_id) for email, team_id in roster if team_id in asked]
+    _insert_personal_links(campaign.id, people)
     return FollowUp(
         survey_title=survey.title,
         initiative_name=initiative_name,
@@ -938,7 +939,7 @@ def _create_next(campaign_id: int, now: datetime) -> FollowUp | None:
         opens_at=campaign.opens_at,
         closes_at=campaign.closes_at,
         teams=len(teams),
-        personal_links=len(roster),
+        personal_links=len(people),
     )
 
 

@@ -231,9 +231,13 @@ def _imported_message(result: surveys.LinkImport) -> str:
 @bp.get("/campaigns/<int:campaign_id>/personal-links.csv")
 def unused_links(campaign_id: int) -> Response:
     campaign, _, _, _ = _campaign(campaign_id, manage=True)
-    body = surveys.unused_links_csv(
-        campaign, lambda code: url_for("pulse.answer", code=code, _external=True)
-    )
+    try:
+        body = surveys.unused_links_csv(
+            campaign, lambda code: url_for("pulse.answer", code=code, _external=True), utcnow()
+        )
+    except SurveyError as error:
+        flash(str(error), "error")
+        return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
     return attachment(body, f"personal-links-not-used-campaign-{campaign.id}.csv")
 
 
@@ -251,6 +255,22 @@ def qr_sheet(campaign_id: int) -> str:
         cards=_team_links(rows),
         minutes=surveys.minutes_for(len(surveys.scored_items(campaign.version))),
     )
+
+
+@bp.post("/campaigns/<int:campaign_id>/close")
+def close(campaign_id: int) -> Response:
+    """Close an open campaign early; the tick publishes its results a few minutes later."""
+    campaign, _, _, _ = _campaign(campaign_id, manage=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        surveys.close_campaign(campaign, utcnow())
+    except SurveyError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash("Campaign closed. Its results are published within a few minutes.", "success")
+    return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
 
 
 @bp.post("/campaigns/<int:campaign_id>/cancel")
