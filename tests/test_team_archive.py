@@ -244,11 +244,11 @@ def test_an_archived_team_under_a_deleted_parent_moves_up_rather_than_loose(
     world: World,
 ) -> None:
     """No ON DELETE SET NULL surprise: it goes to the nearest ancestor that stays."""
+    archive(world.initiative, world.team)  # its campaign's tree has it at the top
     head = builders.make_team(world.organization, "Head")
     middle = builders.make_team(world.organization, "Middle", parent_id=head.id)
     world.team.parent_id = middle.id
     db.session.commit()
-    archive(world.initiative, world.team)
 
     removal = organizations.remove_team(middle, None)  # no active sub-teams: no choice needed
     db.session.commit()
@@ -459,3 +459,16 @@ def test_renaming_a_team_to_an_archived_ones_name_is_refused_with_the_reason(
         response
     )
     assert fresh(service).name == "Service"  # type: ignore[union-attr]
+
+
+def test_a_parent_in_a_campaigns_frozen_tree_is_archived_not_deleted(world: World) -> None:
+    """Never asked itself, but its campaign will publish figures under it."""
+    head = builders.make_team(world.organization, "Head")
+    world.team.parent_id = head.id
+    db.session.commit()
+    make_campaign(make_survey(world.initiative), [world.team])
+    removal = organizations.remove_team(head, organizations.SubTeams.MOVE_UP)
+    db.session.commit()
+    assert removal.deleted == []
+    kept = fresh(head)
+    assert kept is not None and kept.archived_at is not None

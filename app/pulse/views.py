@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response
 from app.extensions import csrf
 from app.services import pulse as pulses
 from app.services.pulse import AnswerCheck, LinkState, Pulse
-from app.services.responses import LinkAlreadyUsed
+from app.services.responses import CampaignClosed, LinkAlreadyUsed
 from models import db
 from models.base import utcnow
 from survey.instruments import AGREE5_LABELS, RECOMMEND10
@@ -73,6 +73,9 @@ def submit(code: str) -> str | tuple[str, int] | Response:
     except LinkAlreadyUsed:
         db.session.rollback()
         return _notice(pulse, "used")
+    except CampaignClosed:
+        db.session.rollback()
+        return _notice(pulse, "closed")
     db.session.commit()
     response = redirect(url_for("pulse.thanks", code=code))
     if not pulse.is_personal:

@@ -13,15 +13,18 @@ from app.services import metrics, stages
 from app.services.accounts import AccountError
 from models import (
     AnswerTally,
+    Campaign,
     CampaignTeam,
     Initiative,
     Membership,
     Observation,
     Organization,
     PersonalLink,
+    PublishedGroup,
     Response,
     ResponseTally,
     Role,
+    Survey,
     SurveyAction,
     Team,
     TeamLink,
@@ -236,6 +239,7 @@ HISTORY_TABLES = (
     TeamLink,
     Observation,
     SurveyAction,
+    PublishedGroup,
 )
 
 CHOOSE_SUB_TEAMS = "Choose what happens to its sub-teams: move them up, or remove them with it."
@@ -256,7 +260,20 @@ def teams_with_history(team_ids: Iterable[int]) -> set[int]:
     query = union(
         *(select(table.team_id).where(table.team_id.in_(ids)) for table in HISTORY_TABLES)
     )
-    return set(db.session.scalars(query))
+    found: set[int] = {team_id for team_id in db.session.scalars(query) if team_id is not None}
+    # A parent that was never asked itself still stands in the frozen tree of a
+    # campaign not yet published: its figures will be published under it.
+    organizations = select(Team.organization_id).where(Team.id.in_(ids))
+    unpublished = db.session.scalars(
+        select(Campaign.team_tree)
+        .join(Survey, Survey.id == Campaign.survey_id)
+        .join(Initiative, Initiative.id == Survey.initiative_id)
+        .where(Campaign.published_at.is_(None), Initiative.organization_id.in_(organizations))
+    )
+    wanted = set(ids)
+    for tree in unpublished:
+        found |= {node[0] for node in tree or []} & wanted
+    return found
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from models import (
     TeamLink,
     db,
 )
+from models.base import utcnow
 from survey.instruments import DIMENSIONS_BY_KEY, SCALES, TEXT, Item, items_from_snapshot
 
 # Inputs are named "item-<key>", so a key that is not in the pulse is recognisable.
@@ -286,13 +287,16 @@ def submit(pulse: Pulse, check: AnswerCheck, today: date) -> None:
 
     For a personal link the claim comes first, in the same transaction: a
     replayed or racing submission raises ``LinkAlreadyUsed`` before anything
-    is written, and the caller rolls back.
+    is written, and the caller rolls back. The answer is written only if the
+    campaign is still open at the moment of writing (``CampaignClosed``).
     """
     if pulse.campaign_id is None or pulse.state is not LinkState.OPEN or not check.ok:
         raise ValueError("only a checked answer to an open pulse can be stored")
     if pulse.personal_link_id is not None:
         claim_personal_link(pulse.personal_link_id, today)
-    record_response(pulse.campaign_id, pulse.team_id, check.answers, check.comment, today)
+    record_response(
+        pulse.campaign_id, pulse.team_id, check.answers, check.comment, today, now=utcnow()
+    )
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,21 @@ need to scan answers.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import exists, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
-from models import Answer, AnswerTally, PersonalLink, Response, ResponseTally, db
+from models import Answer, AnswerTally, Campaign, PersonalLink, Response, ResponseTally, db
 
 
 class LinkAlreadyUsed(Exception):
     """A personal link was used by a submission that committed first."""
+
+
+class CampaignClosed(Exception):
+    """The campaign closed (or was published) before the answer could be written."""
 
 
 def _upsert(table: type[ResponseTally] | type[AnswerTally]) -> Insert:
@@ -47,18 +51,37 @@ def record_response(
     answers: Mapping[str, int],
     comment: str | None,
     today: date,
+    *,
+    now: datetime | None = None,
 ) -> int:
     """Store one validated response and update the tallies; the caller commits.
 
     ``answers`` maps item keys to values already checked against the
     campaign's version; free text goes in ``comment``, never in answers.
+
+    The response row is inserted only while the campaign is unpublished and,
+    given ``now`` (the moment of writing), still open: the check and the
+    write are one statement, so an answer that was slow to arrive can never
+    change a published campaign. ``CampaignClosed`` otherwise; the caller
+    rolls back.
     """
     comment = (comment or "").strip() or None
+    still_open = [Campaign.id == campaign_id, Campaign.published_at.is_(None)]
+    if now is not None:
+        still_open.append(Campaign.closes_at > now)
+    row = select(
+        literal(campaign_id),
+        literal(team_id),
+        literal(today),
+        literal(comment, Response.comment.type),
+    ).where(exists().where(*still_open))
     response_id = db.session.execute(
         insert(Response)
-        .values(campaign_id=campaign_id, team_id=team_id, submitted_on=today, comment=comment)
+        .from_select(["campaign_id", "team_id", "submitted_on", "comment"], row)
         .returning(Response.id)
-    ).scalar_one()
+    ).scalar_one_or_none()
+    if response_id is None:
+        raise CampaignClosed
     if answers:
         db.session.execute(
             insert(Answer),
