@@ -35,3 +35,4 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_activity_log.py
+	$(BIN)/python bench/page_weight.py

@@ -60,8 +60,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(system_bp)
     extensions.csrf.exempt(api_bp)
 
-    from app import cli, errors, templating
+    from app import assets, cli, errors, templating
 
+    assets.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     templating.init_app(app)

@@ -1,15 +1,16 @@
 """Charts: Plotly figures built on the server, drawn by plotly.js served from this app.
 
 Views pass plain numbers (already through the anonymity rules) to the builders
-here and embed the result with ``chart_json``; templates load
-``url_for('system.plotly_js')`` and ``js/charts.js``, which draws every
-``<div data-chart>`` on the page. No CDN, no inline scripts.
+here and embed the result with ``chart_json``; templates load the vendored
+plotly.js bundle (``plotly_src()``, see ``app.assets``) and ``js/charts.js``,
+which draws every ``<div data-chart>`` on the page. No CDN, no inline scripts.
+The bundle is plotly.js's cartesian partial bundle: a builder using a trace type
+outside it (see app/static/vendor/README.md) needs another bundle.
 """
 
 from __future__ import annotations
 
 import json
-from importlib import resources
 from typing import Any
 
 import plotly.graph_objects as go
@@ -32,11 +33,6 @@ BASE_LAYOUT: dict[str, Any] = {
     "legend": {"orientation": "h", "y": -0.2},
     "hovermode": "closest",
 }
-
-
-def plotly_js_path() -> Any:
-    """The minified plotly.js shipped inside the plotly Python package."""
-    return resources.files("plotly") / "package_data" / "plotly.min.js"
 
 
 def figure(data: list[Any], **layout: Any) -> go.Figure:

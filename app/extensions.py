@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
@@ -16,6 +17,28 @@ from models import User, db
 migrate = Migrate(directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+# Flask-Compress: what is compressed on the fly. Static files are compressed once
+# and cached by app.assets, which uses the same algorithms and size threshold.
+COMPRESSION = {
+    "COMPRESS_MIMETYPES": [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "image/svg+xml",
+    ],
+    # Brotli where the browser offers it (over HTTPS and on localhost), else gzip.
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_LEVEL": 6,
+    "COMPRESS_BR_LEVEL": 4,
+    # Below about half a kilobyte the headers weigh more than compression saves.
+    "COMPRESS_MIN_SIZE": 500,
+    # Streamed responses (send_file, generators) pass through as they are: compressing
+    # them would hold chunks back until the compressor's buffer fills.
+    "COMPRESS_STREAMS": False,
+}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -36,6 +59,10 @@ def init_app(app: Flask) -> None:
             event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db)
     csrf.init_app(app)
+    for key, value in COMPRESSION.items():
+        app.config.setdefault(key, value)
+    # One per app: Flask-Compress keeps the settings it read from the app it was given.
+    app.extensions["compress"] = Compress(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."

@@ -1,4 +1,7 @@
-"""Machine-facing routes outside the API: the health check and vendored assets."""
+"""Machine-facing routes outside the API: the health check and the favicon.
+
+Static files, plotly.js included, are served by ``app.assets``.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,8 @@ from flask import Blueprint, jsonify, send_file
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from app.charts import plotly_js_path
 from models import db
 
-# plotly.js changes only with the installed plotly package, whose version is in the URL.
 ONE_YEAR = 365 * 24 * 3600
 
 bp = Blueprint("system", __name__)
@@ -25,15 +26,6 @@ def healthz() -> Response | tuple[Response, int]:
         db.session.rollback()
         return jsonify(status="error", error="The database does not answer."), 503
     return jsonify(status="ok")
-
-
-@bp.get("/assets/plotly-<version>.min.js")
-def plotly_js(version: str) -> Response:
-    response = send_file(
-        str(plotly_js_path()), mimetype="text/javascript", max_age=ONE_YEAR, conditional=True
-    )
-    response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
-    return response
 
 
 @bp.get("/favicon.ico")

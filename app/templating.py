@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import plotly
 from flask import Flask, url_for
+
+from app.assets import PLOTLY_BUNDLE
 
 
 def format_date(value: date | datetime | None, empty: str = "—") -> str:
@@ -20,8 +21,8 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def plotly_src() -> str:
-    """URL of the locally served plotly.js, versioned so browsers may cache it for a year."""
-    return url_for("system.plotly_js", version=plotly.__version__)
+    """URL of the locally served plotly.js bundle, fingerprinted so browsers cache it for a year."""
+    return url_for("static", filename=PLOTLY_BUNDLE)
 
 
 def init_app(app: Flask) -> None:
