@@ -1,153 +1,89 @@
-"""Where is the rollout stalling, and why? The diagnosis across all sources.
+"""Where is the rollout stalling, and why? The findings across all sources.
 
 Plain data in (already through the anonymity rules), findings out. Each
-finding carries its evidence (numbers, periods, n) and a suggested action
-tied to a Kotter step. No Flask, no database.
+finding names only evidence that was measured, with its n and its period,
+and suggests the action that evidence calls for (``insights.evidence``).
+No Flask, no database, nothing about any particular organisation.
+
+The kinds: ``stall`` (the first weak step while later ones are under way),
+``skipped`` (a later step under way while an earlier one is weak), ``gap``
+(leaders and staff see a step differently), ``adoption`` and ``hotspot``
+(a metric falling, or behind its path to the target, with the measured
+reason when the pulse has one), ``barrier`` (where staff are stuck on
+ADKAR), ``resistance`` (a reason to push back that staff agree with),
+``driver`` (a dimension that moves with adoption across teams) and
+``actions`` (overdue actions).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from datetime import date
 
-from scipy import stats
-
+from insights.course import Course, course
+from insights.drivers import driver_evidence, driver_title, drivers, strongest_driver
+from insights.evidence import ADKAR, STEP_ACTIONS, Evidence, adkar_barrier, measured_evidence
+from insights.health import (
+    FEW_RATERS,
+    StageHealth,
+    StageInput,
+    perception_gaps,
+    stage_health,
+    stall_point,
+)
 from insights.kotter import STEPS_BY_KEY
+from insights.stages import WEAK_MEAN, SkippedStepWarning
 from insights.trends import Trend
+from survey.scoring import ADKAR_BARRIER_AT
 
-# Weights of the parts of a step's health; missing parts are left out and the
-# rest re-weighted, so a step with no staff pulse yet is judged on the others.
-HEALTH_WEIGHTS = {"status": 0.30, "evidence": 0.20, "leaders": 0.25, "staff": 0.25}
-STATUS_HEALTH = {"not_started": 0.0, "in_progress": 50.0, "done": 100.0}
-# Below this a step is not holding up what is built on it.
-STALL_HEALTH = 50.0
-# Leaders and staff this far apart on the 1-5 scale see different rollouts.
-GAP_POINTS = 1.0
-# Fewer teams than this make a correlation across teams a hint, not a finding.
-DRIVER_MIN_TEAMS = 8
-DRIVER_ALPHA = 0.05
-LOW_DIMENSION = 3.0
-
-SUGGESTIONS = {
-    "urgency": "Share the customer evidence (churn, complaints, slow answers) with every team, "
-    "in their own numbers.",
-    "coalition": "Bring sales, service, marketing and IT leads into a fortnightly rollout group "
-    "with real authority.",
-    "vision": "Agree one sentence on what customers will notice, and test it on front-line staff.",
-    "communicate": "Give every manager a short talk track and ask them to use it weekly; "
-    "answer staff questions in the open.",
-    "empower": "Publish the obstacle log, remove the two most-cited obstacles this month, "
-    "and switch off duplicate tools.",
-    "wins": "Plan two visible wins for the next 90 days and credit the teams by name.",
-    "consolidate": "Review adoption and data quality monthly and feed user ideas into the backlog.",
-    "anchor": "Make the CRM part of onboarding and of how performance is discussed.",
-}
-
-
-def score_to_percent(mean: float) -> float:
-    """A 1-5 mean on a 0-100 scale."""
-    return (mean - 1) / 4 * 100
-
-
-@dataclass(frozen=True)
-class StageInput:
-    key: str
-    status: str
-    evidence_done: int = 0
-    evidence_total: int = 0
-    leader_mean: float | None = None
-    leader_n: int = 0
-    staff_mean: float | None = None
-    staff_n: int = 0
-
-
-@dataclass(frozen=True)
-class StageHealth:
-    key: str
-    health: float
-    parts: dict[str, float]
-
-
-def stage_health(stage: StageInput) -> StageHealth:
-    """0-100 from status, evidence ticked, the leaders' and the staff's 1-5 ratings."""
-    parts: dict[str, float] = {"status": STATUS_HEALTH[stage.status]}
-    if stage.evidence_total:
-        parts["evidence"] = 100 * stage.evidence_done / stage.evidence_total
-    if stage.leader_mean is not None:
-        parts["leaders"] = score_to_percent(stage.leader_mean)
-    if stage.staff_mean is not None:
-        parts["staff"] = score_to_percent(stage.staff_mean)
-    weight = sum(HEALTH_WEIGHTS[name] for name in parts)
-    health = sum(HEALTH_WEIGHTS[name] * value for name, value in parts.items()) / weight
-    return StageHealth(stage.key, round(health, 1), parts)
-
-
-def stall_point(stages: Sequence[StageInput], healths: Sequence[StageHealth]) -> str | None:
-    """The first step, in order, below the health threshold while a later step is under way."""
-    ordered = sorted(
-        zip(stages, healths, strict=True), key=lambda p: STEPS_BY_KEY[p[0].key].position
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+# A test result is quoted only when it supports the words around it.
+SIGNIFICANT = 0.05
+# Within a severity: the step holding everything up first, then what explains it.
+KIND_ORDER = {
+    kind: rank
+    for rank, kind in enumerate(
+        ("stall", "gap", "hotspot", "adoption", "barrier", "resistance", "skipped", "driver",
+         "leadership", "actions")
     )
-    for index, (_, health) in enumerate(ordered):
-        if health.health >= STALL_HEALTH:
-            continue
-        if any(later.status != "not_started" for later, _ in ordered[index + 1 :]):
-            return health.key
-    return None
-
-
-@dataclass(frozen=True)
-class Gap:
-    key: str
-    leaders: float
-    staff: float
-    gap: float
-    leader_n: int
-    staff_n: int
-
-    @property
-    def large(self) -> bool:
-        return abs(self.gap) >= GAP_POINTS
-
-
-def perception_gaps(stages: Sequence[StageInput]) -> list[Gap]:
-    """Leaders' mean against staff's mean per step, where both exist."""
-    return [
-        Gap(s.key, s.leader_mean, s.staff_mean, round(s.leader_mean - s.staff_mean, 2),
-            s.leader_n, s.staff_n)
-        for s in stages
-        if s.leader_mean is not None and s.staff_mean is not None
-    ]  # fmt: skip
+}  # fmt: skip
+_LOWER = {"high": "medium", "medium": "low", "low": "low"}
+# How many resistance findings the organisation-wide pulse may add.
+MAX_RESISTANCE_FINDINGS = 2
+NO_REASON_MEASURED = (
+    "Ask why before acting: add ADKAR and resistance questions to the next pulse, or hear "
+    "the team out in its next meeting."
+)
+NOT_SHOWN_IN_PULSE = (
+    "Hear the team out in its next meeting: the pulse keeps its answers inside larger groups."
+)
+NOTHING_WRONG_MEASURED = (
+    "The pulse shows no barrier here: look at workload, data and tools with the team's manager."
+)
 
 
 @dataclass(frozen=True)
 class SeriesInput:
-    """One metric for one team (or the whole initiative, team None) over periods."""
+    """One metric for one team (or the whole initiative, team None) over weekly periods."""
 
     metric_key: str
     metric_name: str
     unit: str
     team: str | None
-    periods: Sequence[str]
+    periods: Sequence[date]
     values: Sequence[float]
     target: float | None
     higher_is_better: bool
     trend: Trend
-    projected: str | None = None  # ISO date, or None when not on course
-
-    def short_of_target(self) -> bool:
-        if self.target is None or not self.values:
-            return False
-        latest = self.values[-1]
-        return latest < self.target if self.higher_is_better else latest > self.target
+    target_date: date | None = None
+    projected_on: date | None = None  # when the projection reaches the target, if it does
+    projection_state: str | None = None  # insights.trends.PROJECTION_STATES
 
 
 @dataclass(frozen=True)
 class TeamInput:
-    """A team above the anonymity threshold: its adoption and its pulse dimension means.
-
-    ``adoption_trend`` is the recent trend of the team's adoption, when known:
-    a hotspot on a plateau or a decline says so, since that is what makes it a stall.
-    """
+    """A team above the anonymity threshold: its adoption and its pulse dimension means."""
 
     name: str
     respondents: int
@@ -158,140 +94,69 @@ class TeamInput:
 
 
 @dataclass(frozen=True)
-class Driver:
-    dimension: str
-    rho: float
-    p: float
-    teams: int
-    caution: str | None
-    # Bonferroni over the dimensions tested together: with a dozen dimensions and a
-    # handful of teams one of them correlates strongly by chance.
-    p_adjusted: float | None = None
+class PulseInput:
+    """The organisation-wide figures of the newest published pulse."""
 
-    @property
-    def significant(self) -> bool:
-        return (self.p if self.p_adjusted is None else self.p_adjusted) < DRIVER_ALPHA
-
-
-def drivers(teams: Sequence[TeamInput], dimension_names: Mapping[str, str]) -> list[Driver]:
-    """Which pulse dimensions move with adoption across teams (Spearman's rank correlation).
-
-    Strongest first; with few teams each figure comes with a caution, and every
-    p-value with its Bonferroni adjustment for the number of dimensions tested.
-    """
-    found: list[Driver] = []
-    for key in dimension_names:
-        pairs = [
-            (team.dimensions[key], team.adoption)
-            for team in teams
-            if key in team.dimensions and team.adoption is not None
-        ]
-        if len(pairs) < 3:
-            continue
-        xs, ys = zip(*pairs, strict=True)
-        if len(set(xs)) < 2 or len(set(ys)) < 2:
-            continue
-        result = stats.spearmanr(xs, ys)
-        caution = None
-        if len(pairs) < DRIVER_MIN_TEAMS:
-            caution = f"only {len(pairs)} teams: a hint, not proof"
-        found.append(
-            Driver(key, float(result.statistic), float(result.pvalue), len(pairs), caution)
-        )
-    tested = len(found)
-    adjusted = [replace(d, p_adjusted=min(1.0, d.p * tested)) for d in found]
-    return sorted(adjusted, key=lambda d: -abs(d.rho))
+    dimensions: Mapping[str, float]
+    respondents: int
+    period: tuple[date, date]
+    names: Mapping[str, str]  # every library dimension asked, by key
 
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # stall | gap | adoption | hotspot | driver | actions | leadership
+    kind: str
     severity: str  # high | medium | low
     title: str
     evidence: str
     suggestion: str
     step: str | None = None
     teams: tuple[str, ...] = field(default_factory=tuple)
-
-
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+    period: tuple[date, date] | None = None
 
 
 def _fmt(value: float, unit: str) -> str:
     return f"{value:.0f}%" if unit == "%" else f"{value:.1f} {unit}".strip()
 
 
+def _day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def _span(period: tuple[date, date]) -> str:
+    return f"{_day(period[0])} to {_day(period[1])}"
+
+
 def findings(
     stages: Sequence[StageInput],
     series: Sequence[SeriesInput],
     teams: Sequence[TeamInput],
-    resistance_names: Mapping[str, str],
-    dimension_names: Mapping[str, str],
+    *,
+    pulse: PulseInput | None = None,
+    skipped: Sequence[SkippedStepWarning] = (),
     overdue_actions: int = 0,
 ) -> list[Finding]:
     """All findings, most severe first; the dashboard shows the top three."""
     healths = [stage_health(s) for s in stages]
-    result: list[Finding] = []
     stalled = stall_point(stages, healths)
-    if stalled:
-        step = STEPS_BY_KEY[stalled]
-        stage = next(s for s in stages if s.key == stalled)
-        health = next(h for h in healths if h.key == stalled)
-        bits = [f"health {health.health:.0f}/100", f"status {stage.status.replace('_', ' ')}"]
-        if stage.evidence_total:
-            bits.append(f"evidence {stage.evidence_done}/{stage.evidence_total}")
-        if stage.leader_mean is not None:
-            bits.append(f"leaders {stage.leader_mean:.1f}/5 (n={stage.leader_n})")
-        if stage.staff_mean is not None:
-            bits.append(f"staff {stage.staff_mean:.1f}/5 (n={stage.staff_n})")
-        result.append(Finding(
-            "stall", "high",
-            f"The rollout is stalling at step {step.position}: {step.name.lower()}",
-            "; ".join(bits) + ", while later steps are already under way.",
-            SUGGESTIONS[stalled], stalled,
-        ))  # fmt: skip
-    for gap in perception_gaps(stages):
-        if not gap.large:
-            continue
-        step = STEPS_BY_KEY[gap.key]
-        who = "Leaders rate" if gap.gap > 0 else "Staff rate"
-        result.append(Finding(
-            "gap", "high" if abs(gap.gap) >= 1.5 else "medium",
-            f"{who} {step.short.lower()} much higher than "
-            f"{'staff' if gap.gap > 0 else 'leaders'} do",
-            f"Leaders rate {step.short.lower()} {gap.leaders:.1f}/5 (n={gap.leader_n}), "
-            f"staff {gap.staff:.1f}/5 (n={gap.staff_n}).",
-            SUGGESTIONS[gap.key], gap.key,
-        ))  # fmt: skip
+    result = _step_findings(stages, healths, stalled, skipped)
+    names = pulse.names if pulse else {}
+    by_team = {team.name: team for team in teams}
+    courses: dict[str | None, Course] = {}
     for item in series:
-        if item.trend.label not in {"plateau", "declining"} or not item.short_of_target():
-            continue
-        where = item.team or "the whole initiative"
-        latest = item.values[-1]
-        verb = "fallen" if item.trend.label == "declining" else "plateaued"
+        found = _adoption_finding(item, by_team, pulse)
+        if found is not None:
+            result.append(found[0])
+            courses[item.team] = found[1]
+    if pulse is not None:
+        result.extend(_pulse_findings(pulse, courses.get(None)))
+    strongest = strongest_driver(drivers(teams, names))
+    if strongest is not None:
         result.append(Finding(
-            "adoption", "high" if item.trend.label == "declining" else "medium",
-            f"{item.metric_name} has {verb} in {where}",
-            f"{_fmt(latest, item.unit)} in the week of {item.periods[-1]} against a target of "
-            f"{_fmt(item.target or 0, item.unit)}; no upward trend over the last "
-            f"{item.trend.periods} weeks (Mann-Kendall p={item.trend.p:.2f}).",
-            SUGGESTIONS["empower"], "empower", (item.team,) if item.team else (),
-        ))  # fmt: skip
-    result.extend(_hotspots(teams, resistance_names, dimension_names))
-    # Resistance drivers are drivers too: "lost personal touch" moving against adoption is
-    # exactly what a leader should hear.
-    every_name = {**dimension_names, **resistance_names}
-    for driver in drivers(teams, every_name)[:1]:
-        if abs(driver.rho) < 0.5 or not driver.significant:
-            continue
-        name = every_name[driver.dimension]
-        result.append(Finding(
-            "driver", "low",
-            f"Teams scoring higher on “{name}” adopt {'more' if driver.rho > 0 else 'less'}",
-            f"Spearman ρ={driver.rho:.2f} across {driver.teams} teams (p={driver.p:.3f}, "
-            f"{driver.p_adjusted:.3f} adjusted for the dimensions tested)"
-            + (f"; {driver.caution}." if driver.caution else "."),
-            "Look at what the best teams do on this and spread it.",
+            "driver", "low", driver_title(strongest, names[strongest.dimension]),
+            driver_evidence(strongest),
+            "Look at what the teams doing best on this do, and spread it.",
+            period=pulse.period if pulse else None,
         ))  # fmt: skip
     if overdue_actions:
         result.append(Finding(
@@ -300,59 +165,244 @@ def findings(
             "Overdue actions stall the steps they belong to.",
             "Review owners and dates at the next leadership meeting.",
         ))  # fmt: skip
-    return sorted(result, key=lambda f: SEVERITY_ORDER[f.severity])
+    return sorted(result, key=finding_order)
 
 
-def _hotspots(
-    teams: Sequence[TeamInput],
-    resistance_names: Mapping[str, str],
-    dimension_names: Mapping[str, str],
+def finding_order(finding: Finding) -> tuple[int, int]:
+    return SEVERITY_ORDER[finding.severity], KIND_ORDER.get(finding.kind, len(KIND_ORDER))
+
+
+# --- the steps ---------------------------------------------------------------------------
+
+
+def _raters(stage: StageInput) -> str:
+    bits = []
+    if stage.leader_mean is not None:
+        bits.append(f"leaders {stage.leader_mean:.1f}/5 (n={stage.leader_n})")
+    if stage.staff_mean is not None:
+        bits.append(f"staff {stage.staff_mean:.1f}/5 (n={stage.staff_n})")
+    return ", ".join(bits)
+
+
+def _few(stage: StageInput) -> str:
+    n = stage.leader_n
+    return f" Only {n} leader{'s' if n != 1 else ''} rated it: one view, read it with care."
+
+
+def _rests_on_few_leaders(stage: StageInput) -> bool:
+    """Whether a step is called weak on the word of fewer than three leaders alone."""
+    staff_weak = stage.staff_mean is not None and stage.staff_mean < WEAK_MEAN
+    return stage.status != "not_started" and stage.few_raters and not staff_weak
+
+
+def _step_findings(
+    stages: Sequence[StageInput],
+    healths: Sequence[StageHealth],
+    stalled: str | None,
+    skipped: Sequence[SkippedStepWarning],
 ) -> list[Finding]:
-    """Teams behind on adoption and low on a dimension, with the likeliest resistance driver.
-
-    Resistance dimensions are scored so that higher means more resistance.
-    """
-    found = []
-    for team in teams:
-        if team.adoption is None or team.adoption_target is None:
-            continue
-        if team.adoption >= team.adoption_target * 0.8:
-            continue
-        low = {
-            k: v for k, v in team.dimensions.items() if k in dimension_names and v < LOW_DIMENSION
-        }
-        resistance = {k: v for k, v in team.dimensions.items() if k in resistance_names}
-        if not low and not resistance:
-            continue
-        bits = [f"adoption {team.adoption:.0f}% against a target of {team.adoption_target:.0f}%",
-                f"{team.respondents} pulse responses"]  # fmt: skip
-        title = f"{team.name} is behind on adoption"
-        trend = team.adoption_trend
-        if trend is not None and trend.label in {"plateau", "declining"}:
-            verb = "has plateaued" if trend.label == "plateau" else "is falling back"
-            title = (
-                f"{team.name} {verb} at {team.adoption:.0f}% adoption against a target of "
-                f"{team.adoption_target:.0f}%"
-            )
-            bits[0] += (
-                f", {'flat' if trend.label == 'plateau' else 'falling'} over the last "
-                f"{trend.periods} weeks (Mann-Kendall p={trend.p:.2f})"
-            )
-        if resistance:
-            driver, level = max(resistance.items(), key=lambda kv: kv[1])
-            # Below the scale's midpoint staff disagree with the fear: no reason to name.
-            if level >= LOW_DIMENSION:
-                title += f"; “{resistance_names[driver].lower()}” is the likeliest reason"
-            bits.append(f"{resistance_names[driver].lower()} {level:.1f}/5")
-        for key, value in sorted(low.items(), key=lambda kv: kv[1])[:2]:
-            bits.append(f"{dimension_names[key].lower()} {value:.1f}/5")
-        found.append(Finding(
-            "hotspot", "high", title, "; ".join(bits) + ".",
-            "Meet the team: name the fear, show how the CRM keeps their customer relationships, "
-            "and fix their top obstacle.",
-            "empower", (team.name,),
+    by_key = {s.key: s for s in stages}
+    result: list[Finding] = []
+    if stalled:
+        step, stage = STEPS_BY_KEY[stalled], by_key[stalled]
+        health = next(h for h in healths if h.key == stalled)
+        bits = [f"health {health.health:.0f} of 100", f"marked {stage.status.replace('_', ' ')}"]
+        if stage.evidence_total:
+            bits.append(f"{stage.evidence_done} of {stage.evidence_total} evidence items ticked")
+        if _raters(stage):
+            bits.append(f"rated by {_raters(stage)}")
+        evidence = "; ".join(bits) + ", while later steps are already under way."
+        if health.capped:
+            evidence += " The ratings say the step is weak, whatever its status."
+        for warning in skipped:
+            if warning.earlier == stalled:
+                evidence += f" {warning.message}"
+        severity = "high"
+        if stage.few_raters and stage.staff_mean is None:
+            severity, evidence = _LOWER[severity], evidence + _few(stage)
+        result.append(Finding(
+            "stall", severity,
+            f"The rollout is stalling at step {step.position}: {step.name.lower()}",
+            evidence, STEP_ACTIONS[stalled], stalled,
         ))  # fmt: skip
-    return found
+    gaps = {gap.key: gap for gap in perception_gaps(stages) if gap.large}
+    for warning in skipped:
+        if warning.earlier == stalled or warning.earlier in gaps:
+            continue  # said in the stall or the gap finding of the same step
+        earlier = by_key.get(warning.earlier)
+        severity = "medium"
+        evidence = warning.message
+        if earlier is not None and _rests_on_few_leaders(earlier):
+            severity, evidence = "low", evidence + _few(earlier)
+        early, late = STEPS_BY_KEY[warning.earlier], STEPS_BY_KEY[warning.stage]
+        result.append(Finding(
+            "skipped", severity,
+            f"Step {late.position} is under way while step {early.position} "
+            f"({early.short.lower()}) is weak",
+            evidence, STEP_ACTIONS[warning.earlier], warning.earlier,
+        ))  # fmt: skip
+    for gap in gaps.values():
+        step = STEPS_BY_KEY[gap.key]
+        who = "Leaders rate" if gap.gap > 0 else "Staff rate"
+        severity = "high" if abs(gap.gap) >= 1.5 else "medium"
+        evidence = (
+            f"Leaders rate {step.short.lower()} {gap.leaders:.1f}/5 (n={gap.leader_n}), "
+            f"staff {gap.staff:.1f}/5 (n={gap.staff_n})."
+        )
+        for warning in skipped:
+            if warning.earlier == gap.key:
+                evidence += f" {warning.message}"
+        if gap.leader_n < FEW_RATERS:
+            severity, evidence = _LOWER[severity], evidence + _few(by_key[gap.key])
+        result.append(Finding(
+            "gap", severity,
+            f"{who} {step.short.lower()} much higher than "
+            f"{'staff' if gap.gap > 0 else 'leaders'} do",
+            evidence, STEP_ACTIONS[gap.key], gap.key,
+        ))  # fmt: skip
+    return result
+
+
+# --- adoption ------------------------------------------------------------------------------
+
+
+def _trend_words(item: SeriesInput) -> str:
+    trend = item.trend
+    test = f"; Mann–Kendall p = {trend.p:.2g}" if trend.p < SIGNIFICANT else ""
+    if trend.label == "declining":
+        return (
+            f"falling over the last {trend.periods} weeks "
+            f"(about {_fmt(abs(trend.slope), item.unit)} a week{test})"
+        )
+    if trend.label == "rising":
+        return f"still rising over the last {trend.periods} weeks" + (
+            f" ({test[2:]})" if test else ""
+        )
+    if trend.label == "plateau":
+        return f"flat over the last {trend.periods} weeks"
+    return f"only {trend.periods} weeks of data"
+
+
+def _adoption_finding(
+    item: SeriesInput, teams: Mapping[str, TeamInput], pulse: PulseInput | None
+) -> tuple[Finding, Course] | None:
+    """A falling metric, or one behind its path to the target, with the measured reason."""
+    if item.target is None:
+        return None
+    where = item.team or "the whole initiative"
+    state = course(
+        item.periods, item.values, item.target, item.target_date,
+        higher_is_better=item.higher_is_better, projected_on=item.projected_on,
+        projection_state=item.projection_state,
+    )  # fmt: skip
+    falling = item.trend.label == "declining" and state.state != "too_early"
+    if not falling and not state.behind:
+        return None
+    latest, unit = item.values[-1], item.unit
+    target_words = _fmt(item.target, unit)
+    if item.target_date is not None:
+        target_words += f" by {_day(item.target_date)}"
+    if falling:
+        title = f"{item.metric_name} is falling in {where}"
+        severity = "high" if state.behind else "medium"
+    elif state.state == "overdue":
+        title = f"{item.metric_name} in {where} missed its target of {target_words}"
+        severity = state.severity or "high"
+    elif item.trend.label == "plateau":
+        title = f"{item.metric_name} has levelled off in {where}, short of {target_words}"
+        severity = state.severity or "low"
+    else:
+        title = f"{item.metric_name} in {where} is behind its path to {target_words}"
+        severity = state.severity or "low"
+    bits = [f"{_fmt(latest, unit)} in the week of {_day(item.periods[-1])}, {_trend_words(item)}"]
+    if state.state == "overdue":
+        bits.append(f"the target date has passed without reaching {_fmt(item.target, unit)}")
+    elif state.behind and state.expected is not None:
+        bits.append(
+            f"the path to {target_words} called for about {_fmt(state.expected, unit)} by now; "
+            f"short of it for {state.weeks_behind} week{'s' if state.weeks_behind != 1 else ''}"
+        )
+    period = (item.periods[0], item.periods[-1])
+    means, respondents, asked = _pulse_of(item.team, teams, pulse)
+    reasons = measured_evidence(means, pulse.names) if pulse else []
+    kind, step, suggestion = "adoption", None, NO_REASON_MEASURED
+    if reasons:
+        top = reasons[0]
+        kind = "hotspot" if item.team else "adoption"
+        step, suggestion = top.step, top.action
+        bits.append(_reason_words(top, respondents, pulse))
+        bits.extend(f"also {e.words()}" for e in reasons[1:3])
+    elif asked and pulse is not None:
+        bits.append(
+            f"the pulse of {_span(pulse.period)} shows no barrier or resistance here "
+            f"(n={respondents})"
+        )
+        suggestion = NOTHING_WRONG_MEASURED
+    elif pulse is not None and item.team is not None:
+        bits.append("the pulse cannot show this team on its own, so it cannot say why")
+        suggestion = NOT_SHOWN_IN_PULSE
+    evidence = "; ".join(bits) + f". Weekly data from {_span(period)}."
+    teams_named = (item.team,) if item.team else ()
+    finding = Finding(kind, severity, title, evidence, suggestion, step, teams_named, period)
+    return finding, state
+
+
+def _pulse_of(
+    team: str | None, teams: Mapping[str, TeamInput], pulse: PulseInput | None
+) -> tuple[Mapping[str, float], int, bool]:
+    """The dimension means that explain a series: its team's, or everyone's for the whole."""
+    if pulse is None:
+        return {}, 0, False
+    if team is None:
+        return pulse.dimensions, pulse.respondents, True
+    found = teams.get(team)
+    if found is None:
+        return {}, 0, False
+    return found.dimensions, found.respondents, True
+
+
+def _reason_words(evidence: Evidence, respondents: int, pulse: PulseInput | None) -> str:
+    when = f", pulse of {_span(pulse.period)}" if pulse else ""
+    if evidence.kind == "adkar":
+        lead = f"ADKAR barrier point: {evidence.key.removeprefix('adkar_')}"
+    elif evidence.kind == "resistance":
+        lead = "likeliest reason measured"
+    else:
+        lead = "weakest measured"
+    return f"{lead}: {evidence.reading} ({evidence.words()}, n={respondents}{when})"
+
+
+# --- the organisation-wide pulse -------------------------------------------------------------
+
+
+def _pulse_findings(pulse: PulseInput, whole: Course | None) -> list[Finding]:
+    """Where staff are stuck on ADKAR, and reasons to push back that they agree with."""
+    result: list[Finding] = []
+    n, span = pulse.respondents, _span(pulse.period)
+    barrier = adkar_barrier(pulse.dimensions)
+    if barrier is not None:
+        key = f"adkar_{barrier}"
+        response = ADKAR[barrier]
+        below = pulse.dimensions[key] < ADKAR_BARRIER_AT
+        severity = ("high" if whole is not None and whole.behind else "medium") if below else "low"
+        result.append(Finding(
+            "barrier", severity,
+            f"Staff are stuck at {barrier}: {response.reading}",
+            f"{pulse.names.get(key, barrier.capitalize())} {pulse.dimensions[key]:.1f}/5, the "
+            f"first ADKAR element at 3 or lower (n={n}, pulse of {span}).",
+            response.action, response.steps[0], period=pulse.period,
+        ))  # fmt: skip
+    concerns = [e for e in measured_evidence(pulse.dimensions, pulse.names)
+                if e.kind == "resistance"]  # fmt: skip
+    for evidence in concerns[:MAX_RESISTANCE_FINDINGS]:
+        result.append(Finding(
+            "resistance", "medium",
+            f"Staff push back: {evidence.reading}",
+            f"“{evidence.name}” {evidence.mean:.1f}/5 across everyone (n={n}, pulse of {span}); "
+            "3 is neutral, higher means more agree with the worry.",
+            evidence.action, evidence.step, period=pulse.period,
+        ))  # fmt: skip
+    return result
 
 
 def leadership_finding(
@@ -367,7 +417,8 @@ def leadership_finding(
 ) -> Finding:
     """The leadership team's weakest Kouzes-Posner practice as a finding (scores 6-60).
 
-    More severe when the practice bears on the step the rollout is stalling at.
+    More severe when the practice bears on the step the rollout is stalling at;
+    a basis of fewer than three leaders says so and is never more than low.
     """
     step = stalled if stalled in steps else steps[0]
     positions = " and ".join(str(STEPS_BY_KEY[key].position) for key in steps)
@@ -378,8 +429,12 @@ def leadership_finding(
     )
     if basis != "observers":
         evidence += " No leader has enough observers yet, so this rests on self-assessments."
+    severity = "medium" if stalled in steps else "low"
+    if leaders < FEW_RATERS:
+        evidence += f" Only {leaders} leader{'s' if leaders != 1 else ''}: read it with care."
+        severity = "low"
     return Finding(
-        "leadership", "medium" if stalled in steps else "low",
+        "leadership", severity,
         f"The leadership team’s weakest practice is “{practice.lower()}”",
         evidence,
         f"{why} Make it a development goal for each leader, starting with step "

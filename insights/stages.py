@@ -82,6 +82,7 @@ class StepState:
     key: str
     status: str
     leader_mean: float | None = None
+    staff_mean: float | None = None  # the staff's pulse, where it asked about the step
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,13 @@ class SkippedStepWarning:
 def _weakness(state: StepState) -> str | None:
     if state.status == "not_started":
         return "not started"
-    if state.leader_mean is not None and state.leader_mean < WEAK_MEAN:
-        return f"rated {state.leader_mean:.1f}"
+    weak = [
+        f"{mean:.1f} by {who}"
+        for who, mean in (("leaders", state.leader_mean), ("staff", state.staff_mean))
+        if mean is not None and mean < WEAK_MEAN
+    ]
+    if weak:
+        return "rated " + " and ".join(weak)
     return None
 
 

@@ -155,12 +155,16 @@ def cronbach_alpha(rows: Sequence[Sequence[float]]) -> float | None:
     sample variances (n - 1), as in Cronbach (1951) and the usual tools. None
     when there are fewer than 2 items or 2 respondents, or the totals do not
     vary. Alpha can be negative: the items then do not measure one thing.
+    ValueError for ragged rows or a value that is not a finite number.
     """
     if len(rows) < 2:
         return None
     k = len(rows[0])
     if any(len(row) != k for row in rows):
         raise ValueError("every respondent needs a value for every item")
+    if any(not math.isfinite(value) for row in rows for value in row):
+        # A missing answer read as NaN would silently turn alpha into NaN.
+        raise ValueError("alpha needs finite values; leave incomplete respondents out")
     if k < 2:
         return None
     item_variances = math.fsum(_sample_variance([row[i] for row in rows]) for i in range(k))

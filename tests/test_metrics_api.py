@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from jsonschema import Draft202012Validator
 from sqlalchemy import func, select
 
 from app.services import accounts
@@ -211,6 +213,13 @@ def test_a_series_for_the_whole_initiative_or_one_team(client: FlaskClient, worl
         {"date": "2026-06-08", "value": 83.5},
     ]
     assert whole["trend"] is None and whole["projected_target_date"] is None
+    # Two weeks: no trend and no projection, and one verdict only (not also "not on course").
+    assert whole["projection"] == {
+        "state": "too_few_weeks",
+        "date": None,
+        "interval": None,
+        "chance": None,
+    }
     team = client.get(url(world, f"/adoption_rate?team={world.team.id}"), headers=headers).json
     assert team["series"] == [
         {"date": "2026-06-01", "value": 41.5},
@@ -219,6 +228,7 @@ def test_a_series_for_the_whole_initiative_or_one_team(client: FlaskClient, worl
     assert team["team_id"] == world.team.id
     no_values = client.get(url(world, f"/csat?team={world.team.id}"), headers=headers)
     assert no_values.json["series"] == []
+    assert no_values.json["projection"]["state"] == "too_few_weeks"
 
 
 @pytest.mark.parametrize(
@@ -239,3 +249,79 @@ def test_bad_series_requests_are_4xx_json(
     response = client.get(path, headers=bearer(world.executive))
     assert response.status_code == status
     assert set(response.json) == {"error"}
+
+
+def weekly(metric: str, values: list[float], team: str | None = None) -> dict[str, Any]:
+    start = date(2026, 6, 1)
+    return {
+        "observations": [
+            {"date": (start + timedelta(weeks=i)).isoformat(), "team": team, "metric": metric,
+             "value": value}
+            for i, value in enumerate(values)
+        ]
+    }  # fmt: skip
+
+
+def schema_errors(client: FlaskClient, body: Any) -> list[str]:
+    """How ``body`` departs from the published schema of the series endpoint."""
+    document = client.get("/api/v1/openapi.json").json
+    assert document is not None
+    get = document["paths"]["/initiatives/{initiative_id}/metrics/{key}"]["get"]
+    schema = get["responses"]["200"]["content"]["application/json"]["schema"]
+    validator = Draft202012Validator({**schema, "components": document["components"]})
+    return [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(body)]
+
+
+# Adoption, target 80 %: a steady rise of 2.5 points a week from 30 % (target in 8 more
+# weeks), a rise that stopped at 55 % six weeks ago, a fall, and a team at target.
+STEADY = [30.4, 32.1, 35.6, 37.2, 40.5, 42.3, 45.9, 47.2, 49.6, 52.8, 55.3, 57.4]
+STALLED = [5, 12, 20, 28, 35, 42, 48, 53, 55.4, 54.1, 55.9, 54.6, 55.2, 54.7]
+FALLING = [60, 61, 59, 57, 58, 55, 53, 52, 50, 49, 47, 45]
+
+
+@pytest.mark.parametrize(
+    ("metric", "values", "state", "trend"),
+    [
+        ("adoption_rate", STEADY, "date", "rising"),
+        ("adoption_rate", STALLED, "levelling_below_target", "plateau"),
+        ("adoption_rate", FALLING, "flat_or_falling", "declining"),
+        ("adoption_rate", [60, 70, 82], "reached", None),
+        ("adoption_rate", [10, 20, 30, 40], "too_few_weeks", None),
+    ],
+)
+def test_a_series_carries_its_projection_state_date_and_interval(
+    client: FlaskClient, world: World, metric: str, values: list[float], state: str, trend: str
+) -> None:
+    body = weekly(metric, values)
+    imported = client.post(url(world), json=body, headers=bearer(world.consultant))
+    assert imported.status_code == 200, imported.json
+    body = client.get(url(world, f"/{metric}"), headers=bearer(world.executive)).json
+    assert schema_errors(client, body) == []
+    assert body["trend"] == trend
+    projection = body["projection"]
+    assert projection["state"] == state
+    if state == "date":
+        low, high = (date.fromisoformat(day) for day in projection["interval"])
+        projected = date.fromisoformat(projection["date"])
+        assert low <= projected <= high
+        assert body["projected_target_date"] == projection["date"]
+        on_the_line = date(2026, 6, 1) + timedelta(weeks=11 + (80 - 57.4) / 2.5)
+        assert abs((projected - on_the_line).days) <= 14
+        assert 0.5 <= projection["chance"] <= 1
+    elif state == "reached":
+        assert projection["date"] == body["projected_target_date"] == "2026-06-15"
+        assert projection["interval"] is None
+    else:
+        assert projection["date"] is None and projection["interval"] is None
+        assert body["projected_target_date"] is None
+
+
+def test_a_metric_without_a_target_has_no_projection(client: FlaskClient, world: World) -> None:
+    client.post(url(world), json=weekly("csat", STEADY), headers=bearer(world.consultant))
+    metric = db.session.scalars(select(Metric).where(Metric.key == "csat")).one()
+    metric.target = None
+    db.session.commit()
+    body = client.get(url(world, "/csat"), headers=bearer(world.executive)).json
+    assert body["trend"] == "rising"
+    assert body["projection"] is None and body["projected_target_date"] is None
+    assert schema_errors(client, body) == []

@@ -147,7 +147,7 @@ def test_tracker_flags_disagreement_and_warns_of_a_skipped_step(
     assert "Leaders disagree — worth discussing" in vision
     assert text.count("Leaders disagree — worth discussing") == 1
     assert (
-        "Step 4 'communicate' is done but step 3 'vision' is rated 2.5: "
+        "Step 4 'communicate' is done but step 3 'vision' is rated 2.5 by leaders: "
         "without a shared vision, effort scatters and early results rarely last." in text
     )
     assert 'class="st-warnings"' in response.get_data(as_text=True)

@@ -8,17 +8,20 @@ from the same :class:`Diagnosis` as the dashboard and the exports.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from app.services.diagnosis import Diagnosis, Outlook
 from insights.diagnosis import Finding
+from insights.trends import DATE, Projection
 
 
 def _round(value: float | None, places: int = 2) -> float | None:
     return round(value, places) if value is not None else None
 
 
-def finding_json(finding: Finding) -> dict[str, Any]:
+def finding_json(finding: Finding, team_ids: Mapping[str, int]) -> dict[str, Any]:
+    period = finding.period
     return {
         "kind": finding.kind,
         "severity": finding.severity,
@@ -26,7 +29,25 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "evidence": finding.evidence,
         "suggestion": finding.suggestion,
         "step": finding.step,
-        "teams": list(finding.teams),
+        "teams": [{"id": team_ids.get(name), "name": name} for name in finding.teams],
+        "period": {"from": period[0].isoformat(), "to": period[1].isoformat()} if period else None,
+    }
+
+
+def projection_json(projection: Projection | None) -> dict[str, Any] | None:
+    """``{state, date, interval, chance}``; None when the metric has no target.
+
+    ``date``: the projected date, or for "reached" the latest period (at target);
+    ``interval``: ``[low, high]`` around a projected date, else None.
+    """
+    if projection is None:
+        return None
+    interval = projection.interval if projection.state == DATE else None
+    return {
+        "state": projection.state,
+        "date": projection.reached_on.isoformat() if projection.reached_on else None,
+        "interval": [day.isoformat() for day in interval] if interval else None,
+        "chance": round(projection.chance, 2) if projection.chance is not None else None,
     }
 
 
@@ -48,6 +69,7 @@ def outlook_json(outlook: Outlook) -> dict[str, Any]:
             outlook.projected_on.isoformat() if outlook.projected_on else None
         ),
         "projection_method": outlook.projection.method if outlook.projection else None,
+        "projection": projection_json(outlook.projection),
     }
 
 
@@ -84,7 +106,9 @@ def diagnosis_json(diagnosis: Diagnosis, *, consultant: bool) -> dict[str, Any]:
             }
             for g in diagnosis.gaps
         ],
-        "findings": [finding_json(f) for f in diagnosis.findings_for(consultant)],
+        "findings": [
+            finding_json(f, diagnosis.team_ids) for f in diagnosis.findings_for(consultant)
+        ],
         "adoption": outlook_json(adoption) if adoption else None,
         "series": [outlook_json(s) for s in diagnosis.series],
         "overdue_actions": [

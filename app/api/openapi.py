@@ -468,7 +468,13 @@ PATHS["/initiatives/{initiative_id}/metrics/{key}"] = {
             "200": _ok(
                 {
                     "type": "object",
-                    "required": ["metric", "series", "trend", "projected_target_date"],
+                    "required": [
+                        "metric",
+                        "series",
+                        "trend",
+                        "projected_target_date",
+                        "projection",
+                    ],
                     "properties": {
                         "metric": {"$ref": "#/components/schemas/Metric"},
                         "team_id": {"type": ["integer", "null"]},
@@ -498,6 +504,53 @@ PATHS["/initiatives/{initiative_id}/metrics/{key}"] = {
                                 None,
                             ],
                             "description": "how the date was projected; null without a target",
+                        },
+                        "projection": {
+                            "type": ["object", "null"],
+                            "description": "when the target is reached on the current course; "
+                            "null without a target. Series that rise towards it are S-curves "
+                            "weighed by how well they fit (docs/diagnosis-statistics.md)",
+                            "required": ["state", "date", "interval"],
+                            "properties": {
+                                "state": {
+                                    "type": "string",
+                                    "enum": [
+                                        "reached",
+                                        "date",
+                                        "too_few_weeks",
+                                        "levelling_below_target",
+                                        "flat_or_falling",
+                                    ],
+                                    "description": "too_few_weeks: under six weeks of values, "
+                                    "or the weeks so far fit curves that reach the target and "
+                                    "curves that level off short of it alike; "
+                                    "levelling_below_target: rose, now heading for a level short "
+                                    "of the target; flat_or_falling: no significant move towards "
+                                    "the target (for a lower-is-better metric: flat or rising)",
+                                },
+                                "date": {
+                                    "type": ["string", "null"],
+                                    "format": "date",
+                                    "description": "the projected date (state date), or the "
+                                    "latest period (state reached); else null",
+                                },
+                                "interval": {
+                                    "type": ["array", "null"],
+                                    "items": {"type": "string", "format": "date"},
+                                    "minItems": 2,
+                                    "maxItems": 2,
+                                    "description": "[low, high] around the projected date: the "
+                                    "central 80 % of the dates the fitting curves reach the "
+                                    "target; null unless state is date",
+                                },
+                                "chance": {
+                                    "type": ["number", "null"],
+                                    "minimum": 0,
+                                    "maximum": 1,
+                                    "description": "the weight of the fitting curves that reach "
+                                    "the target within five years; null when nothing was fitted",
+                                },
+                            },
                         },
                     },
                 }
@@ -638,7 +691,18 @@ SCHEMAS["Finding"] = {
     "properties": {
         "kind": {
             "type": "string",
-            "enum": ["stall", "gap", "adoption", "hotspot", "driver", "actions", "leadership"],
+            "enum": [
+                "stall",
+                "skipped",
+                "gap",
+                "adoption",
+                "barrier",
+                "hotspot",
+                "resistance",
+                "driver",
+                "actions",
+                "leadership",
+            ],
             "description": "'leadership' (the leadership team's weakest 360 practice) is "
             "given to consultants and site admins only",
         },
@@ -646,8 +710,34 @@ SCHEMAS["Finding"] = {
         "title": {"type": "string"},
         "evidence": {"type": "string", "description": "the numbers, periods and n behind it"},
         "suggestion": {"type": "string", "description": "an action tied to a Kotter step"},
-        "step": {**_STEP_KEY, "type": ["string", "null"]},
-        "teams": {"type": "array", "items": {"type": "string"}},
+        "step": {
+            "type": ["string", "null"],
+            "enum": [*_STEP_KEY["enum"], None],
+            "description": "the Kotter step the evidence points at; null when nothing measured "
+            "says which",
+        },
+        "teams": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "name"],
+                "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+            },
+        },
+        "period": {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "required": ["from", "to"],
+                    "properties": {
+                        "from": {"type": "string", "format": "date"},
+                        "to": {"type": "string", "format": "date"},
+                    },
+                },
+                {"type": "null"},
+            ],
+            "description": "the weeks or the pulse the evidence covers",
+        },
     },
 }
 SCHEMAS["Outlook"] = {
@@ -670,6 +760,28 @@ SCHEMAS["Outlook"] = {
         "p": {"type": "number", "description": "Mann-Kendall two-sided p"},
         "projected_target_date": {"type": ["string", "null"], "format": "date"},
         "projection_method": {"type": ["string", "null"]},
+        "projection": {
+            "type": ["object", "null"],
+            "description": "as in the metric series endpoint: state, date, interval, chance",
+            "properties": {
+                "state": {
+                    "type": "string",
+                    "enum": [
+                        "reached",
+                        "date",
+                        "too_few_weeks",
+                        "levelling_below_target",
+                        "flat_or_falling",
+                    ],
+                },
+                "date": {"type": ["string", "null"], "format": "date"},
+                "interval": {
+                    "type": ["array", "null"],
+                    "items": {"type": "string", "format": "date"},
+                },
+                "chance": {"type": ["number", "null"]},
+            },
+        },
     },
 }
 SCHEMAS["Diagnosis"] = {

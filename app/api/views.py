@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from app.access import initiative_access, organization_access, visible_organizations
 from app.api.auth import api_user, authenticate_bearer
-from app.api.diagnosis import diagnosis_json
+from app.api.diagnosis import diagnosis_json, projection_json
 from app.api.openapi import openapi_document
 from app.routing import as_id, id_arg
 from app.services import metrics, organizations, practices, stages, surveys
@@ -309,6 +309,7 @@ def import_metrics(initiative_id: int) -> Response | tuple[Response, int]:
 
 @bp.get("/initiatives/<int:initiative_id>/metrics/<key>")
 def metric_series(initiative_id: int, key: str) -> Response:
+    """The series, its recent trend and, with a target, the projection (shared/API.md)."""
     initiative, _ = initiative_access(api_user(), initiative_id)
     metrics.ensure_catalogue(initiative)
     db.session.commit()
@@ -329,6 +330,7 @@ def metric_series(initiative_id: int, key: str) -> Response:
         if projection and projection.reached_on
         else None,
         projection_method=projection.method if projection else None,
+        projection=projection_json(projection),
     )
 
 

@@ -23,6 +23,7 @@ from insights.kotter import STEPS_BY_KEY
 
 FINDING_COLUMNS = (
     "rank", "severity", "kind", "step", "step_name", "title", "evidence", "suggestion", "teams",
+    "period_from", "period_to",
 )  # fmt: skip
 STEP_COLUMNS = (
     "position", "step", "name", "status", "health", "stall_point", "evidence_done",
@@ -38,12 +39,18 @@ def _round(value: float | None, places: int = 2) -> float | None:
     return round(value, places) if value is not None else None
 
 
+def _period(finding: Finding) -> tuple[str, str]:
+    if finding.period is None:
+        return "", ""
+    return finding.period[0].isoformat(), finding.period[1].isoformat()
+
+
 def finding_rows(findings: Sequence[Finding]) -> list[list[Any]]:
     return [
         [
             rank, f.severity, f.kind, f.step or "",
             STEPS_BY_KEY[f.step].name if f.step else "", f.title, f.evidence, f.suggestion,
-            "; ".join(f.teams),
+            "; ".join(f.teams), *_period(f),
         ]
         for rank, f in enumerate(findings, start=1)
     ]  # fmt: skip

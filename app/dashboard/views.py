@@ -20,7 +20,8 @@ from app.dashboard.exports import findings_csv, findings_xlsx
 from app.downloads import attachment
 from app.services.diagnosis import Diagnosis, diagnose
 from app.services.results import hidden_reason
-from insights.diagnosis import STALL_HEALTH
+from insights.drivers import format_p
+from insights.health import STALL_HEALTH
 from insights.kotter import STEPS, STEPS_BY_KEY
 from models import Initiative, db
 from survey.instruments import DIMENSIONS_BY_KEY
@@ -32,7 +33,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Where on the dashboard each kind of finding has its evidence.
 EVIDENCE_ANCHORS = {
     "stall": "steps",
+    "skipped": "steps",
     "gap": "gaps",
+    "barrier": "pulse",
+    "resistance": "pulse",
     "adoption": "adoption",
     "hotspot": "teams",
     "driver": "teams",
@@ -50,6 +54,7 @@ def helpers() -> dict[str, object]:
         "steps": STEPS,
         "steps_by_key": STEPS_BY_KEY,
         "hidden_reason": hidden_reason,
+        "format_p": format_p,
         "stall_health": STALL_HEALTH,
         "dimension_names": DIMENSION_NAMES,
     }

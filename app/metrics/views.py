@@ -39,8 +39,10 @@ from app.metrics.forms import (
     initial_mapping,
 )
 from app.services import metrics
+from app.services.diagnosis import outlook_of
 from app.services.metrics import ACTIVITY_LOG, ImportPlan, MetricError, MetricFields
 from insights.adoption import CATEGORIES, DIRECTIONS, meets_target
+from insights.trends import Projection, projection_words
 from models import Initiative, Metric, db
 
 bp = Blueprint("metrics", __name__)
@@ -148,6 +150,7 @@ def metric(initiative_id: int, key: str) -> str:
     metric = _metric_or_404(initiative, key)
     db.session.commit()
     lines = metrics.series_by_team(initiative, metric)
+    courses = {line.team_id: _course(metric, line) for line in lines}
     figure = charts.metric_series_chart(
         [(s.name, [p.period for p in s.points], [p.value for p in s.points]) for s in lines],
         unit=metric.unit,
@@ -164,7 +167,22 @@ def metric(initiative_id: int, key: str) -> str:
         direction=DIRECTIONS[metric.direction],
         category=CATEGORIES[metric.category],
         meets_target=meets_target,
+        courses=courses,
     )
+
+
+@bp.app_template_filter("projection_words")
+def projection_words_filter(projection: Projection | None, higher_is_better: bool = True) -> str:
+    """A projection in plain words, for any page: ``outlook.projection|projection_words``."""
+    return projection_words(projection, higher_is_better=higher_is_better)
+
+
+def _course(metric: Metric, line: metrics.TeamSeries) -> str:
+    """Where the series is heading, in plain words: the same projection as the dashboard."""
+    _, projection = outlook_of(
+        metric, [point.period for point in line.points], [point.value for point in line.points]
+    )
+    return projection_words(projection, higher_is_better=metric.direction == "higher")
 
 
 @bp.route("/initiatives/<int:initiative_id>/metrics/<key>/target", methods=["GET", "POST"])

@@ -34,22 +34,25 @@ from app.services.results import CampaignInfo, DimensionInfo, GroupResult, Surve
 from app.services.results_detail import AlphaRow, dimension_alphas
 from insights.adoption import ADOPTION_RATE, USAGE
 from insights.diagnosis import (
-    SEVERITY_ORDER,
-    STALL_HEALTH,
-    Driver,
     Finding,
-    Gap,
+    PulseInput,
     SeriesInput,
-    StageInput,
     TeamInput,
-    drivers,
+    finding_order,
     findings,
     leadership_finding,
+)
+from insights.drivers import Driver, drivers, drivers_status
+from insights.health import (
+    STALL_HEALTH,
+    Gap,
+    StageInput,
     perception_gaps,
     stage_health,
     stall_point,
 )
 from insights.kotter import STEPS_BY_KEY, Step
+from insights.stages import StepState, skipped_step_warnings
 from insights.trends import Projection, Trend, classify_trend, project_target_date
 from models import Initiative, Metric, Observation, Team, db
 from survey.instruments import DIMENSIONS_BY_KEY
@@ -132,14 +135,6 @@ class Outlook:
     def projected_on(self) -> date | None:
         return self.projection.reached_on if self.projection else None
 
-    def as_input(self) -> SeriesInput:
-        return SeriesInput(
-            self.metric_key, self.metric_name, self.unit, self.team,
-            [f"{p.day} {p:%b %Y}" for p in self.periods], list(self.values), self.target,
-            self.higher_is_better, self.trend,
-            self.projected_on.isoformat() if self.projected_on else None,
-        )  # fmt: skip
-
 
 @dataclass(frozen=True)
 class Pulse:
@@ -200,6 +195,9 @@ class Diagnosis:
     overdue: tuple[OverdueAction, ...]
     pulse: Pulse | None
     hidden_teams: tuple[str, ...] = field(default_factory=tuple)  # too small for team figures
+    # What is missing before a driver finding is possible ("not enough teams: 4 of 10").
+    drivers_status: str | None = None
+    team_ids: Mapping[str, int] = field(default_factory=dict)  # active teams by name
 
     def step(self, key: str) -> StepHealth:
         return next(row for row in self.steps if row.key == key)
@@ -213,7 +211,7 @@ class Diagnosis:
         found = list(self.findings)
         if consultant and self.leadership is not None:
             found.append(self.leadership)
-        return sorted(found, key=lambda f: SEVERITY_ORDER[f.severity])
+        return sorted(found, key=finding_order)
 
     @property
     def top(self) -> list[Finding]:
@@ -263,13 +261,16 @@ def diagnose(initiative: Initiative, today: date | None = None) -> Diagnosis:
     series = _usage_series(initiative, teams, min_size)
     team_inputs = _team_inputs(pulse, series, teams)
     overdue = _overdue(initiative, today)
-    resistance, other = _dimension_names(pulse)
+    names = _dimension_names(pulse)
+    skipped = skipped_step_warnings(
+        [StepState(s.key, s.status, s.leader_mean, s.staff_mean) for s in inputs]
+    )
     found = findings(
         inputs,
-        [s.as_input() for s in series if _raises_finding(s)],
+        [_series_input(s) for s in series if _raises_finding(s)],
         team_inputs,
-        resistance,
-        other,
+        pulse=_pulse_input(pulse, names),
+        skipped=skipped,
         overdue_actions=len(overdue),
     )
     return Diagnosis(
@@ -281,7 +282,9 @@ def diagnose(initiative: Initiative, today: date | None = None) -> Diagnosis:
         gaps=tuple(perception_gaps(inputs)),
         series=tuple(series),
         teams=tuple(team_inputs),
-        drivers=tuple(drivers(team_inputs, {**other, **resistance})),
+        drivers=tuple(drivers(team_inputs, names)),
+        drivers_status=drivers_status(team_inputs, names),
+        team_ids={name: team_id for team_id, (name, _) in teams.items()},
         findings=tuple(found),
         leadership=_leadership(initiative, stalled),
         overdue=tuple(overdue),
@@ -342,16 +345,36 @@ def _staff_means(initiative: Initiative, pulse: Pulse | None) -> dict[str, tuple
     return means or pulse_results.kotter_staff_means(initiative)
 
 
-def _dimension_names(pulse: Pulse | None) -> tuple[dict[str, str], dict[str, str]]:
-    """(resistance drivers, every other library dimension) asked in the campaign, by key."""
-    resistance: dict[str, str] = {}
-    other: dict[str, str] = {}
+def _dimension_names(pulse: Pulse | None) -> dict[str, str]:
+    """Every library dimension the campaign asked (eNPS aside): key -> name."""
+    names: dict[str, str] = {}
     for info in pulse.dimensions if pulse else []:
         known = DIMENSIONS_BY_KEY.get(info.key)
-        if known is None or known.family == "recommend":
-            continue
-        (other if known.higher_is_better else resistance)[known.key] = known.name
-    return resistance, other
+        if known is not None and known.family != "recommend":
+            names[known.key] = known.name
+    return names
+
+
+def _pulse_input(pulse: Pulse | None, names: Mapping[str, str]) -> PulseInput | None:
+    """The organisation-wide figures of the newest published campaign, when shown."""
+    whole = pulse.whole if pulse else None
+    if pulse is None or whole is None or whole.suppressed or whole.responses is None:
+        return None
+    return PulseInput(
+        dimensions={d.key: d.mean for d in whole.dimensions if d.key in names},
+        respondents=whole.responses,
+        period=(pulse.campaign.opens_at.date(), pulse.campaign.last_day),
+        names=names,
+    )
+
+
+def _series_input(outlook: Outlook) -> SeriesInput:
+    return SeriesInput(
+        outlook.metric_key, outlook.metric_name, outlook.unit, outlook.team,
+        outlook.periods, outlook.values, outlook.target, outlook.higher_is_better,
+        outlook.trend, outlook.target_date, outlook.projected_on,
+        outlook.projection.state if outlook.projection else None,
+    )  # fmt: skip
 
 
 def _team_inputs(
@@ -398,12 +421,17 @@ def _teams(initiative: Initiative) -> dict[int, tuple[str, int]]:
 def outlook_of(
     metric: Metric, periods: Sequence[date], values: Sequence[float]
 ) -> tuple[Trend, Projection | None]:
-    """The recent trend and, with a target, the projected date: the same rule everywhere.
+    """The recent trend and, with a target, the projection: the same rule everywhere.
 
-    Percentages cannot pass 100, so the S-curve fitted to them is capped there.
+    The projection (:func:`insights.trends.project`, through its default-seed
+    entry point) carries its ``state`` (reached, date, too_few_weeks,
+    levelling_below_target, flat_or_falling; no values yet: too_few_weeks), the
+    projected date (``reached_on``) and its ``interval``; ``method`` keeps the
+    older wording. None without a target. Percentages cannot pass 100, so the
+    S-curve fitted to them is capped there.
     """
     trend = classify_trend(values)
-    if metric.target is None or not values:
+    if metric.target is None:
         return trend, None
     projection = project_target_date(
         periods,

@@ -133,6 +133,13 @@ def test_warning_says_plainly_what_was_skipped_and_why_it_matters() -> None:
     warnings = {w.earlier: w for w in skipped_step_warnings(states(**given))}
     assert sorted(warnings) == ["communicate", "empower", "vision"]
     assert warnings["vision"].message == (
-        "Step 6 'wins' is in progress but step 3 'vision' is rated 2.4: without a shared "
-        "vision, effort scatters and early results rarely last."
+        "Step 6 'wins' is in progress but step 3 'vision' is rated 2.4 by leaders: without a "
+        "shared vision, effort scatters and early results rarely last."
     )
+
+
+def test_a_step_the_staff_rate_weak_is_weak_too() -> None:
+    given = [StepState("vision", "done", 3.5, 2.2), StepState("communicate", "done", 4.0, 3.4)]
+    (warning,) = skipped_step_warnings(given)
+    assert (warning.stage, warning.earlier) == ("communicate", "vision")
+    assert "rated 2.2 by staff" in warning.message

@@ -267,3 +267,9 @@ def test_alpha_verdict(alpha: float | None, respondents: int, starts: str, cauti
 
 def test_alpha_verdict_names_redundancy() -> None:
     assert "redundant" in alpha_verdict(0.97, 50)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_alpha_refuses_values_that_are_not_numbers(bad: float) -> None:
+    with pytest.raises(ValueError, match="finite"):
+        cronbach_alpha([[1, 2], [bad, 3], [4, 5]])
