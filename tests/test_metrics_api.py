@@ -325,3 +325,20 @@ def test_a_metric_without_a_target_has_no_projection(client: FlaskClient, world:
     assert body["trend"] == "rising"
     assert body["projection"] is None and body["projected_target_date"] is None
     assert schema_errors(client, body) == []
+
+
+def test_a_team_under_the_threshold_gets_no_series(client: FlaskClient, world: World) -> None:
+    small = Team(organization_id=world.organization.id, name="Desk of four", headcount=4)
+    db.session.add(small)
+    db.session.commit()
+    post_csv(client, world, "date,team,metric,value\n2026-06-01,Desk of four,adoption_rate,50\n")
+    assert count() == 1  # stored, so only the answer can hide it
+    answer = client.get(
+        url(world, f"/adoption_rate?team={small.id}"), headers=bearer(world.executive)
+    ).json
+    assert answer["suppressed"] is True and answer["series"] == []
+    assert answer["trend"] is None and answer["projection"] is None
+    shown = client.get(
+        url(world, f"/adoption_rate?team={world.team.id}"), headers=bearer(world.executive)
+    ).json
+    assert shown["suppressed"] is False

@@ -478,6 +478,11 @@ PATHS["/initiatives/{initiative_id}/metrics/{key}"] = {
                     "properties": {
                         "metric": {"$ref": "#/components/schemas/Metric"},
                         "team_id": {"type": ["integer", "null"]},
+                        "suppressed": {
+                            "type": "boolean",
+                            "description": "true for a team under the reporting threshold: "
+                            "its series is empty and it has no trend or projection",
+                        },
                         "series": {
                             "type": "array",
                             "items": {

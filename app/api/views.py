@@ -17,7 +17,7 @@ from app.routing import as_id, id_arg
 from app.services import metrics, organizations, practices, stages, surveys
 from app.services import results as results_service
 from app.services.diagnosis import diagnose, outlook_of
-from models import Initiative, Metric, PracticeCycle, db
+from models import Initiative, Metric, PracticeCycle, Team, db
 from survey.practice_scoring import PracticeReport
 from survey.practices import PRACTICES
 
@@ -317,6 +317,12 @@ def metric_series(initiative_id: int, key: str) -> Response:
     if metric is None:
         abort(404)
     team_id = _team_param(initiative)
+    if team_id is not None and _below_threshold(team_id):
+        # Per-team usage of a handful of people would say who does not use the CRM.
+        return jsonify(
+            metric=metric_json(metric), team_id=team_id, series=[], suppressed=True,
+            trend=None, projected_target_date=None, projection_method=None, projection=None,
+        )  # fmt: skip
     points = metrics.series(metric, team_id)
     trend, projection = outlook_of(
         metric, [point.period for point in points], [point.value for point in points]
@@ -331,6 +337,7 @@ def metric_series(initiative_id: int, key: str) -> Response:
         else None,
         projection_method=projection.method if projection else None,
         projection=projection_json(projection),
+        suppressed=False,
     )
 
 
@@ -341,6 +348,12 @@ def initiative_diagnosis(initiative_id: int) -> Response:
     found = diagnose(initiative)
     db.session.commit()  # the eight steps are created on first use
     return jsonify(diagnosis_json(found, consultant=access.can_manage))
+
+
+def _below_threshold(team_id: int) -> bool:
+    """Whether a team has fewer people than the reporting threshold (as on the dashboard)."""
+    headcount = db.session.scalar(select(Team.headcount).where(Team.id == team_id)) or 0
+    return bool(headcount < results_service.min_group_size())
 
 
 def _team_param(initiative: Initiative) -> int | None:
