@@ -660,11 +660,27 @@ PATHS["/surveys/{survey_id}/results"] = {
         "one per team asked, each covering its sub-teams. A group is shown only when the "
         "anonymity plan allows it: at least min_group_size responses, and not needed to "
         "protect a smaller group from subtraction. With ?team= the team and its sub-teams; "
-        "with ?campaign= that campaign only. Unknown ids are 404.",
+        "with ?campaign= that campaign only (no paging fields). Without ?campaign=, published "
+        "campaigns come a page at a time, newest first: ?page= (from 1) and ?per_page= "
+        "(campaigns per page, default 4, at most 26); the answer adds page, per_page, the "
+        "page's campaign ids and the next page's URL (null on the last page; a page past the "
+        "end is empty). Unknown ids are 404; a bad page or per_page is 400.",
         "parameters": [
             _id_param("survey_id"),
             {"name": "campaign", "in": "query", "required": False, "schema": {"type": "integer"}},
             {"name": "team", "in": "query", "required": False, "schema": {"type": "integer"}},
+            {
+                "name": "page",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 1, "default": 1},
+            },
+            {
+                "name": "per_page",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 1, "maximum": 26, "default": 4},
+            },
         ],
         "responses": {
             "200": _ok(
@@ -676,11 +692,36 @@ PATHS["/surveys/{survey_id}/results"] = {
                         "min_comment_group_size": {"type": "integer"},
                         "groups": {
                             "type": "array",
+                            "description": "without ?campaign=: the page's campaigns newest "
+                            "first, each whole organisation then its teams",
                             "items": {"$ref": "#/components/schemas/ResultGroup"},
+                        },
+                        "page": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "description": "absent with ?campaign=",
+                        },
+                        "per_page": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": 26,
+                            "description": "absent with ?campaign=",
+                        },
+                        "campaigns": {
+                            "type": "array",
+                            "items": {"type": "integer"},
+                            "description": "ids of the published campaigns on this page, "
+                            "newest first; absent with ?campaign=",
+                        },
+                        "next": {
+                            "type": ["string", "null"],
+                            "description": "URL of the next page, null on the last; absent "
+                            "with ?campaign=",
                         },
                     },
                 }
             ),
+            "400": _error("page or per_page is not a whole number in range"),
             **ERRORS,
         },
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, make_response, request
+from flask import Blueprint, abort, jsonify, make_response, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -13,7 +13,7 @@ from app.access import initiative_access, organization_access, visible_organizat
 from app.api.auth import api_user, authenticate_bearer
 from app.api.diagnosis import diagnosis_json, projection_json
 from app.api.openapi import openapi_document
-from app.routing import as_id, id_arg
+from app.routing import LARGEST_ID, as_id, id_arg
 from app.services import metrics, organizations, practices, stages, surveys
 from app.services import results as results_service
 from app.services.diagnosis import diagnose, outlook_of
@@ -396,21 +396,81 @@ def list_surveys(initiative_id: int) -> Response:
     )
 
 
+# Campaigns per page of results: 200 teams make about 120 KB of JSON per campaign.
+RESULTS_PER_PAGE = 4
+RESULTS_MAX_PER_PAGE = 26
+
+
 @bp.get("/surveys/<int:survey_id>/results")
 def survey_results(survey_id: int) -> Response:
     """The results page's groups, of published campaigns only: hidden ones carry no count,
-    no score and no eNPS."""
+    no score and no eNPS.
+
+    With ``?campaign=`` that campaign's groups; without, a page of published
+    campaigns, newest first (``?page=``, ``?per_page=``), reading only that
+    page's groups, with the next page's URL.
+    """
     survey = surveys.get_survey(survey_id) or abort(404)
     initiative_access(api_user(), survey.initiative_id)
+    campaign_id, team_id = id_arg("campaign"), id_arg("team")
+    page = _page_arg("page", 1, None)
+    per_page = _page_arg("per_page", RESULTS_PER_PAGE, RESULTS_MAX_PER_PAGE)
+    if campaign_id is not None:
+        try:
+            found = results_service.survey_results(survey, campaign_id, team_id)
+        except results_service.UnknownFilter:
+            abort(404)
+        return jsonify(
+            min_group_size=found.min_group_size,
+            min_comment_group_size=found.min_comment_group_size,
+            groups=[group_json(group, found.min_group_size) for group in found.groups],
+        )
+    published = results_service.published_campaign_ids(survey.id)
+    start = (page - 1) * per_page
+    on_page = published[start : start + per_page]
     try:
-        found = results_service.survey_results(survey, id_arg("campaign"), id_arg("team"))
+        found = results_service.survey_results(survey, None, team_id, campaign_ids=on_page)
     except results_service.UnknownFilter:
         abort(404)
+    by_campaign: dict[int, list[results_service.GroupResult]] = {c: [] for c in on_page}
+    for group in found.groups:
+        by_campaign[group.campaign_id].append(group)
+    more = start + per_page < len(published)
+    args = {"team": team_id} if team_id is not None else {}
     return jsonify(
         min_group_size=found.min_group_size,
         min_comment_group_size=found.min_comment_group_size,
-        groups=[group_json(group, found.min_group_size) for group in found.groups],
+        page=page,
+        per_page=per_page,
+        campaigns=on_page,
+        next=url_for(
+            "api.survey_results", survey_id=survey.id, page=page + 1, per_page=per_page, **args
+        )
+        if more
+        else None,
+        groups=[
+            group_json(group, found.min_group_size)
+            for campaign in on_page
+            for group in by_campaign[campaign]
+        ],
     )
+
+
+def _page_arg(name: str, default: int, largest: int | None) -> int:
+    """``?name=`` as a whole number from 1 (to ``largest``): the default when absent, else 400."""
+    raw = request.args.get(name, "").strip()
+    if not raw and name not in request.args:
+        return default
+    value = as_id(raw)
+    top = largest if largest is not None else LARGEST_ID
+    if value is None or not 1 <= value <= top:
+        abort(
+            make_response(
+                jsonify(error=f"{name} must be a whole number from 1 to {top}."),
+                400,
+            )
+        )
+    return value
 
 
 def group_json(group: results_service.GroupResult, min_size: int) -> dict[str, Any]:

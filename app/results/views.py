@@ -9,6 +9,8 @@ applied once, the same way, for all of them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from flask import (
     Blueprint,
     abort,
@@ -16,20 +18,20 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.access import OrgAccess, members_only, survey_access
-from app.downloads import attachment
 from app.orgs.forms import ConfirmForm
 from app.results.forms import ActionForm
 from app.results.page import build_page, default_campaign
 from app.routing import id_arg
 from app.services import survey_actions
 from app.services.results import SurveyResults, UnknownFilter, survey_results
-from app.services.results_exports import aggregates_csv, answers_csv
+from app.services.results_exports import aggregates_csv_lines, answers_csv_lines
 from app.services.survey_actions import ActionError
 from models import Initiative, Survey, db
 from models.base import utcnow
@@ -85,7 +87,7 @@ def export_aggregates(survey_id: int) -> Response:
     """Figures per campaign and group, hidden groups blank: the page's figures as CSV."""
     survey, _, _ = _survey(survey_id)
     results = _results(survey, id_arg("campaign"), id_arg("team"))
-    return attachment(aggregates_csv(results), f"survey-{survey.id}-results.csv")
+    return _streamed(aggregates_csv_lines(results), f"survey-{survey.id}-results.csv")
 
 
 @bp.get("/surveys/<int:survey_id>/answers.csv")
@@ -93,7 +95,37 @@ def export_answers(survey_id: int) -> Response:
     """Raw anonymised answers, for consultants and site admins only."""
     survey, _, _ = _survey(survey_id, manage=True)
     results = _results(survey, id_arg("campaign"), None)
-    return attachment(answers_csv(results), f"survey-{survey.id}-answers.csv")
+    return _streamed(answers_csv_lines(results), f"survey-{survey.id}-answers.csv")
+
+
+# Lines are sent in chunks of about this many characters, not one write per line.
+_CHUNK = 64 * 1024
+
+
+def _chunks(lines: Iterable[str]) -> Iterator[str]:
+    batch: list[str] = []
+    size = 0
+    for line in lines:
+        batch.append(line)
+        size += len(line)
+        if size >= _CHUNK:
+            yield "".join(batch)
+            batch, size = [], 0
+    if batch:
+        yield "".join(batch)
+
+
+def _streamed(lines: Iterable[str], filename: str) -> Response:
+    """CSV ``lines`` as a streamed download named ``filename``, never cached.
+
+    Access and filters are checked before the first line; the request context
+    (and so the database session the raw rows are read through) stays open
+    while the body is sent.
+    """
+    response = Response(stream_with_context(_chunks(lines)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/surveys/<int:survey_id>/actions")

@@ -24,7 +24,7 @@ the teams changes a past campaign.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -351,17 +351,24 @@ def subtree_of(team_id: int, teams: Iterable[TeamNode]) -> frozenset[int]:
 
 
 def survey_results(
-    survey: Survey, campaign_id: int | None = None, team_id: int | None = None
+    survey: Survey,
+    campaign_id: int | None = None,
+    team_id: int | None = None,
+    *,
+    campaign_ids: Collection[int] | None = None,
 ) -> SurveyResults:
     """Every published campaign's figures per team and for everyone, as published.
 
     Campaigns that are not published yet are listed (``campaigns``) with no
-    groups. ``campaign_id`` keeps one campaign's groups; ``team_id`` keeps
-    that team's group and its sub-teams' (the organisation-wide group goes).
-    Filters only choose among published groups, so every filter combination
-    shows exactly what the unfiltered results show for it. Raises
-    ``UnknownFilter`` for a campaign of another survey or a team of another
-    organisation. Four queries, whatever the number of teams.
+    groups. ``campaign_id`` keeps one campaign's groups, ``campaign_ids``
+    those of several (a page of the API: only their rows are read; both
+    given, the campaigns in both); ``team_id`` keeps that team's group and
+    its sub-teams' (the organisation-wide group goes). Every campaign stays
+    listed in ``campaigns`` whatever is loaded. Filters only choose among
+    published groups, so every filter combination shows exactly what the
+    unfiltered results show for it. Raises ``UnknownFilter`` for a campaign
+    of another survey or a team of another organisation. Four queries,
+    whatever the number of teams.
     """
     organization_id, organization = db.session.execute(
         select(Organization.id, Organization.name)
@@ -369,12 +376,20 @@ def survey_results(
         .where(Initiative.id == survey.initiative_id)
     ).one()
     campaigns = _campaigns(survey.id)
-    if campaign_id is not None and campaign_id not in {c.id for c in campaigns}:
+    known = {c.id for c in campaigns}
+    wanted = None if campaign_ids is None else set(campaign_ids)
+    if campaign_id is not None and campaign_id not in known:
         raise UnknownFilter(f"campaign {campaign_id} is not a campaign of this survey")
+    if wanted is not None and not wanted <= known:
+        raise UnknownFilter("campaign_ids hold a campaign that is not of this survey")
     if team_id is not None and not _is_team_of(team_id, organization_id):
         raise UnknownFilter(f"team {team_id} is not a team of this organisation")
     loaded = [
-        c.id for c in campaigns if c.published and (campaign_id is None or c.id == campaign_id)
+        c.id
+        for c in campaigns
+        if c.published
+        and (campaign_id is None or c.id == campaign_id)
+        and (wanted is None or c.id in wanted)
     ]
     groups = _published_groups(loaded)
     trees = _trees(groups)
@@ -395,6 +410,21 @@ def survey_results(
         teams=_all_teams(trees, [c.id for c in campaigns]),
         groups=tuple(groups),
         trees=trees,
+    )
+
+
+def published_campaign_ids(survey_id: int) -> list[int]:
+    """The survey's published campaigns, newest first (by first day, then id): one light query.
+
+    The same order as ``SurveyResults.campaigns`` reversed, so callers can
+    page through campaigns before loading any of their groups.
+    """
+    return list(
+        db.session.scalars(
+            select(Campaign.id)
+            .where(Campaign.survey_id == survey_id, Campaign.published_at.is_not(None))
+            .order_by(Campaign.opens_at.desc(), Campaign.id.desc())
+        )
     )
 
 

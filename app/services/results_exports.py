@@ -5,6 +5,12 @@ else. Raw answers exist only for published campaigns: rows in random order,
 no day or time, each labelled with the finest group the published plan
 shows that holds the respondent, comments only where the comment plan
 shows them.
+
+Both come as generators of CSV lines (``*_csv_lines``) for streamed
+downloads: the raw answers are read from the database in batches
+(``yield_per``, a server-side cursor on PostgreSQL), so memory does not grow
+with the number of responses. ``aggregates_csv`` and ``answers_csv`` join
+the lines into one string.
 """
 
 from __future__ import annotations
@@ -12,10 +18,10 @@ from __future__ import annotations
 import csv
 import io
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import BigInteger, ColumnElement, case, cast, func, literal, select
 
 from app.services.results import (
     LOW_RESPONSE_RATE,
@@ -30,8 +36,13 @@ from survey.instruments import SCALES
 
 # Spreadsheets run cells starting with these as formulas ("CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Rows are shuffled so that their order tells nothing about when anyone answered.
-_shuffle = random.SystemRandom().shuffle
+# Raw rows are sorted by a keyed hash of the response id, with a fresh secret key
+# per export, so that their order tells nothing about when anyone answered.
+_random = random.SystemRandom()
+# A prime just below 2**31: every step of the hash stays below 2**62 in SQL.
+_HASH_PRIME = 2**31 - 1
+# Raw rows fetched from the database per round trip.
+_BATCH = 1000
 
 
 def csv_cell(value: Any) -> Any:
@@ -45,15 +56,32 @@ def _number(value: float | None, places: int) -> str:
     return "" if value is None else f"{value:.{places}f}"
 
 
+class _LineWriter:
+    """One CSV row at a time as a string, quoted as ``csv.writer`` quotes it."""
+
+    def __init__(self) -> None:
+        self._out = io.StringIO()
+        self._writer = csv.writer(self._out, lineterminator="\r\n")
+
+    def line(self, row: Iterable[Any]) -> str:
+        self._out.seek(0)
+        self._out.truncate()
+        self._writer.writerow(row)
+        return self._out.getvalue()
+
+
 def aggregates_csv(results: SurveyResults) -> str:
-    """The groups of ``results`` as CSV, one row per campaign and group, hidden ones blank.
+    return "".join(aggregates_csv_lines(results))
+
+
+def aggregates_csv_lines(results: SurveyResults) -> Iterator[str]:
+    """The groups of ``results`` as CSV lines, one row per campaign and group, hidden ones blank.
 
     The same groups as the page and the API: a hidden group's row names why
     it is hidden and carries no count, rate or score.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
+    writer = _LineWriter()
+    yield writer.line(
         [
             "campaign_id", "campaign_first_day", "campaign_last_day", "team_id", "team",
             "shown", "note", "responses", "headcount", "response_rate", "enps",
@@ -73,7 +101,7 @@ def aggregates_csv(results: SurveyResults) -> str:
                 _number(result.mean if result else None, 2),
                 _number(result.favourable if result else None, 1),
             ]
-        writer.writerow(
+        yield writer.line(
             [
                 campaign.id, campaign.opens_at.date().isoformat(), campaign.last_day.isoformat(),
                 group.team_id if group.team_id is not None else "", csv_cell(group.name),
@@ -82,7 +110,6 @@ def aggregates_csv(results: SurveyResults) -> str:
                 _number(group.response_rate, 1), _number(group.enps, 1), *scores,
             ]
         )  # fmt: skip
-    return out.getvalue()
 
 
 def _label_group(
@@ -125,6 +152,10 @@ def _raw_label(plan: Plan, tree: tuple[TeamNode, ...], team_id: int) -> tuple[st
 
 
 def answers_csv(results: SurveyResults) -> str:
+    return "".join(answers_csv_lines(results))
+
+
+def answers_csv_lines(results: SurveyResults) -> Iterator[str]:
     """Raw answers for consultants, anonymised: one row per response, published campaigns only.
 
     - rows in random order, numbered afresh (no database ids);
@@ -134,7 +165,8 @@ def answers_csv(results: SurveyResults) -> str:
     - campaigns whose whole organisation is under the threshold are left out;
     - a comment is kept only when its row's group is also a group the comment
       plan shows (at least the comment threshold), else the cell is empty.
-    Values are as answered (reverse-worded items are not recoded).
+    Values are as answered (reverse-worded items are not recoded). The rows
+    are read in batches as the lines are consumed.
     """
     loaded = {g.campaign_id for g in results.groups}
     campaigns = {c.id: c for c in results.published if c.id in loaded}
@@ -143,37 +175,73 @@ def answers_csv(results: SurveyResults) -> str:
     keys = list(
         dict.fromkeys(i.key for c in campaigns.values() for i in c.items if i.scale in SCALES)
     )
+    writer = _LineWriter()
+    yield writer.line(["response", "campaign", "team", *keys, "comment"])
     labels: dict[tuple[int, int], tuple[str, bool]] = {}
-    out_rows: list[list[Any]] = []
-    for campaign_id, team_id, comment, *values in _raw_rows(reportable, keys):
+    for index, (campaign_id, team_id, comment, *values) in enumerate(
+        _raw_rows(reportable, keys), start=1
+    ):
         key = (campaign_id, team_id)
         if key not in labels:
             tree = results.trees.get(campaign_id, ())
             labels[key] = _raw_label(plans[campaign_id], tree, team_id)
         label, keep_comment = labels[key]
-        out_rows.append(
+        yield writer.line(
             [
+                index,
                 campaigns[campaign_id].number,
                 csv_cell(label),
                 *["" if v is None else v for v in values],
                 csv_cell((comment or "") if keep_comment else ""),
             ]
         )
-    _shuffle(out_rows)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["response", "campaign", "team", *keys, "comment"])
-    writer.writerows([index, *row] for index, row in enumerate(out_rows, start=1))
-    return out.getvalue()
+
+
+def _keyed_hash(column: ColumnElement[Any], key: Sequence[int]) -> ColumnElement[Any]:
+    """``column`` through a secret random cubic polynomial modulo a prime, in SQL.
+
+    Why: the rows used to be shuffled in memory; a stream cannot shuffle, so
+    the database sorts them by this hash instead. Response ids grow with
+    submission order, and sorting by the id (or by anything the reader can
+    work out from it) would let someone who knows when a colleague answered
+    find their row. With coefficients drawn afresh for every export and kept
+    secret, the order tells nothing about the ids: a random polynomial of
+    degree 3 over GF(p) makes the keys of any four responses independent and
+    uniform, and unlike a plain affine ``(id * a + b) % p`` (whose sorted order
+    still has a regular structure by the three-gap theorem) it leaves no
+    pattern between neighbouring rows. Horner's rule with a reduction after
+    every step keeps each product below 2**62, so it fits a BIGINT on
+    PostgreSQL and SQLite's 64-bit integers.
+    """
+    value: ColumnElement[Any] = literal(key[0], BigInteger)
+    x = cast(column, BigInteger) % _HASH_PRIME
+    for coefficient in key[1:]:
+        value = (value * x + literal(coefficient, BigInteger)) % _HASH_PRIME
+    return value
+
+
+def _random_key(terms: int) -> list[int]:
+    return [_random.randrange(_HASH_PRIME) for _ in range(terms)]
 
 
 def _raw_rows(campaign_ids: list[int], keys: list[str]) -> Iterable[Any]:
+    """One row per response of ``campaign_ids`` in a random order, fetched in batches.
+
+    Ordered by a keyed hash with a per-export secret key (see ``_keyed_hash``);
+    the rare tie between two hashes is broken by a second, independent one.
+    No day or time is selected.
+    """
     if not campaign_ids:
         return []
     columns = [func.max(case((Answer.item_key == key, Answer.value))) for key in keys]
-    return db.session.execute(
+    statement = (
         select(Response.campaign_id, Response.team_id, Response.comment, *columns)
         .outerjoin(Answer, Answer.response_id == Response.id)
         .where(Response.campaign_id.in_(campaign_ids))
         .group_by(Response.id, Response.campaign_id, Response.team_id, Response.comment)
-    ).all()
+        .order_by(
+            _keyed_hash(Response.id, _random_key(4)), _keyed_hash(Response.id, _random_key(4))
+        )
+        .execution_options(yield_per=_BATCH)
+    )
+    return db.session.execute(statement)
