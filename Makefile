@@ -36,3 +36,7 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python bench/import_activity_log.py
 	$(BIN)/python bench/page_weight.py
+	@tmp=$$(mktemp -d) && \
+	$(BIN)/python bench/generate.py --size small --database-url sqlite:///$$tmp/bench.db && \
+	$(BIN)/python bench/server_times.py --database-url sqlite:///$$tmp/bench.db; \
+	status=$$?; rm -rf $$tmp; exit $$status
