@@ -18,7 +18,7 @@ from insights.trends import (
     theil_sen_slope,
 )
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "scoring_cases.json"
+REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "scoring_cases.json"
 
 
 def reference(section: str) -> list[dict]:  # type: ignore[type-arg]

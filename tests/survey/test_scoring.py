@@ -22,7 +22,7 @@ from survey.scoring import (
     recode,
 )
 
-REFERENCE = Path(__file__).parents[2].parent / "shared" / "reference" / "scoring_cases.json"
+REFERENCE = Path(__file__).parents[1] / "reference" / "scoring_cases.json"
 
 
 def _reference(section: str) -> list[dict[str, Any]]:
