@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import select
 
@@ -60,6 +61,8 @@ from survey.instruments import DIMENSIONS_BY_KEY
 # A step this healthy is holding; between this and the stall threshold it is shaky.
 HEALTHY = 70.0
 TOP_FINDINGS = 3
+# Outlooks kept per worker: 200 teams x a handful of usage metrics, twice over.
+OUTLOOK_CACHE = 4096
 PERCENT = "%"
 
 
@@ -311,7 +314,10 @@ def _pulse(initiative: Initiative) -> Pulse | None:
     )
     if newest is None:
         return None
-    found = pulse_results.survey_results(newest[0])
+    survey, latest = newest
+    # Trends need everyone's figures of every campaign, the teams only one campaign's.
+    chosen = pulse_results.newest_shown_campaign(survey.id) or latest.id
+    found = pulse_results.survey_results(survey, team_groups_of={chosen})
     campaign = _latest_shown(found)
     if campaign is None:
         return None
@@ -430,15 +436,31 @@ def outlook_of(
     older wording. None without a target. Percentages cannot pass 100, so the
     S-curve fitted to them is capped there.
     """
+    return _outlook(
+        tuple(periods),
+        tuple(values),
+        metric.target,
+        metric.direction == "higher",
+        100.0 if metric.unit == PERCENT else None,
+    )
+
+
+# A series' outlook depends on nothing but its values and its target, and an
+# imported week never changes: each worker keeps the last few thousand outlooks,
+# keyed by exactly those, instead of refitting every series on every request.
+@lru_cache(maxsize=OUTLOOK_CACHE)
+def _outlook(
+    periods: tuple[date, ...],
+    values: tuple[float, ...],
+    target: float | None,
+    higher_is_better: bool,
+    ceiling: float | None,
+) -> tuple[Trend, Projection | None]:
     trend = classify_trend(values)
-    if metric.target is None:
+    if target is None:
         return trend, None
     projection = project_target_date(
-        periods,
-        values,
-        metric.target,
-        higher_is_better=metric.direction == "higher",
-        ceiling=100.0 if metric.unit == PERCENT else None,
+        periods, values, target, higher_is_better=higher_is_better, ceiling=ceiling
     )
     return trend, projection
 

@@ -31,7 +31,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from models import (
     Campaign,
@@ -356,6 +356,7 @@ def survey_results(
     team_id: int | None = None,
     *,
     campaign_ids: Collection[int] | None = None,
+    team_groups_of: Collection[int] | None = None,
 ) -> SurveyResults:
     """Every published campaign's figures per team and for everyone, as published.
 
@@ -367,8 +368,11 @@ def survey_results(
     listed in ``campaigns`` whatever is loaded. Filters only choose among
     published groups, so every filter combination shows exactly what the
     unfiltered results show for it. Raises ``UnknownFilter`` for a campaign
-    of another survey or a team of another organisation. Four queries,
-    whatever the number of teams.
+    of another survey or a team of another organisation. With
+    ``team_groups_of``, only those campaigns' team groups are read (every
+    loaded campaign keeps its organisation-wide group): enough for trends
+    of everyone and one campaign's teams. Four queries, whatever the number
+    of teams.
     """
     organization_id, organization = db.session.execute(
         select(Organization.id, Organization.name)
@@ -391,7 +395,7 @@ def survey_results(
         and (campaign_id is None or c.id == campaign_id)
         and (wanted is None or c.id in wanted)
     ]
-    groups = _published_groups(loaded)
+    groups = _published_groups(loaded, team_groups_of)
     trees = _trees(groups)
     if team_id is not None:
         groups = [
@@ -425,6 +429,21 @@ def published_campaign_ids(survey_id: int) -> list[int]:
             .where(Campaign.survey_id == survey_id, Campaign.published_at.is_not(None))
             .order_by(Campaign.opens_at.desc(), Campaign.id.desc())
         )
+    )
+
+
+def newest_shown_campaign(survey_id: int) -> int | None:
+    """The newest published campaign of a survey whose organisation-wide figures are shown."""
+    return db.session.scalar(
+        select(Campaign.id)
+        .join(PublishedGroup, PublishedGroup.campaign_id == Campaign.id)
+        .where(
+            Campaign.survey_id == survey_id,
+            PublishedGroup.team_id.is_(None),
+            PublishedGroup.status == GroupStatus.SHOWN.value,
+        )
+        .order_by(Campaign.opens_at.desc(), Campaign.id.desc())
+        .limit(1)
     )
 
 
@@ -478,14 +497,20 @@ def _all_dimensions(campaigns: Sequence[CampaignInfo]) -> tuple[DimensionInfo, .
     return tuple(seen.values())
 
 
-def _published_groups(campaign_ids: Sequence[int]) -> list[GroupResult]:
+def _published_groups(
+    campaign_ids: Sequence[int], team_groups_of: Collection[int] | None = None
+) -> list[GroupResult]:
     if not campaign_ids:
         return []
-    rows = db.session.scalars(
-        select(PublishedGroup)
-        .where(PublishedGroup.campaign_id.in_(campaign_ids))
-        .order_by(PublishedGroup.campaign_id, PublishedGroup.id)
-    )
+    query = select(PublishedGroup).where(PublishedGroup.campaign_id.in_(campaign_ids))
+    if team_groups_of is not None:
+        query = query.where(
+            or_(
+                PublishedGroup.team_id.is_(None),
+                PublishedGroup.campaign_id.in_(sorted(team_groups_of)),
+            )
+        )
+    rows = db.session.scalars(query.order_by(PublishedGroup.campaign_id, PublishedGroup.id))
     infos = {key: dimension_info(key) for key in DIMENSIONS_BY_KEY}
     groups = []
     for row in rows:
