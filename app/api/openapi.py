@@ -511,51 +511,13 @@ PATHS["/initiatives/{initiative_id}/metrics/{key}"] = {
                             "description": "how the date was projected; null without a target",
                         },
                         "projection": {
-                            "type": ["object", "null"],
+                            "oneOf": [
+                                {"$ref": "#/components/schemas/Projection"},
+                                {"type": "null"},
+                            ],
                             "description": "when the target is reached on the current course; "
                             "null without a target. Series that rise towards it are S-curves "
                             "weighed by how well they fit (docs/diagnosis-statistics.md)",
-                            "required": ["state", "date", "interval"],
-                            "properties": {
-                                "state": {
-                                    "type": "string",
-                                    "enum": [
-                                        "reached",
-                                        "date",
-                                        "too_few_weeks",
-                                        "levelling_below_target",
-                                        "flat_or_falling",
-                                    ],
-                                    "description": "too_few_weeks: under six weeks of values, "
-                                    "or the weeks so far fit curves that reach the target and "
-                                    "curves that level off short of it alike; "
-                                    "levelling_below_target: rose, now heading for a level short "
-                                    "of the target; flat_or_falling: no significant move towards "
-                                    "the target (for a lower-is-better metric: flat or rising)",
-                                },
-                                "date": {
-                                    "type": ["string", "null"],
-                                    "format": "date",
-                                    "description": "the projected date (state date), or the "
-                                    "latest period (state reached); else null",
-                                },
-                                "interval": {
-                                    "type": ["array", "null"],
-                                    "items": {"type": "string", "format": "date"},
-                                    "minItems": 2,
-                                    "maxItems": 2,
-                                    "description": "[low, high] around the projected date: the "
-                                    "central 80 % of the dates the fitting curves reach the "
-                                    "target; null unless state is date",
-                                },
-                                "chance": {
-                                    "type": ["number", "null"],
-                                    "minimum": 0,
-                                    "maximum": 1,
-                                    "description": "the weight of the fitting curves that reach "
-                                    "the target within five years; null when nothing was fitted",
-                                },
-                            },
                         },
                     },
                 }
@@ -786,6 +748,50 @@ SCHEMAS["Finding"] = {
         },
     },
 }
+SCHEMAS["Projection"] = {
+    "type": "object",
+    "required": ["state", "date", "interval"],
+    "properties": {
+        "state": {
+            "type": "string",
+            "enum": [
+                "reached",
+                "date",
+                "too_few_weeks",
+                "levelling_below_target",
+                "flat_or_falling",
+            ],
+            "description": "too_few_weeks: under six weeks of values, "
+            "or the weeks so far fit curves that reach the target and "
+            "curves that level off short of it alike; "
+            "levelling_below_target: rose, now heading for a level short "
+            "of the target; flat_or_falling: no significant move towards "
+            "the target (for a lower-is-better metric: flat or rising)",
+        },
+        "date": {
+            "type": ["string", "null"],
+            "format": "date",
+            "description": "the projected date (state date), or the "
+            "latest period (state reached); else null",
+        },
+        "interval": {
+            "type": ["array", "null"],
+            "items": {"type": "string", "format": "date"},
+            "minItems": 2,
+            "maxItems": 2,
+            "description": "[low, high] around the projected date: the "
+            "central 80 % of the dates the fitting curves reach the "
+            "target; null unless state is date",
+        },
+        "chance": {
+            "type": ["number", "null"],
+            "minimum": 0,
+            "maximum": 1,
+            "description": "the weight of the fitting curves that reach "
+            "the target within five years; null when nothing was fitted",
+        },
+    },
+}
 SCHEMAS["Outlook"] = {
     "type": "object",
     "description": "A usage metric for the whole initiative (team null) or a team at or above "
@@ -807,26 +813,8 @@ SCHEMAS["Outlook"] = {
         "projected_target_date": {"type": ["string", "null"], "format": "date"},
         "projection_method": {"type": ["string", "null"]},
         "projection": {
-            "type": ["object", "null"],
-            "description": "as in the metric series endpoint: state, date, interval, chance",
-            "properties": {
-                "state": {
-                    "type": "string",
-                    "enum": [
-                        "reached",
-                        "date",
-                        "too_few_weeks",
-                        "levelling_below_target",
-                        "flat_or_falling",
-                    ],
-                },
-                "date": {"type": ["string", "null"], "format": "date"},
-                "interval": {
-                    "type": ["array", "null"],
-                    "items": {"type": "string", "format": "date"},
-                },
-                "chance": {"type": ["number", "null"]},
-            },
+            "oneOf": [{"$ref": "#/components/schemas/Projection"}, {"type": "null"}],
+            "description": "as in the metric series endpoint",
         },
     },
 }

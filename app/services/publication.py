@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from app.services.results import (
+    RECOMMEND_KEY,
     CampaignInfo,
     DimensionResult,
     GroupResult,
@@ -58,7 +59,6 @@ from survey.anonymity import is_reportable, plan_hierarchy
 from survey.scoring import dimension_score, enps
 
 PUBLISH_GRACE = timedelta(minutes=2)
-RECOMMEND_KEY = "recommend"
 # Participation bands of an open campaign: (upper bound in percent, words).
 BANDS: tuple[tuple[float, str], ...] = ((30.0, "under 30%"), (60.0, "30–60%"))
 TOP_BAND = "over 60%"
