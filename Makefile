@@ -33,10 +33,8 @@ lint: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
+# About 15 minutes: the import and page-weight benchmarks, then both backends at both sizes.
 bench: $(STAMP)
 	$(BIN)/python bench/import_activity_log.py
 	$(BIN)/python bench/page_weight.py
-	@tmp=$$(mktemp -d) && \
-	$(BIN)/python bench/generate.py --size small --database-url sqlite:///$$tmp/bench.db && \
-	$(BIN)/python bench/server_times.py --database-url sqlite:///$$tmp/bench.db; \
-	status=$$?; rm -rf $$tmp; exit $$status
+	$(BIN)/python bench/suite.py

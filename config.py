@@ -98,6 +98,35 @@ def database_url(raw: str | None, instance_path: Path) -> str:
     return raw
 
 
+SQLITE_SYNCHRONOUS_VALUES = ("OFF", "NORMAL", "FULL", "EXTRA")
+# Under WAL, NORMAL loses nothing when the app crashes; a power cut may roll back the
+# last few commits, never corrupt (docs/submission-path.md has the figures).
+DEFAULT_SQLITE_SYNCHRONOUS = "NORMAL"
+# How long a worker trusts what a team link resolved to (the write re-checks it anyway).
+DEFAULT_PULSE_LINK_CACHE_SECONDS = 5.0
+
+
+def sqlite_synchronous(raw: str | None) -> str:
+    value = (raw or DEFAULT_SQLITE_SYNCHRONOUS).strip().upper()
+    if value not in SQLITE_SYNCHRONOUS_VALUES:
+        raise ConfigError(
+            f"STEPWISE_SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS_VALUES)}"
+        )
+    return value
+
+
+def pulse_link_cache_seconds(raw: str | None) -> float:
+    if raw is None or not raw.strip():
+        return DEFAULT_PULSE_LINK_CACHE_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise ConfigError("STEPWISE_PULSE_LINK_CACHE_SECONDS must be a number of seconds, 0-3600")
+    return seconds
+
+
 def settings_from_env(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if environ is None else environ
     production = env.get("STEPWISE_ENV", "development") == "production"
@@ -116,6 +145,10 @@ def settings_from_env(instance_path: Path, environ: dict[str, str] | None = None
         ),
         "STEPWISE_MIN_OBSERVERS": min_observers(env.get("STEPWISE_MIN_OBSERVERS")),
         "STEPWISE_PRODUCTION": production,
+        "STEPWISE_SQLITE_SYNCHRONOUS": sqlite_synchronous(env.get("STEPWISE_SQLITE_SYNCHRONOUS")),
+        "STEPWISE_PULSE_LINK_CACHE_SECONDS": pulse_link_cache_seconds(
+            env.get("STEPWISE_PULSE_LINK_CACHE_SECONDS")
+        ),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -19,6 +19,7 @@ from app.services import (
     accounts,
     metrics,
     organizations,
+    outlooks,
     practices,
     publication,
     stages,
@@ -455,6 +456,7 @@ def _demo_metrics(initiative: Initiative, today: date) -> None:
             for k, v in _demo_whole(by_team, initiative.licensed_seats).items()
         ]
     db.session.execute(insert(Observation), rows)
+    outlooks.refresh(initiative.id)
 
 
 def _demo_whole(by_team: dict[str, dict[str, float]], seats: int) -> dict[str, float]:

@@ -12,6 +12,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import event
 
 from app import PROJECT_ROOT
+from config import sqlite_synchronous
 from models import User, db
 
 migrate = Migrate(directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -41,22 +42,36 @@ COMPRESSION = {
 }
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers run while a pulse is being written; the busy timeout
-    # makes concurrent writers wait instead of failing; SQLite leaves foreign
-    # keys off unless asked.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+# SQLite's synchronous setting under WAL (docs/submission-path.md has the figures).
+# NORMAL: a commit is not synced; the WAL is synced at each checkpoint. An app
+# crash loses nothing; a power cut or OS crash may roll back the last
+# transactions, never corrupting the database. FULL syncs every commit.
+
+
+def _sqlite_pragmas(synchronous: str) -> Any:
+    def pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # WAL lets readers run while a pulse is being written; the busy
+        # timeout makes concurrent writers wait instead of failing; SQLite
+        # leaves foreign keys off unless asked.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return pragmas
 
 
 def init_app(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            event.listen(db.engine, "connect", _sqlite_pragmas)
+            event.listen(
+                db.engine,
+                "connect",
+                _sqlite_pragmas(sqlite_synchronous(app.config.get("STEPWISE_SQLITE_SYNCHRONOUS"))),
+            )
     migrate.init_app(app, db)
     csrf.init_app(app)
     for key, value in COMPRESSION.items():

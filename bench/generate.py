@@ -38,7 +38,15 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.demo import DEMO_BASE, _bass, _demo_answers, _demo_record  # noqa: E402
-from app.services import accounts, metrics, organizations, publication, stages, surveys  # noqa: E402
+from app.services import (  # noqa: E402
+    accounts,
+    metrics,
+    organizations,
+    outlooks,
+    publication,
+    stages,
+    surveys,
+)
 from app.services.stages import RatingInput  # noqa: E402
 from config import settings_from_env  # noqa: E402
 from insights.kotter import STEP_KEYS  # noqa: E402
@@ -219,6 +227,7 @@ def _observations(initiative: Initiative, teams: list[Team], today: date, rng) -
             for key, v in whole.items()
         ]  # fmt: skip
     db.session.execute(insert(Observation), rows)
+    outlooks.refresh(initiative.id)  # as an import does
     return len(rows)
 
 

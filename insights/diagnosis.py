@@ -49,6 +49,9 @@ KIND_ORDER = {
     )
 }  # fmt: skip
 _LOWER = {"high": "medium", "medium": "low", "low": "low"}
+# Per-team adoption findings listed one by one; the rest become one finding naming a few.
+MAX_TEAM_FINDINGS = 5
+FOLDED_NAMES = 8
 # How many resistance findings the organisation-wide pulse may add.
 MAX_RESISTANCE_FINDINGS = 2
 NO_REASON_MEASURED = (
@@ -143,11 +146,16 @@ def findings(
     names = pulse.names if pulse else {}
     by_team = {team.name: team for team in teams}
     courses: dict[str | None, Course] = {}
+    team_findings: list[tuple[Finding, Course]] = []
     for item in series:
         found = _adoption_finding(item, by_team, pulse)
         if found is not None:
-            result.append(found[0])
             courses[item.team] = found[1]
+            if item.team is None:
+                result.append(found[0])
+            else:
+                team_findings.append(found)
+    result.extend(_fold_team_findings(team_findings))
     if pulse is not None:
         result.extend(_pulse_findings(pulse, courses.get(None)))
     strongest = strongest_driver(drivers(teams, names))
@@ -166,6 +174,35 @@ def findings(
             "Review owners and dates at the next leadership meeting.",
         ))  # fmt: skip
     return sorted(result, key=finding_order)
+
+
+def _fold_team_findings(found: Sequence[tuple[Finding, Course]]) -> list[Finding]:
+    """Per-team adoption findings: the ``MAX_TEAM_FINDINGS`` that matter most, then one for
+    the rest, so that 150 teams behind do not bury the three findings an executive reads."""
+    ranked = sorted(found, key=lambda pair: (*finding_order(pair[0]), -pair[1].shortfall))
+    kept = [finding for finding, _ in ranked[:MAX_TEAM_FINDINGS]]
+    rest = [finding for finding, _ in ranked[MAX_TEAM_FINDINGS:]]
+    if not rest:
+        return kept
+    names = [team for finding in rest for team in finding.teams]
+    listed = ", ".join(names[:FOLDED_NAMES])
+    if len(names) > FOLDED_NAMES:
+        listed += f" and {len(names) - FOLDED_NAMES} more"
+    periods = [finding.period for finding in rest if finding.period is not None]
+    severity = min((f.severity for f in rest), key=SEVERITY_ORDER.__getitem__)
+    kept.append(
+        Finding(
+            "adoption",
+            _LOWER[severity],
+            f"Adoption is behind or falling in {len(rest)} more teams",
+            f"Beside the {len(kept)} teams above, furthest behind: {listed}. Each team's "
+            "figures and reasons are in the adoption table.",
+            "Look for what these teams share (a region, a manager, a product line) before "
+            "acting team by team.",
+            period=(min(p[0] for p in periods), max(p[1] for p in periods)) if periods else None,
+        )
+    )
+    return kept
 
 
 def finding_order(finding: Finding) -> tuple[int, int]:

@@ -2,7 +2,7 @@
 
 from models.accounts import ApiToken, Invitation, User
 from models.base import Base, db
-from models.metrics import ImportMapping, Metric, Observation
+from models.metrics import ImportMapping, Metric, Observation, SeriesOutlook
 from models.organizations import Initiative, Membership, Organization, Role, Team
 from models.practices import PracticeAnswer, PracticeCycle, PracticeResponse
 from models.stages import (
@@ -38,6 +38,7 @@ __all__ = [
     "CampaignTeam",
     "PersonalLink",
     "PublishedGroup",
+    "SeriesOutlook",
     "Response",
     "ResponseTally",
     "Survey",

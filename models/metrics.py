@@ -93,3 +93,25 @@ class ImportMapping(TimestampMixin, Base):
     initiative_id: Mapped[int] = mapped_column(ForeignKey("initiative.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))
     settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class SeriesOutlook(Base):
+    """A usage series' trend and projection, computed once when its values or target change.
+
+    ``fingerprint`` is a hash of exactly what the outlook depends on (periods,
+    values, target, direction, ceiling): a reader uses the row only when the
+    series it reads has the same fingerprint, and computes it otherwise.
+    ``team_id`` None is the whole initiative.
+    """
+
+    __tablename__ = "series_outlook"
+    __table_args__ = (Index("ix_series_outlook_metric", "metric_id", "team_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    metric_id: Mapped[int] = mapped_column(ForeignKey("metric.id", ondelete="CASCADE"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    # [label, slope, p, periods]
+    trend: Mapped[list[Any]] = mapped_column(JSON)
+    # [reached_on, method, state, [low, high] or null, chance, level] or null (no target)
+    projection: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)

@@ -129,6 +129,9 @@ class PublishedGroup(Base):
     comments_shown: Mapped[bool] = mapped_column(default=False)
     # [[dimension key, mean, % favourable], ...] in the campaign's asking order
     dimensions: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)
+    # The organisation-wide group's Cronbach's alphas, computed once when published:
+    # [[dimension key, items, complete respondents, alpha or null], ...]; None: not stored.
+    alphas: Mapped[list[list[Any]] | None] = mapped_column(JSON, nullable=True)
 
 
 class TeamLink(TimestampMixin, Base):

@@ -555,17 +555,24 @@ def test_published_figures_equal_a_recount_and_nothing_hidden_shows_anywhere(
                 assert line["responses"] == line["response_rate"] == line["enps"] == ""
                 assert all(line[k] == "" for k in line if k.endswith(("_mean", "_favourable")))
         results = shots[f"{role}: results"]
+        team_pages = [shots[f"{role}: results {n}"] for n in scene.teams]
         for hidden_team in ("North", "Ops"):
-            row = re.search(
-                rf'rs-row-hidden">\s*<th scope="row"><a[^>]*>{hidden_team}</a></th>(.*?)</tr>',
-                results,
-                re.S,
-            )
-            assert row is not None, hidden_team
-            # The only number in the row is how many were asked.
-            cells = re.findall(r'<td class="num">([^<]*)</td>', row.group(1))
-            assert cells == [str(HEADCOUNTS[hidden_team])], (hidden_team, cells)
-        for page in [results] + [shots[f"{role}: results {n}"] for n in scene.teams]:
+            # A sub-team is listed on its parent's view, with a link to its own.
+            rows = [
+                row
+                for page in [results, *team_pages]
+                for row in re.findall(
+                    rf'rs-row-hidden">\s*<th scope="row"><a[^>]*>{hidden_team}</a></th>(.*?)</tr>',
+                    page,
+                    re.S,
+                )
+            ]
+            assert rows, hidden_team
+            for row in rows:
+                # The only number in the row is how many were asked.
+                cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+                assert cells == [str(HEADCOUNTS[hidden_team])], (hidden_team, cells)
+        for page in [results, *team_pages]:
             for spec in chart_specs(page):
                 trace = spec["data"][0]
                 if trace["type"] != "heatmap":
@@ -870,9 +877,13 @@ def test_a_team_hidden_in_one_campaign_gives_nothing_of_it_away_when_shown_in_th
     whole_1, whole_2 = recount(ORDER), recount(NORTH + OPS_LATER + SERVICE)
     expected = [[whole_1[d][0], whole_2[d][0]] for d in SCORED]
     assert all(line in trends for line in expected), (trends, expected)
-    (heatmap,) = [s for s in chart_specs(page) if s["data"][0]["type"] == "heatmap"]
-    trace = heatmap["data"][0]
-    rows = {label.strip("· "): text for label, text in zip(trace["y"], trace["text"], strict=True)}
+    # Top-level teams on the organisation's page, sub-teams on their parent's.
+    rows = {}
+    for shot in (page, shots["executive: results Sales"]):
+        (heatmap,) = [s for s in chart_specs(shot) if s["data"][0]["type"] == "heatmap"]
+        trace = heatmap["data"][0]
+        for label, text in zip(trace["y"], trace["text"], strict=True):
+            rows[label.strip("· ")] = text
     for name, members in (
         ("Sales", NORTH + OPS_LATER),
         ("North", NORTH),

@@ -169,11 +169,9 @@ def test_a_page_reads_only_its_campaigns_groups(
     loaded: list[list[int]] = []
     real = service._published_groups
 
-    def spy(
-        campaign_ids: list[int], team_groups_of: list[int] | None = None
-    ) -> list[service.GroupResult]:
-        loaded.append(sorted(campaign_ids))
-        return real(campaign_ids, team_groups_of)
+    def spy(scopes: dict[int, frozenset[int | None]]) -> list[service.GroupResult]:
+        loaded.append(sorted(campaign for campaign, teams in scopes.items() if teams))
+        return real(scopes)
 
     monkeypatch.setattr(service, "_published_groups", spy)
     _get(client, f"/api/v1/surveys/{scene.survey.id}/results?page=2&per_page=2", scene.headers)

@@ -16,7 +16,8 @@ from app.api.openapi import openapi_document
 from app.routing import LARGEST_ID, as_id, id_arg
 from app.services import metrics, organizations, practices, stages, surveys
 from app.services import results as results_service
-from app.services.diagnosis import diagnose, outlook_of
+from app.services.diagnosis import diagnose
+from app.services.outlooks import outlook_of
 from models import Initiative, Metric, PracticeCycle, Team, db
 from survey.practice_scoring import PracticeReport
 from survey.practices import PRACTICES

@@ -34,25 +34,26 @@ class DashboardCharts:
         return sum(spec is not None for spec in vars(self).values())
 
 
-def dashboard_charts(diagnosis: Diagnosis) -> DashboardCharts:
+def dashboard_charts(diagnosis: Diagnosis, chosen: int | None = None) -> DashboardCharts:
+    """Every chart; teams are those that matter (and the ``chosen`` one), never all of them."""
     return DashboardCharts(
-        adoption=adoption_chart(diagnosis),
+        adoption=adoption_chart(diagnosis, chosen),
         gaps=gap_chart(diagnosis),
-        heatmap=team_heatmap(diagnosis),
+        heatmap=team_heatmap(diagnosis, chosen),
         enps=enps_chart(diagnosis),
         response_rate=response_rate_chart(diagnosis),
     )
 
 
-def adoption_chart(diagnosis: Diagnosis) -> str | None:
-    """The headline metric for the whole initiative (heavier line) and each team, with target."""
+def adoption_chart(diagnosis: Diagnosis, chosen: int | None = None) -> str | None:
+    """The headline metric for the whole initiative (heavier line) and the teams that matter."""
     headline = diagnosis.adoption
     if headline is None:
         return None
     lines = [(headline.scope, [p.isoformat() for p in headline.periods], list(headline.values))]
     lines += [
         (s.scope, [p.isoformat() for p in s.periods], list(s.values))
-        for s in diagnosis.team_series(headline.metric_key)
+        for s in diagnosis.teams_that_matter(headline.metric_key, chosen)
     ]
     fig = metric_series_chart(lines, unit=headline.unit, target=headline.target)
     fig.update_layout(height=360, legend={"orientation": "h", "y": -0.25})
@@ -95,12 +96,13 @@ def gap_chart(diagnosis: Diagnosis) -> str | None:
     )
 
 
-def team_heatmap(diagnosis: Diagnosis) -> str | None:
+def team_heatmap(diagnosis: Diagnosis, chosen: int | None = None) -> str | None:
     """Teams x dimensions of the newest campaign, as on the results page (hidden rows blank)."""
     pulse = diagnosis.pulse
-    if pulse is None or not pulse.team_groups or not pulse.dimensions:
+    teams, _ = diagnosis.pulse_teams(chosen)
+    if pulse is None or not teams or not pulse.dimensions:
         return None
-    return heatmap_chart(list(pulse.team_groups), pulse.dimensions, pulse.min_group_size)
+    return heatmap_chart(teams, pulse.dimensions, pulse.min_group_size)
 
 
 def enps_chart(diagnosis: Diagnosis) -> str | None:

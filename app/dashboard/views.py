@@ -18,6 +18,7 @@ from app.access import OrgAccess, initiative_access, members_only
 from app.dashboard.charts import dashboard_charts
 from app.dashboard.exports import findings_csv, findings_xlsx
 from app.downloads import attachment
+from app.routing import id_arg
 from app.services.diagnosis import Diagnosis, diagnose
 from app.services.results import hidden_reason
 from insights.drivers import format_p
@@ -71,12 +72,14 @@ def _diagnosis(
 
 def _page(template: str, initiative_id: int, *, manage: bool = False) -> str:
     initiative, access, found = _diagnosis(initiative_id, manage=manage)
+    chosen = id_arg("team")  # a team picked beside the ones that matter
     return render_template(
         template,
         initiative=initiative,
         access=access,
         diagnosis=found,
-        charts=dashboard_charts(found),
+        chosen=chosen,
+        charts=dashboard_charts(found, chosen),
         consultant=access.can_manage,
         anchors=CONSULTANT_ANCHORS if manage else EVIDENCE_ANCHORS,
     )

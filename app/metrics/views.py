@@ -39,8 +39,8 @@ from app.metrics.forms import (
     initial_mapping,
 )
 from app.services import metrics
-from app.services.diagnosis import outlook_of
 from app.services.metrics import ACTIVITY_LOG, ImportPlan, MetricError, MetricFields
+from app.services.outlooks import outlook_of
 from insights.adoption import CATEGORIES, DIRECTIONS, meets_target
 from insights.trends import Projection, projection_words
 from models import Initiative, Metric, db

@@ -75,7 +75,10 @@ def submit(code: str) -> str | tuple[str, int] | Response:
         return _notice(pulse, "used")
     except CampaignClosed:
         db.session.rollback()
-        return _notice(pulse, "closed")
+        # This worker's copy of the link may be out of date: read it again.
+        pulses.forget_link(code)
+        fresh = pulses.open_link(code, now)
+        return _notice(fresh, "closed" if fresh is not None else None)
     db.session.commit()
     response = redirect(url_for("pulse.thanks", code=code))
     if not pulse.is_personal:

@@ -23,6 +23,8 @@ from app.services.results import (
 from app.services.results_detail import AdkarDistribution, AlphaRow
 from app.services.survey_actions import ActionEntry, actions_of, suggested_you_said
 
+TEAMS_PER_PAGE = 30
+
 
 @dataclass(frozen=True)
 class DimensionRow:
@@ -50,7 +52,7 @@ class ResultsPage:
     adkar: AdkarDistribution | None = None
     adkar_chart: str | None = None
     alphas: list[AlphaRow] | None = None
-    comments: list[str] = field(default_factory=list)
+    comments: detail.Comments | None = None
     trend_charts: list[TrendChart] = field(default_factory=list)
     enps_chart: str | None = None
     heatmap: str | None = None
@@ -59,6 +61,9 @@ class ResultsPage:
     # The chosen campaign is not published: participation only.
     waiting: Participation | None = None
     campaign_open: bool = False
+    # The scope's direct sub-teams are listed TEAMS_PER_PAGE at a time; deeper ones by drilling in.
+    teams_page: int = 1
+    teams_pages: int = 1
 
     @property
     def min_size(self) -> int:
@@ -101,6 +106,8 @@ def build_page(
     consultant: bool,
     now: datetime,
     respond: str | None = None,
+    teams_page: int = 1,
+    comments_page: int = 1,
 ) -> ResultsPage:
     page = ResultsPage(results, campaign, team_id, actions=actions_of(results))
     _trends(page)
@@ -110,7 +117,7 @@ def build_page(
         page.waiting = participation(campaign.id)
         page.campaign_open = campaign.closes_at > now
         return page
-    page.participation = results.groups_of(campaign.id)
+    page.participation = _one_level(page, results.groups_of(campaign.id), teams_page)
     teams = [g for g in page.participation if g.team_id is not None]
     if len(teams) > 1 and any(not g.suppressed for g in teams):
         asked = [info for info, _ in campaign.dimensions]
@@ -119,7 +126,7 @@ def build_page(
     if page.scope is None or page.scope.suppressed:
         return page
     page.rows = _rows(results, campaign, page.scope)
-    page.comments = detail.group_comments(results, campaign.id, team_id)
+    page.comments = detail.group_comments(results, campaign.id, team_id, comments_page)
     page.adkar = detail.adkar_distribution(results, campaign.id, team_id)
     page.adkar_chart = charts.adkar_chart(page.adkar) if page.adkar else None
     if consultant:
@@ -127,6 +134,20 @@ def build_page(
     if respond:
         page.suggestion = suggested_you_said(results, campaign.id, team_id, respond)
     return page
+
+
+def _one_level(page: ResultsPage, groups: list[GroupResult], wanted: int) -> list[GroupResult]:
+    """The scope's whole tree when it is short; else its own group and one page of its
+    direct sub-teams (readable at 200 teams: each links to its own view, one level down)."""
+    if len(groups) <= TEAMS_PER_PAGE:
+        return groups
+    scope = next((g for g in groups if g.team_id == page.team_id), None)
+    depth = scope.depth if scope is not None else (0 if page.team_id is None else 1)
+    children = [g for g in groups if g.team_id is not None and g.depth == depth + 1]
+    page.teams_pages = max(1, -(-len(children) // TEAMS_PER_PAGE))
+    page.teams_page = min(max(wanted, 1), page.teams_pages)
+    start = (page.teams_page - 1) * TEAMS_PER_PAGE
+    return ([scope] if scope is not None else []) + children[start : start + TEAMS_PER_PAGE]
 
 
 def _rows(results: SurveyResults, campaign: CampaignInfo, scope: GroupResult) -> list[DimensionRow]:

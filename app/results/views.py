@@ -9,7 +9,7 @@ applied once, the same way, for all of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from flask import (
     Blueprint,
@@ -30,7 +30,12 @@ from app.results.forms import ActionForm
 from app.results.page import build_page, default_campaign
 from app.routing import id_arg
 from app.services import survey_actions
-from app.services.results import SurveyResults, UnknownFilter, survey_results
+from app.services.results import (
+    SurveyResults,
+    UnknownFilter,
+    newest_shown_campaign,
+    survey_results,
+)
 from app.services.results_exports import aggregates_csv_lines, answers_csv_lines
 from app.services.survey_actions import ActionError
 from models import Initiative, Survey, db
@@ -44,11 +49,22 @@ def _survey(survey_id: int, *, manage: bool = False) -> tuple[Survey, Initiative
     return survey_access(current_user, survey_id, manage=manage)
 
 
-def _results(survey: Survey, campaign_id: int | None, team_id: int | None) -> SurveyResults:
+def _results(
+    survey: Survey,
+    campaign_id: int | None,
+    team_id: int | None,
+    team_groups_of: Collection[int] | None = None,
+) -> SurveyResults:
     try:
-        return survey_results(survey, campaign_id, team_id)
+        return survey_results(survey, campaign_id, team_id, team_groups_of=team_groups_of)
     except UnknownFilter:
         abort(404)
+
+
+def _page_results(survey: Survey, campaign_id: int | None, team_id: int | None) -> SurveyResults:
+    """Every campaign's figures for the scope (the trends), and the shown campaign's teams."""
+    chosen = campaign_id or newest_shown_campaign(survey.id, team_id)
+    return _results(survey, None, team_id, {chosen} if chosen is not None else set())
 
 
 def _render(
@@ -56,14 +72,16 @@ def _render(
 ) -> str:
     """The results page for ``?campaign=`` and ``?team=``, with the action form."""
     campaign_id, team_id = id_arg("campaign"), id_arg("team")
-    results = _results(survey, None, team_id)  # every campaign: the trends need them
+    results = _page_results(survey, campaign_id, team_id)
     campaign = default_campaign(results, team_id)
     if campaign_id is not None:
         campaign = results.campaign(campaign_id) or abort(404)
     respond = request.args.get("respond", "")
     page = build_page(
-        results, campaign, team_id, consultant=access.can_manage, now=utcnow(), respond=respond
-    )
+        results, campaign, team_id, consultant=access.can_manage, now=utcnow(), respond=respond,
+        teams_page=request.args.get("teams_page", 1, type=int) or 1,
+        comments_page=request.args.get("comments_page", 1, type=int) or 1,
+    )  # fmt: skip
     if form is None:
         form = ActionForm(
             formdata=None,

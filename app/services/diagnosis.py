@@ -22,15 +22,15 @@ actions).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 from sqlalchemy import select
 
 from app.services import practices, stages
 from app.services import results as pulse_results
+from app.services.outlooks import outlook_for, stored_outlooks, usage_points
 from app.services.results import CampaignInfo, DimensionInfo, GroupResult, SurveyResults
 from app.services.results_detail import AlphaRow, dimension_alphas
 from insights.adoption import ADOPTION_RATE, USAGE
@@ -54,16 +54,17 @@ from insights.health import (
 )
 from insights.kotter import STEPS_BY_KEY, Step
 from insights.stages import StepState, skipped_step_warnings
-from insights.trends import Projection, Trend, classify_trend, project_target_date
-from models import Initiative, Metric, Observation, Team, db
+from insights.trends import Projection, Trend
+from models import Initiative, Metric, Team, db
 from survey.instruments import DIMENSIONS_BY_KEY
 
 # A step this healthy is holding; between this and the stall threshold it is shaky.
 HEALTHY = 70.0
 TOP_FINDINGS = 3
-# Outlooks kept per worker: 200 teams x a handful of usage metrics, twice over.
-OUTLOOK_CACHE = 4096
-PERCENT = "%"
+# Teams drawn beside the whole initiative, before any team the user picks.
+TEAMS_SHOWN = 6
+# Pulse teams listed on the dashboard; the results page pages through the rest.
+TEAM_ROWS = 20
 
 
 def health_band(health: float) -> str:
@@ -231,6 +232,44 @@ class Diagnosis:
     def team_series(self, metric_key: str) -> list[Outlook]:
         return [s for s in self.series if s.metric_key == metric_key and s.team_id is not None]
 
+    def pulse_teams(self, chosen: int | None = None) -> tuple[list[GroupResult], int]:
+        """The newest campaign's teams a page lists, and how many more there are.
+
+        Every team up to ``TEAM_ROWS``; beyond, the top-level teams (at most
+        ``TEAM_ROWS``), every team a finding names and the chosen one, in the
+        campaign's tree order; the rest are on the results page, a level at a time.
+        """
+        groups = list(self.pulse.team_groups) if self.pulse else []
+        if len(groups) <= TEAM_ROWS:
+            return groups, 0
+        named = {team for finding in self.findings for team in finding.teams}
+        top = min(g.depth for g in groups)
+        first = {id(g) for g in [g for g in groups if g.depth == top][:TEAM_ROWS]}
+        shown = [g for g in groups if id(g) in first or g.name in named or g.team_id == chosen]
+        return shown, len(groups) - len(shown)
+
+    def teams_that_matter(self, metric_key: str, chosen: int | None = None) -> list[Outlook]:
+        named = {team for finding in self.findings for team in finding.teams}
+        return teams_that_matter(self.team_series(metric_key), named, chosen)
+
+
+def teams_that_matter(
+    series: Sequence[Outlook], named: Collection[str], chosen: int | None = None
+) -> list[Outlook]:
+    """The teams a page draws: those the findings name, the furthest behind, and the chosen.
+
+    At most ``TEAMS_SHOWN`` beside the chosen one, so a page reads the same at
+    200 teams as at 5; the rest are a team picker away. In ``series`` order.
+    """
+    behind = sorted(series, key=lambda s: (s.latest if s.higher_is_better else -s.latest, s.scope))
+    picked: set[int | None] = set()
+    for outlook in [s for s in series if s.scope in named] + behind:
+        if len(picked) >= TEAMS_SHOWN:
+            break
+        picked.add(outlook.team_id)
+    picked.update(s.team_id for s in series if s.team_id == chosen)
+    return [s for s in series if s.team_id in picked]
+
 
 # --- the one function ----------------------------------------------------------------
 
@@ -317,7 +356,7 @@ def _pulse(initiative: Initiative) -> Pulse | None:
     survey, latest = newest
     # Trends need everyone's figures of every campaign, the teams only one campaign's.
     chosen = pulse_results.newest_shown_campaign(survey.id) or latest.id
-    found = pulse_results.survey_results(survey, team_groups_of={chosen})
+    found = pulse_results.survey_results(survey, team_groups_of={chosen}, every_team=False)
     campaign = _latest_shown(found)
     if campaign is None:
         return None
@@ -424,47 +463,6 @@ def _teams(initiative: Initiative) -> dict[int, tuple[str, int]]:
     }
 
 
-def outlook_of(
-    metric: Metric, periods: Sequence[date], values: Sequence[float]
-) -> tuple[Trend, Projection | None]:
-    """The recent trend and, with a target, the projection: the same rule everywhere.
-
-    The projection (:func:`insights.trends.project`, through its default-seed
-    entry point) carries its ``state`` (reached, date, too_few_weeks,
-    levelling_below_target, flat_or_falling; no values yet: too_few_weeks), the
-    projected date (``reached_on``) and its ``interval``; ``method`` keeps the
-    older wording. None without a target. Percentages cannot pass 100, so the
-    S-curve fitted to them is capped there.
-    """
-    return _outlook(
-        tuple(periods),
-        tuple(values),
-        metric.target,
-        metric.direction == "higher",
-        100.0 if metric.unit == PERCENT else None,
-    )
-
-
-# A series' outlook depends on nothing but its values and its target, and an
-# imported week never changes: each worker keeps the last few thousand outlooks,
-# keyed by exactly those, instead of refitting every series on every request.
-@lru_cache(maxsize=OUTLOOK_CACHE)
-def _outlook(
-    periods: tuple[date, ...],
-    values: tuple[float, ...],
-    target: float | None,
-    higher_is_better: bool,
-    ceiling: float | None,
-) -> tuple[Trend, Projection | None]:
-    trend = classify_trend(values)
-    if target is None:
-        return trend, None
-    projection = project_target_date(
-        periods, values, target, higher_is_better=higher_is_better, ceiling=ceiling
-    )
-    return trend, projection
-
-
 def _usage_series(
     initiative: Initiative, teams: Mapping[int, tuple[str, int]], min_size: int
 ) -> list[Outlook]:
@@ -475,20 +473,13 @@ def _usage_series(
             select(Metric).where(Metric.initiative_id == initiative.id, Metric.category == USAGE)
         )
     }
-    points: dict[tuple[int, int | None], list[tuple[date, float]]] = {}
-    for metric_id, team_id, period, value in db.session.execute(
-        select(Observation.metric_id, Observation.team_id, Observation.period, Observation.value)
-        .where(Observation.metric_id.in_(list(usage)))
-        .order_by(Observation.period)
-    ):
+    stored = stored_outlooks(list(usage))
+    found = []
+    for (metric_id, team_id), (periods, values) in usage_points(list(usage)).items():
         if team_id is not None and teams.get(team_id, ("", 0))[1] < min_size:
             continue
-        points.setdefault((metric_id, team_id), []).append((period, value))
-    found = []
-    for (metric_id, team_id), pairs in points.items():
         metric = usage[metric_id]
-        periods, values = [p for p, _ in pairs], [v for _, v in pairs]
-        trend, projection = outlook_of(metric, periods, values)
+        trend, projection = outlook_for(stored, metric, team_id, periods, values)
         found.append(
             Outlook(
                 metric.key, metric.name, metric.unit, team_id,

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.services import outlooks
 from insights import adoption
 from insights.adoption import (
     CATEGORIES,
@@ -191,6 +192,7 @@ def set_target(metric: Metric, target: float | None, target_date: date | None) -
     metric.target = target
     metric.target_date = target_date
     db.session.flush()
+    outlooks.refresh(metric.initiative_id)
 
 
 # --- reading observations ----------------------------------------------------------------
@@ -868,11 +870,21 @@ def apply_plan(plan: ImportPlan) -> int:
     ]
     if not rows:
         return 0
+    _write_observations(rows, plan.on_conflict)
+    metric_ids = sorted({o.metric_id for o in plan.observations})
+    for initiative_id in set(
+        db.session.scalars(select(Metric.initiative_id).where(Metric.id.in_(metric_ids)))
+    ):
+        outlooks.refresh(initiative_id)  # trends and projections: once, here
+    return len(rows)
+
+
+def _write_observations(rows: list[dict[str, Any]], on_conflict: str) -> None:
     connection = db.session.connection()
     table = Observation.__table__
-    if plan.on_conflict != REPLACE:
+    if on_conflict != REPLACE:
         connection.execute(insert(table), rows)
-        return len(rows)
+        return
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     for per_team in (True, False):
         part = [row for row in rows if (row["team_id"] is not None) is per_team]
@@ -887,7 +899,6 @@ def apply_plan(plan: ImportPlan) -> int:
             set_={"value": statement.excluded.value},
         )
         connection.execute(statement, part)
-    return len(rows)
 
 
 # --- previews ----------------------------------------------------------------------------

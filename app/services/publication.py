@@ -41,8 +41,10 @@ from app.services.results import (
     min_comment_group_size,
     min_group_size,
     reason_for,
+    survey_results,
     team_nodes,
 )
+from app.services.results_detail import dimension_alphas
 from models import (
     AnswerTally,
     Campaign,
@@ -311,6 +313,7 @@ def publish(campaign_id: int, now: datetime) -> Published | None:
     campaign = db.session.get_one(Campaign, campaign_id, populate_existing=True)
     groups = compute_campaign(campaign)
     db.session.execute(insert(PublishedGroup), [_row(group) for group in groups])
+    _store_alphas(campaign)
     title, initiative_name = db.session.execute(
         select(Survey.title, Initiative.name)
         .join(Initiative, Initiative.id == Survey.initiative_id)
@@ -318,6 +321,22 @@ def publish(campaign_id: int, now: datetime) -> Published | None:
     ).one()
     shown = sum(1 for group in groups if not group.suppressed)
     return Published(campaign_id, title, initiative_name, shown)
+
+
+def _store_alphas(campaign: Campaign) -> None:
+    """Alpha needs every answer of the organisation-wide group: compute it once, here."""
+    survey = db.session.get_one(Survey, campaign.survey_id)
+    found = survey_results(survey, campaign.id, team_groups_of=())
+    whole = found.group(campaign.id, None)
+    if whole is None or whole.suppressed:
+        return
+    rows = dimension_alphas(found, campaign.id, None)
+    db.session.execute(
+        update(PublishedGroup)
+        .where(PublishedGroup.campaign_id == campaign.id, PublishedGroup.team_id.is_(None))
+        .values(alphas=[[r.dimension.key, r.items, r.respondents, r.alpha] for r in rows])
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _row(group: GroupResult) -> dict[str, Any]:

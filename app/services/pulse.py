@@ -4,21 +4,34 @@ Staff have no account. A team link opens its team's current campaign; a
 personal link opens its own campaign once. Nothing here records who answered:
 the response keeps its team and its day, and a personal link only learns that
 it was used (``app.services.responses``).
+
+What a *team* link resolves to is cached per worker (``_LinkCache``): a team
+board's QR code is opened by many phones at once, and resolving it is two
+joined SELECTs and the parsing of the version's items. The cache is only a
+shortcut for reading; the write re-checks in its own INSERT that the campaign
+is open, unpublished, still asks this version and this team, and that the
+link still exists (``record_response``). docs/submission-path.md has the
+design and the figures.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import or_, select
+from flask import current_app
+from sqlalchemy import event, or_, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.services.responses import claim_personal_link, record_response
 from app.services.surveys import Status, last_day_of, minutes_for, status_of
+from config import DEFAULT_PULSE_LINK_CACHE_SECONDS
 from models import (
     Campaign,
     CampaignTeam,
@@ -68,6 +81,8 @@ class Pulse:
     team_id: int
     team: str
     campaign_id: int | None = None
+    # The survey version the campaign asks: the write checks it is still the one.
+    version_id: int | None = None
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     items: tuple[Item, ...] = ()
@@ -104,7 +119,149 @@ def open_link(code: str, now: datetime) -> Pulse | None:
     """The pulse behind a team or personal link at ``now``; None for an unknown code."""
     if not _CODE.fullmatch(code):
         return None
-    return _team_pulse(code, now) or _personal_pulse(code, now)
+    return _cached_team_pulse(code, now) or _personal_pulse(code, now)
+
+
+# --- The per-worker cache of team links -------------------------------------------------
+
+# Seconds a resolved team link is trusted without reading it again (config.py); 0: no cache.
+LINK_CACHE_SETTING = "STEPWISE_PULSE_LINK_CACHE_SECONDS"
+# A bound on memory: team links are teams x surveys, far fewer than this.
+LINK_CACHE_ENTRIES = 10_000
+# What a team link resolves to is read from these tables.
+_RESOLVED_FROM = frozenset(
+    model.__table__
+    for model in (
+        Campaign,
+        CampaignTeam,
+        Initiative,
+        Organization,
+        Survey,
+        SurveyVersion,
+        Team,
+        TeamLink,
+    )
+)
+_STALE = "stepwise_pulse_links_stale"
+
+
+@dataclass(frozen=True)
+class _Cached:
+    pulse: Pulse  # the state is worked out again at every use
+    generation: int
+    fresh_until: float  # time.monotonic()
+    valid_before: datetime | None  # the moment the current campaign opens or closes
+
+
+class _LinkCache:
+    """Resolved team links of one worker process, for every app it serves.
+
+    An entry is dropped when the TTL passes, when ``now`` reaches its
+    campaign's opening or closing (then a later campaign may be the current
+    one, and a scheduled campaign's version may no longer change), and at
+    once when this process commits a change to a table the resolution reads
+    (the ``generation`` moves; see the session listeners below). A change
+    committed by another process is seen within the TTL; until then the
+    write's own checks refuse an answer the change made invalid.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[int, str], _Cached] = {}
+        self.generation = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[int, str], now: datetime) -> Pulse | None:
+        cached = self.entries.get(key)
+        if cached is None:
+            return None
+        if (
+            cached.generation != self.generation
+            or time.monotonic() >= cached.fresh_until
+            or (cached.valid_before is not None and now >= cached.valid_before)
+        ):
+            self.entries.pop(key, None)
+            return None
+        return cached.pulse
+
+    def put(self, key: tuple[int, str], pulse: Pulse, generation: int, seconds: float) -> None:
+        valid_before = None
+        if pulse.opens_at is not None and pulse.closes_at is not None:
+            valid_before = pulse.closes_at if pulse.state is LinkState.OPEN else pulse.opens_at
+        with self.lock:
+            if generation != self.generation:
+                return  # something changed while it was being read: do not keep it
+            if len(self.entries) >= LINK_CACHE_ENTRIES:
+                self.entries.clear()
+            self.entries[key] = _Cached(pulse, generation, time.monotonic() + seconds, valid_before)
+
+    def forget(self, key: tuple[int, str]) -> None:
+        self.entries.pop(key, None)
+
+    def changed(self) -> None:
+        with self.lock:
+            self.generation += 1
+            self.entries.clear()
+
+
+LINKS = _LinkCache()
+
+
+def _cache_key(code: str) -> tuple[int, str]:
+    # One process may serve several apps (tests do), each with its own database.
+    return id(current_app._get_current_object()), code  # type: ignore[attr-defined]
+
+
+def _cached_team_pulse(code: str, now: datetime) -> Pulse | None:
+    seconds = float(current_app.config.get(LINK_CACHE_SETTING, DEFAULT_PULSE_LINK_CACHE_SECONDS))
+    if seconds <= 0:
+        return _team_pulse(code, now)
+    key = _cache_key(code)
+    cached = LINKS.get(key, now)
+    if cached is not None:
+        return _at(cached, now)
+    generation = LINKS.generation
+    pulse = _team_pulse(code, now)
+    if pulse is not None:
+        LINKS.put(key, pulse, generation, seconds)
+    return pulse
+
+
+def forget_link(code: str) -> None:
+    """Drop a link from this worker's cache (the write found it out of date)."""
+    if _CODE.fullmatch(code):
+        LINKS.forget(_cache_key(code))
+
+
+def _at(pulse: Pulse, now: datetime) -> Pulse:
+    """A cached team pulse with its state at ``now``."""
+    if pulse.opens_at is None or pulse.closes_at is None:
+        return pulse
+    state = _STATES[status_of(pulse.opens_at, pulse.closes_at, now)]
+    return pulse if state is pulse.state else replace(pulse, state=state)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context: object) -> None:
+    if any(
+        getattr(instance, "__table__", None) in _RESOLVED_FROM
+        for instance in (*session.new, *session.dirty, *session.deleted)
+    ):
+        session.info[_STALE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state: ORMExecuteState) -> None:
+    if state.is_select:
+        return
+    table = getattr(state.statement, "table", None)
+    if table is None or table in _RESOLVED_FROM:  # text() and the like: assume the worst
+        state.session.info[_STALE] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _changed(session: Session) -> None:
+    if session.info.pop(_STALE, False):
+        LINKS.changed()
 
 
 def _team_pulse(code: str, now: datetime) -> Pulse | None:
@@ -205,6 +362,7 @@ def _with_campaign(
         base,
         state=state,
         campaign_id=campaign.id,
+        version_id=campaign.version_id,
         opens_at=campaign.opens_at,
         closes_at=campaign.closes_at,
         items=tuple(items_from_snapshot(items)),
@@ -295,7 +453,14 @@ def submit(pulse: Pulse, check: AnswerCheck, today: date) -> None:
     if pulse.personal_link_id is not None:
         claim_personal_link(pulse.personal_link_id, today)
     record_response(
-        pulse.campaign_id, pulse.team_id, check.answers, check.comment, today, now=utcnow()
+        pulse.campaign_id,
+        pulse.team_id,
+        check.answers,
+        check.comment,
+        today,
+        now=utcnow(),
+        version_id=pulse.version_id,
+        team_link=None if pulse.is_personal else pulse.code,
     )
 
 

@@ -9,12 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import exists, insert, literal, select, update
+from sqlalchemy import Date, Integer, Text, bindparam, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.dml import Insert, ReturningInsert
 
-from models import Answer, AnswerTally, Campaign, PersonalLink, Response, ResponseTally, db
+from models import (
+    Answer,
+    AnswerTally,
+    Campaign,
+    CampaignTeam,
+    PersonalLink,
+    Response,
+    ResponseTally,
+    TeamLink,
+    db,
+)
+
+_ANSWER = Answer.__table__
+_ANSWER_TALLY = AnswerTally.__table__
+_RESPONSE = Response.__table__
+_RESPONSE_TALLY = ResponseTally.__table__
 
 
 class LinkAlreadyUsed(Exception):
@@ -25,12 +42,11 @@ class CampaignClosed(Exception):
     """The campaign closed (or was published) before the answer could be written."""
 
 
-def _upsert(table: type[ResponseTally] | type[AnswerTally]) -> Insert:
-    dialect = db.session.get_bind().dialect.name
+def _dialect_insert(dialect: str) -> Any:
     if dialect == "postgresql":
-        return postgresql.insert(table)
+        return postgresql.insert
     if dialect == "sqlite":
-        return sqlite.insert(table)
+        return sqlite.insert
     raise RuntimeError(f"tallies need PostgreSQL or SQLite, not {dialect}")
 
 
@@ -45,6 +61,69 @@ def claim_personal_link(link_id: int, today: date) -> None:
         raise LinkAlreadyUsed
 
 
+# The statements are built once (per guard and dialect) and run on the session's
+# connection as Core: building them and the ORM's bulk path cost more than the
+# database's work on SQLite.
+
+
+@cache
+def _insert_response(timed: bool, versioned: bool, linked: bool) -> ReturningInsert[tuple[int]]:
+    """INSERT ... SELECT ... WHERE EXISTS (the campaign still takes answers) RETURNING id."""
+    campaign_id = bindparam("campaign_id", type_=Integer)
+    team_id = bindparam("team_id", type_=Integer)
+    still_open: list[Any] = [Campaign.id == campaign_id, Campaign.published_at.is_(None)]
+    if timed:
+        now = bindparam("now", type_=Campaign.closes_at.type)
+        still_open += [Campaign.opens_at <= now, Campaign.closes_at > now]
+    if versioned:
+        still_open.append(Campaign.version_id == bindparam("version_id", type_=Integer))
+    if linked:
+        # A team link: it still exists for this team and survey, and the
+        # campaign still asks this team.
+        still_open.append(
+            exists().where(
+                TeamLink.code == bindparam("code", type_=TeamLink.code.type),
+                TeamLink.team_id == team_id,
+                TeamLink.survey_id == Campaign.survey_id,
+            )
+        )
+        still_open.append(
+            exists().where(CampaignTeam.campaign_id == campaign_id, CampaignTeam.team_id == team_id)
+        )
+    row = select(
+        campaign_id,
+        team_id,
+        bindparam("today", type_=Date),
+        bindparam("comment", type_=Text),
+    ).where(exists().where(*still_open))
+    return (
+        _RESPONSE.insert()
+        .from_select(["campaign_id", "team_id", "submitted_on", "comment"], row)
+        .returning(_RESPONSE.c.id)
+    )
+
+
+@cache
+def _tally_answers(dialect: str) -> Insert:
+    upsert = _dialect_insert(dialect)(_ANSWER_TALLY)
+    return upsert.on_conflict_do_update(
+        index_elements=["campaign_id", "team_id", "item_key", "value"],
+        set_={"n": _ANSWER_TALLY.c.n + upsert.excluded.n},
+    )
+
+
+@cache
+def _tally_response(dialect: str) -> Insert:
+    upsert = _dialect_insert(dialect)(_RESPONSE_TALLY)
+    return upsert.on_conflict_do_update(
+        index_elements=["campaign_id", "team_id"],
+        set_={
+            "responses": _RESPONSE_TALLY.c.responses + upsert.excluded.responses,
+            "comments": _RESPONSE_TALLY.c.comments + upsert.excluded.comments,
+        },
+    )
+
+
 def record_response(
     campaign_id: int,
     team_id: int,
@@ -53,6 +132,8 @@ def record_response(
     today: date,
     *,
     now: datetime | None = None,
+    version_id: int | None = None,
+    team_link: str | None = None,
 ) -> int:
     """Store one validated response and update the tallies; the caller commits.
 
@@ -60,58 +141,62 @@ def record_response(
     campaign's version; free text goes in ``comment``, never in answers.
 
     The response row is inserted only while the campaign is unpublished and,
-    given ``now`` (the moment of writing), still open: the check and the
-    write are one statement, so an answer that was slow to arrive can never
-    change a published campaign. ``CampaignClosed`` otherwise; the caller
-    rolls back.
+    given ``now`` (the moment of writing), open; given ``version_id``, while
+    the campaign still asks that version (the one the answers were checked
+    against); given ``team_link`` (the code the answer came through), while
+    that link still exists for this team and the campaign still asks the
+    team. The checks and the write are one statement, so an answer that was
+    slow to arrive, or checked against a cached link that has since changed,
+    can never reach a published campaign or the wrong one. ``CampaignClosed``
+    otherwise; the caller rolls back.
+
+    Four statements in all, whatever the number of answers: the response,
+    its answers (one executemany), their tallies (one executemany of upserts)
+    and the response tally.
     """
     comment = (comment or "").strip() or None
-    still_open = [Campaign.id == campaign_id, Campaign.published_at.is_(None)]
+    db.session.flush()  # what the caller added first (a Core statement does not autoflush)
+    connection = db.session.connection()
+    params: dict[str, Any] = {
+        "campaign_id": campaign_id,
+        "team_id": team_id,
+        "today": today,
+        "comment": comment,
+    }
     if now is not None:
-        still_open.append(Campaign.closes_at > now)
-    row = select(
-        literal(campaign_id),
-        literal(team_id),
-        literal(today),
-        literal(comment, Response.comment.type),
-    ).where(exists().where(*still_open))
-    response_id = db.session.execute(
-        insert(Response)
-        .from_select(["campaign_id", "team_id", "submitted_on", "comment"], row)
-        .returning(Response.id)
-    ).scalar_one_or_none()
+        params["now"] = now
+    if version_id is not None:
+        params["version_id"] = version_id
+    if team_link is not None:
+        params["code"] = team_link
+    statement = _insert_response(now is not None, version_id is not None, team_link is not None)
+    response_id = connection.execute(statement, params).scalar_one_or_none()
     if response_id is None:
         raise CampaignClosed
+    dialect = connection.dialect.name
     if answers:
-        db.session.execute(
-            insert(Answer),
+        connection.execute(
+            _ANSWER.insert(),
             [
                 {"response_id": response_id, "item_key": key, "value": value}
                 for key, value in answers.items()
             ],
         )
-        tally = _upsert(AnswerTally)
-        db.session.execute(
-            tally.on_conflict_do_update(
-                index_elements=["campaign_id", "team_id", "item_key", "value"],
-                set_={"n": AnswerTally.n + 1},
-            ),
+        connection.execute(
+            _tally_answers(dialect),
             [
                 {"campaign_id": campaign_id, "team_id": team_id, "item_key": key, "value": value,
                  "n": 1}
                 for key, value in answers.items()
             ],
         )  # fmt: skip
-    responses = _upsert(ResponseTally)
-    db.session.execute(
-        responses.values(
-            campaign_id=campaign_id, team_id=team_id, responses=1, comments=1 if comment else 0
-        ).on_conflict_do_update(
-            index_elements=["campaign_id", "team_id"],
-            set_={
-                "responses": ResponseTally.responses + 1,
-                "comments": ResponseTally.comments + (1 if comment else 0),
-            },
-        )
+    connection.execute(
+        _tally_response(dialect),
+        {
+            "campaign_id": campaign_id,
+            "team_id": team_id,
+            "responses": 1,
+            "comments": 1 if comment else 0,
+        },
     )
-    return response_id
+    return int(response_id)

@@ -239,6 +239,8 @@ class GroupResult:
     enps: float | None = None
     comments_shown: bool = False
     parent_id: int | None = None  # the parent in the campaign's frozen tree
+    # Stored when published (the organisation-wide group): (key, items, respondents, alpha).
+    alphas: tuple[tuple[str, int, int, float | None], ...] | None = None
 
     @property
     def suppressed(self) -> bool:
@@ -357,6 +359,7 @@ def survey_results(
     *,
     campaign_ids: Collection[int] | None = None,
     team_groups_of: Collection[int] | None = None,
+    every_team: bool = True,
 ) -> SurveyResults:
     """Every published campaign's figures per team and for everyone, as published.
 
@@ -371,8 +374,12 @@ def survey_results(
     of another survey or a team of another organisation. With
     ``team_groups_of``, only those campaigns' team groups are read (every
     loaded campaign keeps its organisation-wide group): enough for trends
-    of everyone and one campaign's teams. Four queries, whatever the number
-    of teams.
+    of everyone and one campaign's teams; with ``team_id`` as well, the other
+    campaigns keep only that team's own group. The frozen trees (and so
+    ``teams`` and ``subtree``) are always complete: they come from a light
+    query of every loaded campaign's group names (with ``every_team`` False
+    and no ``team_id``, only those of ``team_groups_of``: ``teams`` is then
+    the teams of those campaigns). Five queries, whatever the number of teams.
     """
     organization_id, organization = db.session.execute(
         select(Organization.id, Organization.name)
@@ -395,15 +402,14 @@ def survey_results(
         and (campaign_id is None or c.id == campaign_id)
         and (wanted is None or c.id in wanted)
     ]
-    groups = _published_groups(loaded, team_groups_of)
-    trees = _trees(groups)
-    if team_id is not None:
-        groups = [
-            g
-            for g in groups
-            if g.team_id is not None
-            and g.team_id in subtree_of(team_id, trees.get(g.campaign_id, ()))
-        ]
+    partial = not every_team and team_id is None and team_groups_of is not None
+    trees = _trees([c for c in loaded if not partial or c in (team_groups_of or ())])
+    scopes = {
+        campaign: _scope(team_id, trees.get(campaign, ()), full=team_groups_of is None
+                         or campaign in team_groups_of)
+        for campaign in loaded
+    }  # fmt: skip
+    groups = _published_groups(scopes)
     return SurveyResults(
         survey_id=survey.id,
         organization=organization,
@@ -432,14 +438,16 @@ def published_campaign_ids(survey_id: int) -> list[int]:
     )
 
 
-def newest_shown_campaign(survey_id: int) -> int | None:
-    """The newest published campaign of a survey whose organisation-wide figures are shown."""
+def newest_shown_campaign(survey_id: int, team_id: int | None = None) -> int | None:
+    """The newest published campaign of a survey showing figures for everyone (or a team)."""
     return db.session.scalar(
         select(Campaign.id)
         .join(PublishedGroup, PublishedGroup.campaign_id == Campaign.id)
         .where(
             Campaign.survey_id == survey_id,
-            PublishedGroup.team_id.is_(None),
+            PublishedGroup.team_id.is_(None)
+            if team_id is None
+            else PublishedGroup.team_id == team_id,
             PublishedGroup.status == GroupStatus.SHOWN.value,
         )
         .order_by(Campaign.opens_at.desc(), Campaign.id.desc())
@@ -497,42 +505,67 @@ def _all_dimensions(campaigns: Sequence[CampaignInfo]) -> tuple[DimensionInfo, .
     return tuple(seen.values())
 
 
-def _published_groups(
-    campaign_ids: Sequence[int], team_groups_of: Collection[int] | None = None
-) -> list[GroupResult]:
-    if not campaign_ids:
+def _scope(team_id: int | None, tree: Sequence[TeamNode], *, full: bool) -> frozenset[int | None]:
+    """The groups to read of one campaign: a scope (everyone, or a team), with its teams if full."""
+    if team_id is None:
+        return frozenset([None, *(node.id for node in tree)]) if full else frozenset([None])
+    if not any(node.id == team_id for node in tree):
+        return frozenset()
+    return frozenset(subtree_of(team_id, tree)) if full else frozenset([team_id])
+
+
+def _published_groups(scopes: Mapping[int, frozenset[int | None]]) -> list[GroupResult]:
+    """The published groups named per campaign, in stored order; one query of plain rows."""
+    wanted = {campaign: teams for campaign, teams in scopes.items() if teams}
+    if not wanted:
         return []
-    query = select(PublishedGroup).where(PublishedGroup.campaign_id.in_(campaign_ids))
-    if team_groups_of is not None:
-        query = query.where(
-            or_(
-                PublishedGroup.team_id.is_(None),
-                PublishedGroup.campaign_id.in_(sorted(team_groups_of)),
-            )
+    # Whole campaigns by campaign; the rest by the organisation-wide group or by team id.
+    every = [c for c, teams in wanted.items() if len(teams) > 1 and None in teams]
+    whole = [c for c, teams in wanted.items() if teams == {None}]
+    team_ids = sorted(
+        {t for c, teams in wanted.items() if c not in every for t in teams if t is not None}
+    )
+    conditions = [PublishedGroup.campaign_id.in_(every)] if every else []
+    if whole:
+        conditions.append(PublishedGroup.team_id.is_(None) & PublishedGroup.campaign_id.in_(whole))
+    if team_ids:
+        conditions.append(PublishedGroup.team_id.in_(team_ids))
+    query = (
+        select(
+            PublishedGroup.campaign_id, PublishedGroup.team_id, PublishedGroup.name,
+            PublishedGroup.depth, PublishedGroup.headcount, PublishedGroup.status,
+            PublishedGroup.responses, PublishedGroup.dimensions, PublishedGroup.enps,
+            PublishedGroup.comments_shown, PublishedGroup.parent_id, PublishedGroup.alphas,
         )
-    rows = db.session.scalars(query.order_by(PublishedGroup.campaign_id, PublishedGroup.id))
+        .where(PublishedGroup.campaign_id.in_(sorted(wanted)), or_(*conditions))
+        .order_by(PublishedGroup.campaign_id, PublishedGroup.id)
+    )  # fmt: skip
     infos = {key: dimension_info(key) for key in DIMENSIONS_BY_KEY}
     groups = []
-    for row in rows:
+    for (campaign_id, team_id, name, depth, headcount, status, responses, dimensions, enps,
+         comments_shown, parent_id, alphas) in db.session.execute(query):  # fmt: skip
+        if team_id not in wanted[campaign_id]:
+            continue
         groups.append(
             GroupResult(
-                campaign_id=row.campaign_id,
-                team_id=row.team_id,
-                name=row.name,
-                depth=row.depth,
-                headcount=row.headcount,
-                status=GroupStatus(row.status),
-                responses=row.responses,
+                campaign_id=campaign_id,
+                team_id=team_id,
+                name=name,
+                depth=depth,
+                headcount=headcount,
+                status=GroupStatus(status),
+                responses=responses,
                 dimensions=tuple(
                     DimensionResult(infos.get(key) or _custom_info(key), mean, favourable)
-                    for key, mean, favourable in row.dimensions
+                    for key, mean, favourable in dimensions
                 ),
-                enps=row.enps,
-                comments_shown=row.comments_shown,
-                parent_id=row.parent_id,
+                enps=enps,
+                comments_shown=comments_shown,
+                parent_id=parent_id,
+                alphas=None if alphas is None else tuple(tuple(row) for row in alphas),
             )
         )
-    return _with_custom_names(groups, campaign_ids)
+    return _with_custom_names(groups, list(wanted))
 
 
 def _custom_info(key: str) -> DimensionInfo:
@@ -563,12 +596,18 @@ def _with_custom_names(groups: list[GroupResult], campaign_ids: Sequence[int]) -
     ]
 
 
-def _trees(groups: Iterable[GroupResult]) -> dict[int, tuple[TeamNode, ...]]:
-    """Each campaign's frozen tree as far as its published groups reach."""
+def _trees(campaign_ids: Sequence[int]) -> dict[int, tuple[TeamNode, ...]]:
+    """Each published campaign's frozen tree as far as its published groups reach."""
+    if not campaign_ids:
+        return {}
     rows: dict[int, list[tuple[int, int | None, str]]] = defaultdict(list)
-    for group in groups:
-        if group.team_id is not None:
-            rows[group.campaign_id].append((group.team_id, group.parent_id, group.name))
+    for campaign_id, team_id, parent_id, name in db.session.execute(
+        select(
+            PublishedGroup.campaign_id, PublishedGroup.team_id, PublishedGroup.parent_id,
+            PublishedGroup.name,
+        ).where(PublishedGroup.campaign_id.in_(campaign_ids), PublishedGroup.team_id.is_not(None))
+    ):  # fmt: skip
+        rows[campaign_id].append((team_id, parent_id, name))
     return {campaign_id: tuple(team_nodes(tree)) for campaign_id, tree in rows.items()}
 
 

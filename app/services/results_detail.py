@@ -44,19 +44,39 @@ def _in_group(results: SurveyResults, campaign_id: int, team_id: int | None) -> 
     return and_(condition, Response.team_id.in_(sorted(results.subtree(team_id, campaign_id))))
 
 
-def group_comments(results: SurveyResults, campaign_id: int, team_id: int | None) -> list[str]:
-    """A shown group's comments, when it has enough respondents; alphabetical, not by time."""
+COMMENTS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Comments:
+    """One page of a shown group's comments, alphabetical (never in the order they came)."""
+
+    texts: tuple[str, ...]
+    total: int
+    page: int
+    pages: int
+
+
+def group_comments(
+    results: SurveyResults, campaign_id: int, team_id: int | None, page: int = 1
+) -> Comments:
+    """A page of a shown group's comments, when it has enough respondents to show them."""
     group = results.group(campaign_id, team_id)
     if group is None or not group.comments_shown:
-        return []
+        return Comments((), 0, 1, 1)
     _shown_group(results, campaign_id, team_id)
-    return list(
-        db.session.scalars(
-            select(Response.comment)
-            .where(_in_group(results, campaign_id, team_id), Response.comment.is_not(None))
-            .order_by(Response.comment)
-        )
+    where = (_in_group(results, campaign_id, team_id), Response.comment.is_not(None))
+    total = db.session.scalar(select(func.count()).select_from(Response).where(*where)) or 0
+    pages = max(1, -(-total // COMMENTS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    texts = db.session.scalars(
+        select(Response.comment)
+        .where(*where)
+        .order_by(Response.comment, Response.id)
+        .limit(COMMENTS_PER_PAGE)
+        .offset((page - 1) * COMMENTS_PER_PAGE)
     )
+    return Comments(tuple(text or "" for text in texts), total, page, pages)
 
 
 @dataclass(frozen=True)
@@ -79,12 +99,18 @@ def dimension_alphas(
     covariance of reverse-worded items is that of the raw answers with the
     sign flipped (x' = 6 - x), so SQL works on raw values.
     """
-    _shown_group(results, campaign_id, team_id)
+    group = _shown_group(results, campaign_id, team_id)
     campaign = results.campaign(campaign_id)
     assert campaign is not None
     dims = [(info, items) for info, items in campaign.dimensions if len(items) >= 2]
     if not dims:
         return []
+    if group.alphas is not None:  # computed when the campaign was published
+        stored = {key: (items, n, alpha) for key, items, n, alpha in group.alphas}
+        return [
+            AlphaRow(info, items, n, alpha, alpha_verdict(alpha, n))
+            for info, (items, n, alpha) in ((info, stored[info.key]) for info, _ in dims)
+        ]
     dim_of = {item.key: info.key for info, items in dims for item in items}
     size = {info.key: len(items) for info, items in dims}
     answers = (

@@ -271,3 +271,20 @@ def test_the_leadership_finding_weighs_more_where_the_rollout_stalls(
         f"The observers’ average is 24/60 over {leaders} leaders; the practice bears most on "
         "steps 5 and 2."
     )
+
+
+def test_many_teams_behind_fold_into_one_finding_after_the_furthest() -> None:
+    # Twelve teams on the same plateau, each a few points lower than the last.
+    behind = [series([v - k for v in PLATEAU], team=f"Team {k:02d}") for k in range(12)]
+    found = [f for f in findings(stages(), behind, []) if f.kind == "adoption"]
+    singles = [f for f in found if f.teams]
+    (folded,) = [f for f in found if not f.teams]
+    assert len(singles) == 5
+    # The five named one by one are the furthest short of their path.
+    assert {t for f in singles for t in f.teams} == {f"Team {k:02d}" for k in range(7, 12)}
+    assert folded.title == "Adoption is behind or falling in 7 more teams"
+    assert "Team 06" in folded.evidence and "Team 00" in folded.evidence
+    assert folded.period == (START, START + timedelta(weeks=len(PLATEAU) - 1))
+    # Five or fewer: each its own finding, nothing folded.
+    few = findings(stages(), behind[:5], [])
+    assert all(f.teams for f in few if f.kind == "adoption") and len(few) == 5
