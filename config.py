@@ -136,7 +136,9 @@ def settings_from_env(instance_path: Path, environ: dict[str, str] | None = None
             raise ConfigError("SECRET_KEY must be set when STEPWISE_ENV=production")
         secret = development_secret_key(instance_path)
     group_size = min_group_size(env.get("STEPWISE_MIN_GROUP_SIZE"))
+    imports = env.get("STEPWISE_IMPORTS_DIR", "").strip()
     return {
+        **DEFAULTS,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
         "STEPWISE_MIN_GROUP_SIZE": group_size,
@@ -149,15 +151,31 @@ def settings_from_env(instance_path: Path, environ: dict[str, str] | None = None
         "STEPWISE_PULSE_LINK_CACHE_SECONDS": pulse_link_cache_seconds(
             env.get("STEPWISE_PULSE_LINK_CACHE_SECONDS")
         ),
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
+        "STEPWISE_IMPORTS_DIR": imports or None,
         "SESSION_COOKIE_SECURE": production,
-        "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "WTF_CSRF_TIME_LIMIT": None,
-        "PASSWORD_HASH_METHOD": "scrypt",
-        "INVITATION_DAYS": 14,
-        "PAGE_SIZE": 25,
-        # Uploads (metric imports): a 100,000-row CRM activity log is about 6 MB.
-        "MAX_CONTENT_LENGTH": MAX_UPLOAD_BYTES,
     }
+
+
+# Every setting the code reads, at its default: ``create_app`` loads these first, so an app
+# built from a partial test configuration still has them, and no module keeps a default.
+DEFAULTS: dict[str, Any] = {
+    "STEPWISE_MIN_GROUP_SIZE": DEFAULT_MIN_GROUP_SIZE,
+    "STEPWISE_MIN_COMMENT_GROUP_SIZE": DEFAULT_MIN_COMMENT_GROUP_SIZE,
+    "STEPWISE_MIN_OBSERVERS": DEFAULT_MIN_OBSERVERS,
+    "STEPWISE_PRODUCTION": False,
+    "STEPWISE_SQLITE_SYNCHRONOUS": DEFAULT_SQLITE_SYNCHRONOUS,
+    "STEPWISE_PULSE_LINK_CACHE_SECONDS": DEFAULT_PULSE_LINK_CACHE_SECONDS,
+    # Where uploaded metric files wait between preview and import (None: instance/imports).
+    "STEPWISE_IMPORTS_DIR": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "PASSWORD_HASH_METHOD": "scrypt",
+    "INVITATION_DAYS": 14,
+    "PAGE_SIZE": 25,
+    # Uploads (metric imports): a 100,000-row CRM activity log is about 6 MB.
+    "MAX_CONTENT_LENGTH": MAX_UPLOAD_BYTES,
+}

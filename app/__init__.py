@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from config import settings_from_env
+from config import DEFAULTS, settings_from_env
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,6 +18,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_path=str(PROJECT_ROOT / "instance"),
         template_folder=str(PROJECT_ROOT / "templates"),
     )
+    app.config.from_mapping(DEFAULTS)
     if test_config is None:
         app.config.from_mapping(settings_from_env(Path(app.instance_path)))
     else:

@@ -1,4 +1,4 @@
-"""Command-line interface: ``flask --app app <command>`` (see shared/API.md)."""
+"""Command-line interface: ``flask --app app <command>`` (see docs/api.md)."""
 
 from __future__ import annotations
 

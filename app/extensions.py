@@ -70,7 +70,7 @@ def init_app(app: Flask) -> None:
             event.listen(
                 db.engine,
                 "connect",
-                _sqlite_pragmas(sqlite_synchronous(app.config.get("STEPWISE_SQLITE_SYNCHRONOUS"))),
+                _sqlite_pragmas(sqlite_synchronous(app.config["STEPWISE_SQLITE_SYNCHRONOUS"])),
             )
     migrate.init_app(app, db)
     csrf.init_app(app)

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
 def strip(value: Any) -> Any:
     """Field filter: ignore spaces pasted around a value."""
     return value.strip() if isinstance(value, str) else value
+
+
+def attach_problems(form: Any, problems: Mapping[str, str]) -> list[str]:
+    """Put each problem on its form field; those about no field of the form come back
+    (the view flashes them or shows them above the form)."""
+    unplaced = []
+    for name, message in problems.items():
+        field = form._fields.get(name) if name else None
+        if field is None:
+            unplaced.append(message)
+        else:
+            field.errors = [*field.errors, message]
+    return unplaced

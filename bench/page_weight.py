@@ -1,6 +1,7 @@
 """Page weight: the bytes a real browser transfers for the dashboard and the staff pulse page.
 
-Seeds the demo organisation into a temporary SQLite database, serves the app on
+Seeds the demo organisation into a temporary SQLite database (or, with
+``--database-url``, reads Bench Holdings from a database ``generate.py`` filled), serves the app on
 127.0.0.1 (a free port) and drives Debian's headless Chromium through
 Playwright. Transfer sizes are Chromium's own (DevTools ``encodedDataLength``:
 compressed bodies plus response headers; 0 for a response taken from the cache).
@@ -40,6 +41,7 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.demo import DEMO_LOGINS, seed_demo  # noqa: E402
+from app.services import organizations  # noqa: E402
 from app.services import pulse as pulses  # noqa: E402
 from app.services.pulse import LinkState  # noqa: E402
 from config import settings_from_env  # noqa: E402
@@ -87,6 +89,27 @@ class Demo:
     pulse: str
     email: str
     password: str
+
+
+def bench_organisation(app: Flask) -> Demo:
+    """Bench Holdings, as ``generate.py`` filled it: its executive, dashboard and an open link."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import EXECUTIVE, ORGANIZATION
+
+    with app.app_context():
+        organization = organizations.organization_by_name(ORGANIZATION)
+        if organization is None:
+            sys.exit(f"no {ORGANIZATION} here: run bench/generate.py on this database first")
+        initiative = db.session.scalars(
+            select(Initiative).where(Initiative.organization_id == organization.id)
+        ).one()
+        code = db.session.scalar(select(TeamLink.code).order_by(TeamLink.id.desc()))
+        return Demo(
+            dashboard=f"/initiatives/{initiative.id}/dashboard",
+            pulse=f"/p/{code}",
+            email=EXECUTIVE[0],
+            password=EXECUTIVE[2],
+        )
 
 
 def seed(app: Flask) -> Demo:
@@ -264,9 +287,23 @@ def main() -> None:
         metavar="VALUE",
         help="send this Accept-Encoding instead of Chromium's own (e.g. 'gzip, deflate')",
     )
+    parser.add_argument(
+        "--database-url",
+        help="measure Bench Holdings in a database filled by bench/generate.py (default: the demo)",
+    )
     args = parser.parse_args()
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    if args.database_url:
+        app = create_app(
+            settings_from_env(
+                ROOT / "instance", {"SECRET_KEY": "bench", "DATABASE_URL": args.database_url}
+            )
+        )
+        organisation = bench_organisation(app)
+        with serving(app) as base:
+            results = measure(base, organisation, args.accept_encoding)
+        sys.exit(0 if report(results, assets=args.assets) else 1)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         settings = settings_from_env(

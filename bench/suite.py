@@ -9,7 +9,9 @@ binaries are missing), and for each of ``--sizes`` (small, large):
    diagnosis API, the results page, the results API and a submission, the
    SQL statements per request and the process's peak RSS (every page served
    by one process: a worker's peak);
-3. on the largest size, ``throughput.py`` loads gunicorn (4 workers, 16
+3. on the largest size (SQLite), ``page_weight.py`` weighs the dashboard and the
+   staff pulse page in Chromium, first and repeat visit;
+4. on the largest size, ``throughput.py`` loads gunicorn (4 workers, 16
    connections) with pulse answers beside a bare insert endpoint on the same
    stack, and prints the ratio, the peak worker RSS and acknowledged against
    stored submissions.
@@ -57,7 +59,9 @@ def _run(script: str, *args: str) -> tuple[int, str]:
     return process.wait(), "".join(lines)
 
 
-def _backend(name: str, url_for: dict[str, str], sizes: list[str], seconds: float) -> list[str]:
+def _backend(
+    name: str, url_for: dict[str, str], sizes: list[str], seconds: float, *, weigh: bool = False
+) -> list[str]:
     failures: list[str] = []
     dashboard: dict[str, float] = {}
     for size in sizes:
@@ -74,6 +78,11 @@ def _backend(name: str, url_for: dict[str, str], sizes: list[str], seconds: floa
         if found:
             dashboard[size] = float(found.group(1))
     largest = sizes[-1]
+    if weigh:
+        print(f"\n=== {name}, {largest} set: page weight in Chromium ===", flush=True)
+        status, _ = _run("page_weight.py", "--database-url", url_for[largest])
+        if status:
+            failures.append(f"{name} {largest}: a page is over its weight target")
     print(f"\n=== {name}, {largest} set: submissions under load ===", flush=True)
     status, _ = _run(
         "throughput.py", "--database-url", url_for[largest], "--seconds", f"{seconds:g}"
@@ -105,7 +114,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="stepwise-bench-") as folder:
         if "sqlite" in backends:
             urls = {size: f"sqlite:///{folder}/{size}.db" for size in sizes}
-            failures += _backend("SQLite", urls, sizes, args.seconds)
+            failures += _backend("SQLite", urls, sizes, args.seconds, weigh=True)
         if "postgresql" in backends:
             try:
                 cluster = start_cluster()

@@ -4,7 +4,7 @@ Pure Python (no Flask, no database). The metrics service streams the rows of a
 CRM export through :class:`ActivityRowReader` and :class:`WeeklyActivity` and
 stores what comes out; nothing here holds more than one row of the file.
 
-Definitions (shared/DOMAIN.md, "Measures people in this field expect"):
+Definitions (docs/domain.md, "Measures people in this field expect"):
 
 week
     An ISO week, Monday 00:00 up to the next Monday 00:00 in the *reporting*

@@ -3,7 +3,7 @@
 A finding may only name evidence that was measured: a dimension the pulse
 asked, with its mean and its number of respondents. Each kind of evidence
 points at the step whose failure it signals and at an action that answers
-it (shared/DOMAIN.md, seeds 001 and 003):
+it (docs/domain.md, seeds 001 and 003):
 
 - the ADKAR barrier point: awareness → urgency and communicating the vision;
   desire → the vision and short-term wins; knowledge and ability → removing

@@ -1,6 +1,6 @@
 """Kotter's eight steps (Leading Change, 1996), as data.
 
-Keys and order are part of the public API (shared/API.md). The evidence items
+Keys and order are part of the public API (docs/api.md). The evidence items
 are suggestions a consultant adjusts to the client's reality: concrete signs,
 for a CRM rollout, that a step is really done.
 """

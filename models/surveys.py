@@ -132,6 +132,8 @@ class PublishedGroup(Base):
     # The organisation-wide group's Cronbach's alphas, computed once when published:
     # [[dimension key, items, complete respondents, alpha or null], ...]; None: not stored.
     alphas: Mapped[list[list[Any]] | None] = mapped_column(JSON, nullable=True)
+    # Its ADKAR barrier points, likewise: [[element or "none", respondents], ...]; None: not stored.
+    adkar: Mapped[list[list[Any]] | None] = mapped_column(JSON, nullable=True)
 
 
 class TeamLink(TimestampMixin, Base):

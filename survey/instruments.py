@@ -6,7 +6,7 @@ version (``Item.snapshot``), and past answers are always scored with the
 snapshot they were given against.
 
 Every wording here is Stepwise's own, written for staff living through a CRM
-rollout (shared/DOMAIN.md); none is taken from a commercial instrument.
+rollout (docs/domain.md); none is taken from a commercial instrument.
 Item keys are stored with answers and compared across campaigns: never
 rename or reuse one. Add new items with new keys; retire an old one by
 removing it from the library (its snapshots keep scoring past answers).
@@ -372,7 +372,7 @@ LIBRARY: tuple[Dimension, ...] = (
 DIMENSIONS_BY_KEY: dict[str, Dimension] = {dim.key: dim for dim in LIBRARY}
 ITEMS_BY_KEY: dict[str, Item] = {item.key: item for dim in LIBRARY for item in dim.items}
 
-# The recommended first pulse (shared/JOURNEYS.md: Kotter steps from the staff
+# The recommended first pulse (docs/journeys.md: Kotter steps from the staff
 # side + resistance drivers + ADKAR + recommend), kept to what staff answer in
 # two minutes: 12 agreement statements, the 0-10 question and an optional comment.
 # - Kotter: vision, communicate, empower, the steps a rollout is working through

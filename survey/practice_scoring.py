@@ -4,7 +4,7 @@ Input is what the database can add up without handing out single answers: per
 behaviour and relationship, how many observers answered and the sum of their
 ratings; and the leader's own 30 ratings.
 
-Anonymity (shared/DOMAIN.md): an observer figure, whether for all observers,
+Anonymity (docs/domain.md): an observer figure, whether for all observers,
 a relationship group or a single behaviour, is shown only when at least
 ``min_observers`` observers are behind it (3 by default, never fewer). The
 relationship groups go through :func:`survey.anonymity.plan_groups`, the one

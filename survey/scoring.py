@@ -1,6 +1,6 @@
 """Scoring rules for pulse surveys, from the value counts the database tallies hold.
 
-Every rule here is the one people in the field expect (shared/DOMAIN.md,
+Every rule here is the one people in the field expect (docs/domain.md,
 "Measures people in this field expect"), so a result read in Stepwise means
 what it means in any other survey tool. Nothing here knows about groups or
 anonymity: callers apply survey.anonymity before any figure leaves the app.

@@ -91,3 +91,20 @@ def test_database_url_always_means_psycopg_3_for_postgresql(
 ) -> None:
     settings = settings_from_env(tmp_path, {**SECRET, "DATABASE_URL": given})
     assert settings["SQLALCHEMY_DATABASE_URI"] == used
+
+
+def test_every_setting_has_its_default_in_config_and_a_row_in_the_readme() -> None:
+    import re
+    from pathlib import Path
+
+    import config
+
+    readme = (Path(config.__file__).parent / "README.md").read_text()
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, re.M))
+    ours = {key for key in config.DEFAULTS if key.startswith("STEPWISE_")} - {"STEPWISE_PRODUCTION"}
+    assert ours - documented == set()
+    # Every STEPWISE_ setting the code reads is one of them.
+    read = set()
+    for path in (Path(config.__file__).parent / "app").rglob("*.py"):
+        read |= set(re.findall(r"config\[\"(STEPWISE_[A-Z_]+)\"\]", path.read_text()))
+    assert read <= set(config.DEFAULTS)

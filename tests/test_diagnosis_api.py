@@ -1,4 +1,4 @@
-"""GET /api/v1/initiatives/<id>/diagnosis: the names in shared/API.md, on the demo's story."""
+"""GET /api/v1/initiatives/<id>/diagnosis: the names in docs/api.md, on the demo's story."""
 
 from __future__ import annotations
 

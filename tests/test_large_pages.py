@@ -22,7 +22,11 @@ from app.demo import seed_demo
 from app.results.page import TEAMS_PER_PAGE
 from app.services import diagnosis as diagnosis_service
 from app.services import results as service
-from app.services.results_detail import COMMENTS_PER_PAGE, dimension_alphas
+from app.services.results_detail import (
+    COMMENTS_PER_PAGE,
+    adkar_distribution,
+    dimension_alphas,
+)
 from models import Initiative, Organization, PublishedGroup, Survey, Team, db
 from models.base import utcnow
 from tests import builders
@@ -42,7 +46,7 @@ def _demo_survey() -> Survey:
     ).first()
 
 
-def test_stored_alphas_equal_a_recount_from_the_answers(app) -> None:  # type: ignore[no-untyped-def]
+def test_stored_alphas_and_adkar_equal_a_recount_from_the_answers(app) -> None:  # type: ignore[no-untyped-def]
     survey = _demo_survey()
     checked = 0
     for campaign_id in service.published_campaign_ids(survey.id):
@@ -59,7 +63,8 @@ def test_stored_alphas_equal_a_recount_from_the_answers(app) -> None:  # type: i
                                                   "min_comment_group_size", "campaigns",
                                                   "dimensions", "teams", "trees")},
                 "groups": tuple(
-                    replace(g, alphas=None) if g.team_id is None else g for g in found.groups
+                    replace(g, alphas=None, adkar=None) if g.team_id is None else g
+                    for g in found.groups
                 ),
             }
         )  # fmt: skip
@@ -70,6 +75,10 @@ def test_stored_alphas_equal_a_recount_from_the_answers(app) -> None:  # type: i
                 b.dimension.key, b.items, b.respondents, b.verdict,
             )  # fmt: skip
             assert a.alpha == pytest.approx(b.alpha, abs=1e-12)
+        assert whole.adkar is not None
+        assert adkar_distribution(found, campaign_id, None) == adkar_distribution(
+            fresh, campaign_id, None
+        )
         checked += 1
     assert checked >= 2
 
@@ -225,3 +234,20 @@ def test_comments_come_a_page_at_a_time_in_alphabetical_order(
     assert shown[0] + shown[1] == sorted(texts)  # each once, alphabetical
     assert shown[2] == shown[1]  # past the end: the last page
     assert f"{len(texts)} comments" in pages[0] and "Comments page 1 of 2" in pages[0]
+
+
+def test_the_headline_only_diagnosis_finds_exactly_what_the_full_one_finds(app) -> None:  # type: ignore[no-untyped-def]
+    seed_demo()
+    db.session.commit()
+    initiative = db.session.scalars(
+        select(Initiative).join(Organization).where(Organization.name == DEMO)
+    ).one()
+    full = diagnosis_service.diagnose(initiative)
+    light = diagnosis_service.diagnose(initiative, every_team_series=False)
+    assert light.findings == full.findings and light.stall_point == full.stall_point
+    assert light.adoption == full.adoption and light.drivers == full.drivers
+    key = full.adoption.metric_key  # type: ignore[union-attr]
+    assert light.team_series(key) == full.team_series(key)
+    # Only the other metrics' team series are left out.
+    left_out = set(full.series) - set(light.series)
+    assert left_out and all(s.team_id is not None and s.metric_key != key for s in left_out)

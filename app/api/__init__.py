@@ -1,1 +1,1 @@
-"""The JSON API (``/api/v1``), authenticated by bearer tokens; the contract is shared/API.md."""
+"""The JSON API (``/api/v1``), authenticated by bearer tokens; the contract is docs/api.md."""

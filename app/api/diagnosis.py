@@ -1,6 +1,6 @@
 """The diagnosis as JSON (``GET /api/v1/initiatives/<id>/diagnosis``).
 
-The names in shared/API.md are the contract: ``stall_point``, ``stages``
+The names in docs/api.md are the contract: ``stall_point``, ``stages``
 (key, health), ``gaps`` (key, leaders, staff, gap) and ``findings`` (kind,
 severity, title, evidence, suggestion). Everything else is extra. Built
 from the same :class:`Diagnosis` as the dashboard and the exports.

@@ -310,7 +310,7 @@ def import_metrics(initiative_id: int) -> Response | tuple[Response, int]:
 
 @bp.get("/initiatives/<int:initiative_id>/metrics/<key>")
 def metric_series(initiative_id: int, key: str) -> Response:
-    """The series, its recent trend and, with a target, the projection (shared/API.md)."""
+    """The series, its recent trend and, with a target, the projection (docs/api.md)."""
     initiative, _ = initiative_access(api_user(), initiative_id)
     metrics.ensure_catalogue(initiative)
     db.session.commit()

@@ -62,16 +62,17 @@ def helpers() -> dict[str, object]:
 
 
 def _diagnosis(
-    initiative_id: int, *, manage: bool = False
+    initiative_id: int, *, manage: bool = False, every_series: bool = True
 ) -> tuple[Initiative, OrgAccess, Diagnosis]:
+    """``every_series`` False: the pages that show one headline metric per team."""
     initiative, access = initiative_access(current_user, initiative_id, manage=manage)
-    found = diagnose(initiative)
+    found = diagnose(initiative, every_team_series=every_series)
     db.session.commit()  # the eight steps are created on first use
     return initiative, access, found
 
 
 def _page(template: str, initiative_id: int, *, manage: bool = False) -> str:
-    initiative, access, found = _diagnosis(initiative_id, manage=manage)
+    initiative, access, found = _diagnosis(initiative_id, manage=manage, every_series=manage)
     chosen = id_arg("team")  # a team picked beside the ones that matter
     return render_template(
         template,
@@ -97,7 +98,7 @@ def consultant(initiative_id: int) -> str:
 
 @bp.get("/initiatives/<int:initiative_id>/dashboard/summary")
 def summary(initiative_id: int) -> str:
-    initiative, access, found = _diagnosis(initiative_id)
+    initiative, access, found = _diagnosis(initiative_id, every_series=False)
     return render_template(
         "dashboard/summary.html", initiative=initiative, access=access, diagnosis=found
     )

@@ -40,7 +40,7 @@ DISTINCT_VALUES = 12
 
 def imports_folder() -> Path:
     """``instance/imports``, or the folder named by the ``STEPWISE_IMPORTS_DIR`` setting."""
-    configured = current_app.config.get("STEPWISE_IMPORTS_DIR")
+    configured = current_app.config["STEPWISE_IMPORTS_DIR"]
     return Path(configured) if configured else Path(current_app.instance_path) / "imports"
 
 

@@ -22,7 +22,7 @@ actions).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -274,8 +274,16 @@ def teams_that_matter(
 # --- the one function ----------------------------------------------------------------
 
 
-def diagnose(initiative: Initiative, today: date | None = None) -> Diagnosis:
-    """The diagnosis of ``initiative`` as of ``today``, in a fixed number of queries."""
+def diagnose(
+    initiative: Initiative, today: date | None = None, *, every_team_series: bool = True
+) -> Diagnosis:
+    """The diagnosis of ``initiative`` as of ``today``, in a fixed number of queries.
+
+    The findings read the teams' adoption rate and the whole initiative's usage
+    metrics; ``every_team_series`` False leaves out the teams' series of the
+    other usage metrics, which only the full lists (consultant view, API,
+    exports) show: the same findings, less to read at 200 teams.
+    """
     today = today or date.today()
     min_size = pulse_results.min_group_size()
     overview = stages.stage_overview(initiative, today)
@@ -300,7 +308,7 @@ def diagnose(initiative: Initiative, today: date | None = None) -> Diagnosis:
         for row, stage, health in zip(overview.rows, inputs, healths, strict=True)
     )  # fmt: skip
     teams = _teams(initiative)
-    series = _usage_series(initiative, teams, min_size)
+    series = _usage_series(initiative, teams, min_size, every_team_series)
     team_inputs = _team_inputs(pulse, series, teams)
     overdue = _overdue(initiative, today)
     names = _dimension_names(pulse)
@@ -464,7 +472,10 @@ def _teams(initiative: Initiative) -> dict[int, tuple[str, int]]:
 
 
 def _usage_series(
-    initiative: Initiative, teams: Mapping[int, tuple[str, int]], min_size: int
+    initiative: Initiative,
+    teams: Mapping[int, tuple[str, int]],
+    min_size: int,
+    every_team_series: bool = True,
 ) -> list[Outlook]:
     """Every usage metric's series: the whole initiative, then teams of at least ``min_size``."""
     usage = {
@@ -475,7 +486,8 @@ def _usage_series(
     }
     stored = stored_outlooks(list(usage))
     found = []
-    for (metric_id, team_id), (periods, values) in usage_points(list(usage)).items():
+    per_team = list(usage) if every_team_series else _headline_ids(usage.values())
+    for (metric_id, team_id), (periods, values) in usage_points(list(usage), per_team).items():
         if team_id is not None and teams.get(team_id, ("", 0))[1] < min_size:
             continue
         metric = usage[metric_id]
@@ -490,6 +502,12 @@ def _usage_series(
         )  # fmt: skip
     order = {metric.key: _metric_rank(metric) for metric in usage.values()}
     return sorted(found, key=lambda s: (order[s.metric_key], s.team_id is not None, s.scope))
+
+
+def _headline_ids(metrics: Iterable[Metric]) -> list[int]:
+    """The metric whose teams' series raise findings: the adoption rate, else the first."""
+    first = min(metrics, key=_metric_rank, default=None)
+    return [first.id] if first is not None else []
 
 
 def _metric_rank(metric: Metric) -> tuple[int, str]:

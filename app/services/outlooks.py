@@ -19,7 +19,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, delete, insert, select, type_coerce
+from sqlalchemy import String, delete, insert, or_, select, true, type_coerce
 
 from insights.trends import Projection, Trend, classify_trend, project_target_date
 from models import Metric, Observation, SeriesOutlook, db
@@ -54,8 +54,13 @@ def fingerprint(metric: Metric, periods: Sequence[date], values: Sequence[float]
     return digest.hexdigest()[:32]
 
 
-def usage_points(metric_ids: Sequence[int]) -> dict[SeriesKey, tuple[list[date], list[float]]]:
-    """Every series of these metrics, oldest period first: one query, read without the ORM."""
+def usage_points(
+    metric_ids: Sequence[int], per_team: Sequence[int] | None = None
+) -> dict[SeriesKey, tuple[list[date], list[float]]]:
+    """Every series of these metrics, oldest period first: one query, read without the ORM.
+
+    ``per_team`` names the metrics whose teams' series are wanted (default: all).
+    """
     points: dict[SeriesKey, tuple[list[date], list[float]]] = {}
     if not metric_ids:
         return points
@@ -66,7 +71,12 @@ def usage_points(metric_ids: Sequence[int]) -> dict[SeriesKey, tuple[list[date],
     period = type_coerce(Observation.period, String) if as_text else Observation.period
     for metric_id, team_id, day, value in connection.execute(
         select(Observation.metric_id, Observation.team_id, period, Observation.value)
-        .where(Observation.metric_id.in_(list(metric_ids)))
+        .where(
+            Observation.metric_id.in_(list(metric_ids)),
+            true()
+            if per_team is None
+            else or_(Observation.team_id.is_(None), Observation.metric_id.in_(list(per_team))),
+        )
         .order_by(Observation.period)
     ).all():
         periods, values = points.setdefault((metric_id, team_id), ([], []))

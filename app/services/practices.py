@@ -51,7 +51,6 @@ from survey.practice_scoring import (
 )
 from survey.practices import (
     BEHAVIOURS,
-    DEFAULT_MIN_OBSERVERS,
     RELATIONSHIPS,
     SCALE_MAX,
     SCALE_MIN,
@@ -67,7 +66,7 @@ class PracticeError(ValueError):
 
 def min_observers() -> int:
     """The STEPWISE_MIN_OBSERVERS setting (config.py refuses anything below 3)."""
-    return int(current_app.config.get("STEPWISE_MIN_OBSERVERS", DEFAULT_MIN_OBSERVERS))
+    return int(current_app.config["STEPWISE_MIN_OBSERVERS"])
 
 
 # --- cycles ----------------------------------------------------------------------------

@@ -44,7 +44,7 @@ from app.services.results import (
     survey_results,
     team_nodes,
 )
-from app.services.results_detail import dimension_alphas
+from app.services.results_detail import adkar_distribution, dimension_alphas
 from models import (
     AnswerTally,
     Campaign,
@@ -313,7 +313,7 @@ def publish(campaign_id: int, now: datetime) -> Published | None:
     campaign = db.session.get_one(Campaign, campaign_id, populate_existing=True)
     groups = compute_campaign(campaign)
     db.session.execute(insert(PublishedGroup), [_row(group) for group in groups])
-    _store_alphas(campaign)
+    _store_details(campaign)
     title, initiative_name = db.session.execute(
         select(Survey.title, Initiative.name)
         .join(Initiative, Initiative.id == Survey.initiative_id)
@@ -323,18 +323,22 @@ def publish(campaign_id: int, now: datetime) -> Published | None:
     return Published(campaign_id, title, initiative_name, shown)
 
 
-def _store_alphas(campaign: Campaign) -> None:
-    """Alpha needs every answer of the organisation-wide group: compute it once, here."""
+def _store_details(campaign: Campaign) -> None:
+    """Alpha and ADKAR barriers need every answer of the organisation-wide group: count once."""
     survey = db.session.get_one(Survey, campaign.survey_id)
     found = survey_results(survey, campaign.id, team_groups_of=())
     whole = found.group(campaign.id, None)
     if whole is None or whole.suppressed:
         return
-    rows = dimension_alphas(found, campaign.id, None)
+    alphas = dimension_alphas(found, campaign.id, None)
+    adkar = adkar_distribution(found, campaign.id, None)
     db.session.execute(
         update(PublishedGroup)
         .where(PublishedGroup.campaign_id == campaign.id, PublishedGroup.team_id.is_(None))
-        .values(alphas=[[r.dimension.key, r.items, r.respondents, r.alpha] for r in rows])
+        .values(
+            alphas=[[r.dimension.key, r.items, r.respondents, r.alpha] for r in alphas],
+            adkar=[list(pair) for pair in adkar.counts] if adkar is not None else None,
+        )
         .execution_options(synchronize_session=False)
     )
 

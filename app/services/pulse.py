@@ -31,7 +31,6 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.services.responses import claim_personal_link, record_response
 from app.services.surveys import Status, last_day_of, minutes_for, status_of
-from config import DEFAULT_PULSE_LINK_CACHE_SECONDS
 from models import (
     Campaign,
     CampaignTeam,
@@ -212,7 +211,7 @@ def _cache_key(code: str) -> tuple[int, str]:
 
 
 def _cached_team_pulse(code: str, now: datetime) -> Pulse | None:
-    seconds = float(current_app.config.get(LINK_CACHE_SETTING, DEFAULT_PULSE_LINK_CACHE_SECONDS))
+    seconds = float(current_app.config[LINK_CACHE_SETTING])
     if seconds <= 0:
         return _team_pulse(code, now)
     key = _cache_key(code)

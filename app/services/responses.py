@@ -12,7 +12,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, Integer, Text, bindparam, exists, select, update
+from sqlalchemy import Date, Integer, Text, bindparam, exists, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert, ReturningInsert
 
@@ -124,6 +124,29 @@ def _tally_response(dialect: str) -> Insert:
     )
 
 
+# On PostgreSQL the answers, their tallies and the response tally are one statement (data-
+# modifying CTEs) with the answers as two arrays: one round trip instead of three, and no
+# per-answer protocol work, which was most of a submission's cost there.
+_PG_ANSWERS_AND_TALLIES = text("""
+WITH answers AS (
+    INSERT INTO answer (response_id, item_key, value)
+    SELECT :response_id, k, v
+    FROM unnest(CAST(:keys AS varchar[]), CAST(:values AS integer[])) AS given(k, v)
+    RETURNING item_key, value
+), tallied AS (
+    INSERT INTO answer_tally (campaign_id, team_id, item_key, value, n)
+    SELECT :campaign_id, :team_id, item_key, value, 1 FROM answers
+    ON CONFLICT (campaign_id, team_id, item_key, value)
+    DO UPDATE SET n = answer_tally.n + EXCLUDED.n
+)
+INSERT INTO response_tally (campaign_id, team_id, responses, comments)
+VALUES (:campaign_id, :team_id, 1, :comments)
+ON CONFLICT (campaign_id, team_id) DO UPDATE SET
+    responses = response_tally.responses + EXCLUDED.responses,
+    comments = response_tally.comments + EXCLUDED.comments
+""")
+
+
 def record_response(
     campaign_id: int,
     team_id: int,
@@ -150,9 +173,10 @@ def record_response(
     can never reach a published campaign or the wrong one. ``CampaignClosed``
     otherwise; the caller rolls back.
 
-    Four statements in all, whatever the number of answers: the response,
-    its answers (one executemany), their tallies (one executemany of upserts)
-    and the response tally.
+    Four statements in all on SQLite, whatever the number of answers: the
+    response, its answers (one executemany), their tallies (one executemany of
+    upserts) and the response tally; two on PostgreSQL, where the last three
+    are one.
     """
     comment = (comment or "").strip() or None
     db.session.flush()  # what the caller added first (a Core statement does not autoflush)
@@ -174,6 +198,16 @@ def record_response(
     if response_id is None:
         raise CampaignClosed
     dialect = connection.dialect.name
+    if dialect == "postgresql":
+        connection.execute(
+            _PG_ANSWERS_AND_TALLIES,
+            {
+                "response_id": response_id, "campaign_id": campaign_id, "team_id": team_id,
+                "keys": list(answers), "values": list(answers.values()),
+                "comments": 1 if comment else 0,
+            },
+        )  # fmt: skip
+        return int(response_id)
     if answers:
         connection.execute(
             _ANSWER.insert(),

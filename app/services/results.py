@@ -56,7 +56,6 @@ from survey.instruments import (
 # Participation: 75-80% is healthy; a group under 60% deserves a warning (DOMAIN.md).
 LOW_RESPONSE_RATE = 60.0
 # The comment threshold when none is configured; vendors use up to 10 (DOMAIN.md).
-DEFAULT_MIN_COMMENT_GROUP_SIZE = 10
 RECOMMEND_KEY = "recommend"
 CUSTOM_FAMILY = "custom"
 _MICROSECOND = datetime.resolution
@@ -84,10 +83,7 @@ def min_group_size() -> int:
 
 def min_comment_group_size() -> int:
     """The comment threshold: configured or 10, and never below the group threshold."""
-    configured = current_app.config.get(
-        "STEPWISE_MIN_COMMENT_GROUP_SIZE", DEFAULT_MIN_COMMENT_GROUP_SIZE
-    )
-    return max(int(configured), min_group_size())
+    return max(int(current_app.config["STEPWISE_MIN_COMMENT_GROUP_SIZE"]), min_group_size())
 
 
 # --- what results are made of -----------------------------------------------------
@@ -241,6 +237,7 @@ class GroupResult:
     parent_id: int | None = None  # the parent in the campaign's frozen tree
     # Stored when published (the organisation-wide group): (key, items, respondents, alpha).
     alphas: tuple[tuple[str, int, int, float | None], ...] | None = None
+    adkar: tuple[tuple[str, int], ...] | None = None  # likewise: (element or "none", respondents)
 
     @property
     def suppressed(self) -> bool:
@@ -536,6 +533,7 @@ def _published_groups(scopes: Mapping[int, frozenset[int | None]]) -> list[Group
             PublishedGroup.depth, PublishedGroup.headcount, PublishedGroup.status,
             PublishedGroup.responses, PublishedGroup.dimensions, PublishedGroup.enps,
             PublishedGroup.comments_shown, PublishedGroup.parent_id, PublishedGroup.alphas,
+            PublishedGroup.adkar,
         )
         .where(PublishedGroup.campaign_id.in_(sorted(wanted)), or_(*conditions))
         .order_by(PublishedGroup.campaign_id, PublishedGroup.id)
@@ -543,7 +541,7 @@ def _published_groups(scopes: Mapping[int, frozenset[int | None]]) -> list[Group
     infos = {key: dimension_info(key) for key in DIMENSIONS_BY_KEY}
     groups = []
     for (campaign_id, team_id, name, depth, headcount, status, responses, dimensions, enps,
-         comments_shown, parent_id, alphas) in db.session.execute(query):  # fmt: skip
+         comments_shown, parent_id, alphas, adkar) in db.session.execute(query):  # fmt: skip
         if team_id not in wanted[campaign_id]:
             continue
         groups.append(
@@ -563,6 +561,7 @@ def _published_groups(scopes: Mapping[int, frozenset[int | None]]) -> list[Group
                 comments_shown=comments_shown,
                 parent_id=parent_id,
                 alphas=None if alphas is None else tuple(tuple(row) for row in alphas),
+                adkar=None if adkar is None else tuple((str(e), int(n)) for e, n in adkar),
             )
         )
     return _with_custom_names(groups, list(wanted))

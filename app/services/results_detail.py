@@ -191,12 +191,14 @@ def adkar_distribution(
     response's barrier and counts them: a handful of rows come back. None when
     the campaign asked no ADKAR statement.
     """
-    _shown_group(results, campaign_id, team_id)
+    group = _shown_group(results, campaign_id, team_id)
     campaign = results.campaign(campaign_id)
     assert campaign is not None
     items = campaign.adkar_items
     if not items:
         return None
+    if group.adkar is not None:  # counted when the campaign was published
+        return AdkarDistribution(sum(n for _, n in group.adkar), group.adkar)
     position = {
         item.key: ADKAR_ORDER.index(item.dimension.removeprefix(ADKAR_PREFIX)) for item in items
     }

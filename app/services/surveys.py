@@ -60,7 +60,7 @@ MAX_CAMPAIGN_DAYS = 92
 MAX_REPEAT_DAYS = 366
 # Staff read and answer an agreement statement in about ten seconds.
 SECONDS_PER_STATEMENT = 10
-# What staff are promised (shared/JOURNEYS.md): about a dozen statements.
+# What staff are promised (docs/journeys.md): about a dozen statements.
 PROMISED_MINUTES = 2
 # Far above any organisation's headcount; keeps one upload's work bounded.
 MAX_PERSONAL_LINKS = 20_000

@@ -1,10 +1,10 @@
-"""figures computed once: Cronbach's alpha of published groups, outlooks of usage series
+"""figures computed once: alpha and ADKAR barriers of published groups, usage outlooks
 
 Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-28 23:40:00
 
-Groups published before this revision keep NULL alphas, and existing series
+Groups published before this revision keep NULL alphas and ADKAR counts, and existing series
 have no stored outlook: both are computed when read, exactly as before, until
 the next import (or target change) stores the outlooks.
 """
@@ -22,6 +22,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('published_group') as batch_op:
         batch_op.add_column(sa.Column('alphas', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('adkar', sa.JSON(), nullable=True))
     op.create_table('series_outlook',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('metric_id', sa.Integer(), nullable=False),
@@ -40,4 +41,5 @@ def downgrade():
     op.drop_index('ix_series_outlook_metric', table_name='series_outlook')
     op.drop_table('series_outlook')
     with op.batch_alter_table('published_group') as batch_op:
+        batch_op.drop_column('adkar')
         batch_op.drop_column('alphas')

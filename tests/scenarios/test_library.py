@@ -7,7 +7,7 @@ the findings that must appear (``must``), those that must not (``must_not``) and
 where the truth is not a finding, a ``check`` on the diagnosis itself.
 
 The expected Kotter step of each piece of evidence is written out here from
-shared/DOMAIN.md, not imported from ``insights``: ADKAR awareness -> urgency,
+docs/domain.md, not imported from ``insights``: ADKAR awareness -> urgency,
 desire -> vision, knowledge and ability -> empower, reinforcement -> consolidate;
 resistance: stress of the unknown -> communicate, feeling devalued -> wins, lost
 ownership -> empower, lost personal touch -> vision.
@@ -77,7 +77,7 @@ RESISTANCE = (
     "resistance_personal_touch",
 )
 ATTITUDES = ("adoption_usefulness", "adoption_ease", "adoption_support", "adoption_training")
-# Where each kind of evidence points (shared/DOMAIN.md), and how a finding reads it.
+# Where each kind of evidence points (docs/domain.md), and how a finding reads it.
 ADKAR_STEP = {
     "awareness": "urgency",
     "desire": "vision",
