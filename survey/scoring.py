@@ -213,3 +213,8 @@ def alpha_verdict(alpha: float | None, respondents: int) -> str:
     if respondents < ALPHA_MIN_RESPONDENTS:
         verdict += f" (only {respondents} respondents: treat it with caution)"
     return verdict
+
+
+def rounded(value: float | None, places: int = 2) -> float | None:
+    """A figure as pages, charts, exports and the API give it; None stays None."""
+    return round(value, places) if value is not None else None

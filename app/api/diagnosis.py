@@ -14,10 +14,7 @@ from typing import Any
 from app.services.diagnosis import Diagnosis, Outlook
 from insights.diagnosis import Finding
 from insights.trends import DATE, Projection
-
-
-def _round(value: float | None, places: int = 2) -> float | None:
-    return round(value, places) if value is not None else None
+from survey.scoring import rounded
 
 
 def finding_json(finding: Finding, team_ids: Mapping[str, int]) -> dict[str, Any]:
@@ -63,8 +60,8 @@ def outlook_json(outlook: Outlook) -> dict[str, Any]:
         "target": outlook.target,
         "target_date": outlook.target_date.isoformat() if outlook.target_date else None,
         "trend": outlook.trend.label,
-        "slope": _round(outlook.trend.slope, 4),
-        "p": _round(outlook.trend.p, 4),
+        "slope": rounded(outlook.trend.slope, 4),
+        "p": rounded(outlook.trend.p, 4),
         "projected_target_date": (
             outlook.projected_on.isoformat() if outlook.projected_on else None
         ),
@@ -86,9 +83,9 @@ def diagnosis_json(diagnosis: Diagnosis, *, consultant: bool) -> dict[str, Any]:
                 "position": s.step.position,
                 "health": s.health,
                 "status": s.status,
-                "leaders": _round(s.leader_mean),
+                "leaders": rounded(s.leader_mean),
                 "leader_n": s.leader_n,
-                "staff": _round(s.staff_mean),
+                "staff": rounded(s.staff_mean),
                 "staff_n": s.staff_n,
                 "stalled": s.stalled,
             }
@@ -97,8 +94,8 @@ def diagnosis_json(diagnosis: Diagnosis, *, consultant: bool) -> dict[str, Any]:
         "gaps": [
             {
                 "key": g.key,
-                "leaders": _round(g.leaders),
-                "staff": _round(g.staff),
+                "leaders": rounded(g.leaders),
+                "staff": rounded(g.staff),
                 "gap": g.gap,
                 "leader_n": g.leader_n,
                 "staff_n": g.staff_n,

@@ -21,6 +21,7 @@ from app.services.outlooks import outlook_of
 from models import Initiative, Metric, PracticeCycle, Team, db
 from survey.practice_scoring import PracticeReport
 from survey.practices import PRACTICES
+from survey.scoring import rounded
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -182,10 +183,6 @@ def leader_practices(leader_id: int) -> Response:
     return jsonify(body)
 
 
-def _round(value: float | None) -> float | None:
-    return round(value, 2) if value is not None else None
-
-
 def _by_practice(scores: tuple[float, ...] | None) -> dict[str, float] | None:
     if scores is None:
         return None
@@ -219,9 +216,9 @@ def practices_json(cycle: PracticeCycle, report: PracticeReport, answered: int) 
                 "key": score.practice.key,
                 "name": score.practice.name,
                 "self": score.self_score,
-                "observers": _round(score.observers),
+                "observers": rounded(score.observers),
                 "observer_n": observer_n,
-                "gap": _round(score.gap),
+                "gap": rounded(score.gap),
                 "flag": score.flag,
             }
             for score in report.practices
@@ -251,8 +248,8 @@ def practices_json(cycle: PracticeCycle, report: PracticeReport, answered: int) 
                 "number": score.behaviour.number,
                 "practice": score.behaviour.practice,
                 "self": score.self_value,
-                "observers": _round(score.observers),
-                "gap": _round(score.gap),
+                "observers": rounded(score.observers),
+                "gap": rounded(score.gap),
                 "flag": score.flag,
             }
             for score in report.behaviours
@@ -485,7 +482,7 @@ def group_json(group: results_service.GroupResult, min_size: int) -> dict[str, A
         "status": group.status.value,
         "reason": results_service.hidden_reason(group, min_size) or None,
         "headcount": group.headcount,
-        "response_rate": _round(group.response_rate) if shown else None,
+        "response_rate": rounded(group.response_rate) if shown else None,
         "dimensions": (
             [
                 {"key": d.key, "mean": round(d.mean, 2), "favourable": round(d.favourable, 1)}

@@ -20,6 +20,7 @@ from app.services.diagnosis import Diagnosis
 from app.services.results_exports import csv_cell
 from insights.diagnosis import Finding
 from insights.kotter import STEPS_BY_KEY
+from survey.scoring import rounded
 
 FINDING_COLUMNS = (
     "rank", "severity", "kind", "step", "step_name", "title", "evidence", "suggestion", "teams",
@@ -33,10 +34,6 @@ ADOPTION_COLUMNS = (
     "metric", "scope", "latest_period", "latest", "unit", "target", "target_date", "trend",
     "sen_slope_per_week", "mann_kendall_p", "projected_target_date", "projection_method",
 )  # fmt: skip
-
-
-def _round(value: float | None, places: int = 2) -> float | None:
-    return round(value, places) if value is not None else None
 
 
 def _period(finding: Finding) -> tuple[str, str]:
@@ -60,8 +57,8 @@ def step_rows(diagnosis: Diagnosis) -> list[list[Any]]:
     return [
         [
             s.step.position, s.key, s.step.name, s.status, s.health, "yes" if s.stalled else "",
-            s.evidence_done, s.evidence_total, _round(s.leader_mean), s.leader_n,
-            _round(s.staff_mean), s.staff_n, s.overdue_actions,
+            s.evidence_done, s.evidence_total, rounded(s.leader_mean), s.leader_n,
+            rounded(s.staff_mean), s.staff_n, s.overdue_actions,
         ]
         for s in diagnosis.steps
     ]  # fmt: skip
@@ -72,7 +69,7 @@ def adoption_rows(diagnosis: Diagnosis) -> list[list[Any]]:
         [
             s.metric_name, s.scope, s.latest_period.isoformat(), s.latest, s.unit, s.target,
             s.target_date.isoformat() if s.target_date else "", s.trend.label or "",
-            _round(s.trend.slope, 3), _round(s.trend.p, 3),
+            rounded(s.trend.slope, 3), rounded(s.trend.p, 3),
             s.projected_on.isoformat() if s.projected_on else "",
             s.projection.method if s.projection else "",
         ]

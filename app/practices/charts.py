@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from app.charts import COLORS, chart_json, figure
 from survey.practice_scoring import BehaviourScore, PracticeReport, TeamView
+from survey.scoring import rounded
 
 LABEL_LENGTH = 48
 
@@ -102,7 +103,7 @@ def team_profile(view: TeamView) -> str:
         go.Bar(
             name="Leaders' self scores",
             x=names,
-            y=[_round(item.self_mean) for item in view.practices],
+            y=[rounded(item.self_mean, 1) for item in view.practices],
             marker_color=COLORS["self"],
         )
     ]
@@ -111,7 +112,7 @@ def team_profile(view: TeamView) -> str:
             go.Bar(
                 name="Observers",
                 x=names,
-                y=[_round(item.observers_mean) for item in view.practices],
+                y=[rounded(item.observers_mean, 1) for item in view.practices],
                 marker_color=COLORS["observers"],
             )
         )
@@ -123,7 +124,3 @@ def team_profile(view: TeamView) -> str:
             title="Leadership team",
         )
     )
-
-
-def _round(value: float | None) -> float | None:
-    return round(value, 1) if value is not None else None

@@ -20,6 +20,7 @@ from app.services.results import (
     GroupStatus,
 )
 from app.services.results_detail import AdkarDistribution
+from survey.scoring import rounded
 
 LABEL_LENGTH = 34
 # Legends above the plot: below it they collide with slanted campaign labels.
@@ -30,10 +31,6 @@ HEAT_SCALE = [[0.0, "#b3261e"], [0.5, "#f2e8cf"], [1.0, "#1d7a46"]]
 
 def short(text: str, length: int = LABEL_LENGTH) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
-def _round(value: float | None, places: int = 2) -> float | None:
-    return round(value, places) if value is not None else None
 
 
 def campaign_label(campaign: CampaignInfo) -> str:
@@ -54,7 +51,7 @@ def trend_chart(
         y = []
         for _, group in series:
             result = group.dimension(info.key) if group is not None else None
-            y.append(_round(result.mean) if result is not None else None)
+            y.append(rounded(result.mean) if result is not None else None)
         data.append(
             go.Scatter(
                 x=x,
@@ -80,7 +77,7 @@ def trend_chart(
 def enps_trend_chart(series: Sequence[tuple[CampaignInfo, GroupResult | None]]) -> str:
     """eNPS (-100 to 100) across campaigns, with the zero line."""
     x = [campaign_label(campaign) for campaign, _ in series]
-    y = [_round(group.enps, 1) if group is not None else None for _, group in series]
+    y = [rounded(group.enps, 1) if group is not None else None for _, group in series]
     data = [
         go.Scatter(
             x=x,
