@@ -24,14 +24,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
-    from app.routing import IdConverter
-
-    app.url_map.converters["int"] = IdConverter
-
-    from app import extensions
-
-    extensions.init_app(app)
-
+    # Imported here, not at the top: importing any ``app.*`` module runs this file
+    # first, and the blueprints import the services that such a module may be.
+    from app import assets, cli, errors, extensions, templating
     from app.admin.views import bp as admin_bp
     from app.api.views import bp as api_bp
     from app.auth.views import bp as auth_bp
@@ -41,30 +36,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app.practices.views import bp as practices_bp
     from app.pulse.views import bp as pulse_bp
     from app.results.views import bp as results_bp
+    from app.routing import IdConverter
     from app.stages.views import bp as stages_bp
     from app.surveys.views import bp as surveys_bp
     from app.system import bp as system_bp
     from app.workshop.views import bp as workshop_bp
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(orgs_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(stages_bp)
-    app.register_blueprint(workshop_bp)
-    app.register_blueprint(practices_bp)
-    app.register_blueprint(surveys_bp)
-    app.register_blueprint(pulse_bp)
-    app.register_blueprint(results_bp)
-    app.register_blueprint(metrics_bp)
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(system_bp)
-    extensions.csrf.exempt(api_bp)
-
-    from app import assets, cli, errors, templating
-
-    assets.init_app(app)
-    errors.init_app(app)
-    cli.init_app(app)
-    templating.init_app(app)
+    app.url_map.converters["int"] = IdConverter
+    extensions.init_app(app)
+    for blueprint in (
+        auth_bp, orgs_bp, admin_bp, stages_bp, workshop_bp, practices_bp, surveys_bp,
+        pulse_bp, results_bp, metrics_bp, dashboard_bp, api_bp, system_bp,
+    ):  # fmt: skip
+        app.register_blueprint(blueprint)
+    extensions.csrf.exempt(api_bp)  # the API authenticates by bearer token, not cookie
+    for module in (assets, errors, cli, templating):
+        module.init_app(app)
     return app

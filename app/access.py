@@ -79,7 +79,7 @@ def survey_access(
     return survey, initiative, access
 
 
-def visible_organizations(user: User) -> Select[tuple[Organization]]:
+def visible_organizations(user: User) -> Select[Organization]:
     query = select(Organization).order_by(Organization.name)
     if user.is_admin:
         return query

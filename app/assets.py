@@ -29,6 +29,7 @@ from typing import Any
 
 import brotli
 from flask import Flask, abort, current_app, request
+from flask import Response as FlaskResponse
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
@@ -188,7 +189,7 @@ class SessionInterface(SecureCookieSessionInterface):
     ``Vary: Cookie``.
     """
 
-    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+    def save_session(self, app: Flask, session: SessionMixin, response: FlaskResponse) -> None:
         if request.endpoint == "static" and not session.modified:
             return
         super().save_session(app, session, response)

@@ -43,12 +43,14 @@ def figure(data: list[Any], **layout: Any) -> go.Figure:
 
 def chart_json(fig: go.Figure) -> str:
     """The figure as JSON for a ``data-chart`` attribute (escaped by Jinja)."""
-    return to_json(fig, validate=False, pretty=False)
+    text: str = to_json(fig, validate=False, pretty=False)
+    return text
 
 
 def chart_data(fig: go.Figure) -> dict[str, Any]:
     """The figure's data as plain JSON-able values, for tests and exports."""
-    return json.loads(chart_json(fig))
+    data: dict[str, Any] = json.loads(chart_json(fig))
+    return data
 
 
 def metric_series_chart(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from app.services import accounts, publication, surveys
-from app.services.accounts import AccountError
-from models import db
+from app.services import accounts, surveys
+from app.services.errors import ServiceError
+from app.services.results import publication
 from models.base import utcnow
 
 
@@ -19,10 +19,9 @@ from models.base import utcnow
 def create_user_command(email: str, name: str, password: str, admin: bool) -> None:
     """Create a user account."""
     try:
-        user = accounts.create_user(email, name, password, is_admin=admin)
-    except AccountError as error:
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
+        user = accounts.create_account(email, name, password, is_admin=admin)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
     click.echo(f"Created {'site administrator' if admin else 'user'} {user.email}.")
 
 
@@ -34,7 +33,6 @@ def create_token_command(email: str) -> None:
     if user is None:
         raise click.ClickException(f"No account for {email}.")
     token = accounts.create_api_token(user)
-    db.session.commit()
     click.echo(f"API token for {user.email} (shown once; store it safely):")
     click.echo(token)
 
@@ -43,10 +41,10 @@ def create_token_command(email: str) -> None:
 @click.option("--if-empty", is_flag=True, help="Only when the database has no organisation yet.")
 def seed_demo_command(if_empty: bool) -> None:
     """Load the demo organisation, Northwind Mutual, if absent; print the demo logins."""
+    # Imported here: the demo story is large and only this command needs it.
     from app.demo import DEMO_LOGINS, SeedResult, seed_demo
 
     result = seed_demo(only_if_empty=if_empty)
-    db.session.commit()
     if result is SeedResult.SKIPPED:
         click.echo("The database already holds organisations; the demo was not loaded.")
         return

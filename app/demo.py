@@ -12,8 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 
 from app.services import (
     accounts,
@@ -21,11 +22,11 @@ from app.services import (
     organizations,
     outlooks,
     practices,
-    publication,
     stages,
     surveys,
 )
 from app.services.accounts import hash_token
+from app.services.results import publication
 from app.services.stages import RatingInput
 from insights.kotter import STEP_KEYS
 from models import (
@@ -98,6 +99,7 @@ def demo_start(today: date) -> date:
 
 
 def seed_demo(*, only_if_empty: bool = False, today: date | None = None) -> SeedResult:
+    """Load the demo organisation in one transaction, committed; nothing if it is there."""
     if organizations.organization_by_name(DEMO_ORGANIZATION) is not None:
         return SeedResult.PRESENT
     if only_if_empty and db.session.scalar(select(func.count()).select_from(Organization)):
@@ -121,6 +123,7 @@ def seed_demo(*, only_if_empty: bool = False, today: date | None = None) -> Seed
     _demo_practices(initiative, users, today)
     _demo_surveys(initiative, teams, users, today)
     _demo_metrics(initiative, today)
+    db.session.commit()
     return SeedResult.CREATED
 
 
@@ -672,7 +675,7 @@ def _demo_record(
     that seeds the demo by seconds.
     """
     # Core tables, not the ORM's bulk path: a third of the time for 11,000 answers.
-    responses_table = Response.__table__
+    responses_table = cast(Table, Response.__table__)
     ids = db.session.scalars(
         insert(responses_table).returning(responses_table.c.id, sort_by_parameter_order=True),
         [
@@ -695,16 +698,16 @@ def _demo_record(
         for key, value in answers.items():
             answer_rows.append({"response_id": response_id, "item_key": key, "value": value})
             values[(team_id, key, value)] += 1
-    db.session.execute(insert(Answer.__table__), answer_rows)
+    db.session.execute(insert(cast(Table, Answer.__table__)), answer_rows)
     db.session.execute(
-        insert(AnswerTally.__table__),
+        insert(cast(Table, AnswerTally.__table__)),
         [
             {"campaign_id": campaign_id, "team_id": team, "item_key": key, "value": value, "n": n}
             for (team, key, value), n in values.items()
         ],
     )
     db.session.execute(
-        insert(ResponseTally.__table__),
+        insert(cast(Table, ResponseTally.__table__)),
         [
             {
                 "campaign_id": campaign_id,

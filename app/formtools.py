@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask_wtf import FlaskForm
+
 
 def strip(value: Any) -> Any:
     """Field filter: ignore spaces pasted around a value."""
@@ -22,3 +24,7 @@ def attach_problems(form: Any, problems: Mapping[str, str]) -> list[str]:
         else:
             field.errors = [*field.errors, message]
     return unplaced
+
+
+class ConfirmForm(FlaskForm):
+    """A POST with only its CSRF token: confirms an action."""

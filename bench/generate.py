@@ -11,7 +11,7 @@ Responses, answers and their exact tallies are written with SQLAlchemy Core in
 a few statements per campaign (``app.demo._demo_record``, the demo's own
 writer, which keeps ``AnswerTally``/``ResponseTally`` equal to the answers);
 every campaign carries its frozen team tree and all but the newest are
-published with ``app.services.publication.publish``. A fixed seed.
+published with ``app.services.results.publication.publish``. A fixed seed.
 
     DATABASE_URL=sqlite:////tmp/bench.db .venv/bin/python bench/generate.py --size small
     .venv/bin/python bench/generate.py --size large --database-url postgresql://...
@@ -43,10 +43,10 @@ from app.services import (  # noqa: E402
     metrics,
     organizations,
     outlooks,
-    publication,
     stages,
     surveys,
 )
+from app.services.results import publication  # noqa: E402
 from app.services.stages import RatingInput  # noqa: E402
 from config import settings_from_env  # noqa: E402
 from insights.kotter import STEP_KEYS  # noqa: E402
@@ -59,6 +59,7 @@ from models import (  # noqa: E402
     Response,
     Role,
     Team,
+    User,
     db,
 )
 from survey.instruments import SCALES, STARTER_PULSE, items_from_snapshot  # noqa: E402
@@ -111,7 +112,7 @@ def _teams(rng: random.Random, organization_id: int, size: str) -> list[Team]:
     return teams
 
 
-def _stages(initiative: Initiative, executive, consultant, today: date) -> None:  # noqa: ANN001
+def _stages(initiative: Initiative, executive: User, consultant: User, today: date) -> None:
     by_key = {stage.key: stage for stage in stages.ensure_stages(initiative)}
     for key, status in zip(STEP_KEYS, STEP_STATUSES, strict=True):
         by_key[key].status = status
@@ -143,7 +144,9 @@ COMMENTS = (
 )
 
 
-def _campaigns(initiative, teams, consultant, today, rng) -> tuple[int, int, int, int]:  # noqa: ANN001
+def _campaigns(
+    initiative: Initiative, teams: list[Team], consultant: User, today: date, rng: random.Random
+) -> tuple[int, int, int, int]:
     survey = surveys.create_survey(
         initiative,
         "Fortnightly CRM pulse",
@@ -195,10 +198,12 @@ def _campaigns(initiative, teams, consultant, today, rng) -> tuple[int, int, int
         db.session.commit()
     count = db.session.scalar(select(func.count()).select_from(Response))
     answers = db.session.scalar(select(func.count()).select_from(Answer))
-    return survey.id, count, answers, len(links)
+    return survey.id, count or 0, answers or 0, len(links)
 
 
-def _observations(initiative: Initiative, teams: list[Team], today: date, rng) -> int:  # noqa: ANN001
+def _observations(
+    initiative: Initiative, teams: list[Team], today: date, rng: random.Random
+) -> int:
     catalogue = {metric.key: metric for metric in metrics.ensure_catalogue(initiative)}
     this_monday = today - timedelta(days=today.weekday())
     first = this_monday - timedelta(weeks=WEEKS)

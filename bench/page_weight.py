@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
 from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
+from playwright.sync_api import ViewportSize  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
@@ -51,8 +52,8 @@ from models.base import utcnow  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 740}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 375, "height": 740}
 # Transferred bytes (first visit, repeat visit) the scale issue asks for.
 TARGETS = {"dashboard": (700_000, 100_000), "pulse page": (60_000, 60_000)}
 ALL_CHARTS_DRAWN = """() => {

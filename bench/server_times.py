@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
 from sqlalchemy import event, select  # noqa: E402
+from werkzeug.test import TestResponse  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.services import accounts, organizations, pulse  # noqa: E402
@@ -76,6 +77,7 @@ def main() -> None:
             .where(TeamLink.survey_id == survey_id)
             .order_by(TeamLink.id.desc())
         )
+        assert code is not None, "no team link"
         opened = pulse.open_link(code, utcnow())
         assert opened is not None and opened.campaign_id == open_campaign, "no open campaign"
         form = {
@@ -84,6 +86,7 @@ def main() -> None:
             if item.scale in SCALES  # the comment is a text item: left empty
         }
         user = accounts.user_by_email(EXECUTIVE[0])
+        assert user is not None, "no bench executive"
         token = accounts.create_api_token(user)
         db.session.commit()
         engine = db.engine
@@ -99,7 +102,7 @@ def main() -> None:
     login = client.post("/login", data={"email": EXECUTIVE[0], "password": EXECUTIVE[2]})
     assert login.status_code == 302, f"login failed: {login.status_code}"
     bearer = {"Authorization": f"Bearer {token}"}
-    endpoints: list[tuple[str, Callable[[], object], int]] = [
+    endpoints: list[tuple[str, Callable[[], TestResponse], int]] = [
         (f"GET  /initiatives/{initiative_id}/dashboard",
          lambda: client.get(f"/initiatives/{initiative_id}/dashboard"), 200),
         (f"GET  /api/v1/initiatives/{initiative_id}/diagnosis",

@@ -40,7 +40,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
@@ -181,7 +185,8 @@ def run_load(
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def _children(pid: int) -> list[int]:
@@ -332,7 +337,7 @@ class Target:
     bodies: list[bytes]
 
 
-def find_target(app) -> Target:  # noqa: ANN001
+def find_target(app: Flask) -> Target:
     """The open campaign of Bench Holdings' pulse survey, its team links and form bodies."""
     from generate import ORGANIZATION
     from sqlalchemy import select
@@ -378,7 +383,9 @@ def find_target(app) -> Target:  # noqa: ANN001
             sys.exit(
                 f"no team link opens campaign {campaign.id} now (closes at {campaign.closes_at})"
             )
-        items = opened[0].items
+        first = opened[0]
+        assert first is not None
+        items = first.items
         rng = random.Random(20_261_128)
         bodies = []
         for n in range(BODIES):
@@ -398,7 +405,7 @@ def find_target(app) -> Target:  # noqa: ANN001
     return target
 
 
-def app_sqlite_pragmas(app) -> str | None:  # noqa: ANN001
+def app_sqlite_pragmas(app: Flask) -> str | None:
     """The pragmas the app's SQLite connections have; None on another database."""
     import bare_insert
 
@@ -413,7 +420,7 @@ def app_sqlite_pragmas(app) -> str | None:  # noqa: ANN001
     return pragmas
 
 
-def pulse_counts(app, campaign_id: int) -> tuple[int, int, int]:  # noqa: ANN001
+def pulse_counts(app: Flask, campaign_id: int) -> tuple[int, int, int]:
     """Responses, their answers, and the responses the tallies say: for one campaign."""
     from sqlalchemy import func, select
 
@@ -436,7 +443,7 @@ def pulse_counts(app, campaign_id: int) -> tuple[int, int, int]:  # noqa: ANN001
         )
         db.session.remove()
         db.engine.dispose()
-    return responses, answers, tallied
+    return responses or 0, answers or 0, tallied or 0
 
 
 # ---------------------------------------------------------------- report
@@ -617,7 +624,7 @@ def main() -> int:
         bare_acknowledged = bare.load.acknowledged + bare.warm_up.acknowledged
         print(
             f"  acknowledged {bare_acknowledged:,}, stored {rows:,},"
-            f" lost {max(0, bare_acknowledged - rows):,}"
+            f" lost {max(0, bare_acknowledged - (rows or 0)):,}"
         )
         if rows != bare_acknowledged:
             failures.append(f"bare insert: stored {rows} rows for {bare_acknowledged} acknowledged")

@@ -140,7 +140,8 @@ def _unit_ranks(values: np.ndarray) -> np.ndarray:
     """
     ranks = stats.rankdata(values, axis=-1)
     centred = ranks - ranks.mean(axis=-1, keepdims=True)
-    return centred / np.linalg.norm(centred, axis=-1, keepdims=True)
+    normed: np.ndarray = centred / np.linalg.norm(centred, axis=-1, keepdims=True)
+    return normed
 
 
 def _spearman_tests(columns: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, str]:

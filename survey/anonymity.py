@@ -100,8 +100,7 @@ def plan_hierarchy(
     order: list[str] = []
     stack: list[str | None] = [None]
     while stack:  # top-down, so reversed it is bottom-up
-        node = stack.pop()
-        for child in children.get(node, []):
+        for child in children.get(stack.pop(), []):
             order.append(child)
             stack.append(child)
     if len(order) != len(nodes):
@@ -114,13 +113,13 @@ def plan_hierarchy(
     shown: set[str] = set()
     visible: list[str | None] = [None]
     while visible:
-        node = visible.pop()
-        kids = children.get(node, [])
+        parent = visible.pop()
+        kids = children.get(parent, [])
         if not kids:
             continue
         counts = {kid: totals[kid] for kid in kids}
-        if node is not None:
-            counts[_DIRECT] = respondents.get(node, 0)
+        if parent is not None:
+            counts[_DIRECT] = respondents.get(parent, 0)
         for kid in plan_groups(counts, min_size).shown:
             if kid != _DIRECT:
                 shown.add(kid)

@@ -387,7 +387,7 @@ def team_view(reports: Sequence[PracticeReport]) -> TeamView:
             score for report in reports if (score := report.practices[index].self_score) is not None
         ]
         observed = [
-            score for report in reports if (score := report.practices[index].observers) is not None
+            mean for report in reports if (mean := report.practices[index].observers) is not None
         ]
         practices.append(
             TeamPractice(practice, _mean(selfs), len(selfs), _mean(observed), len(observed))

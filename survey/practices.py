@@ -158,7 +158,7 @@ _WORDING: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def _behaviours() -> tuple[Behaviour, ...]:
-    items = []
+    items: list[Behaviour] = []
     for round_index in range(6):
         for practice in PRACTICES:
             number = len(items) + 1

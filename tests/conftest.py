@@ -21,6 +21,7 @@ from sqlalchemy import text
 from app import create_app
 from models import Initiative, Organization, Role, Team, User, db
 from tests import builders
+from tests.get_guard import GetWriteGuard
 from tests.pg_cluster import ClusterUnavailable, create_database, start_cluster
 
 BACKENDS = ("sqlite", "postgresql")
@@ -60,6 +61,19 @@ def base_config(database_url: str, **overrides: Any) -> dict[str, Any]:
     }
     config.update(overrides)
     return config
+
+
+@pytest.fixture(autouse=True)
+def get_guard() -> Iterator[GetWriteGuard]:
+    """Fail any test in which a GET or HEAD request flushes the session or writes a row.
+
+    Writes are collected and reported at teardown, so that the request behaves as in
+    production and the failure names every route that wrote (tests/get_guard.py).
+    """
+    with GetWriteGuard() as guard:
+        yield guard
+    if guard.writes:
+        pytest.fail(f"GET must never write:\n{guard.report()}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -49,7 +49,8 @@ def _server_binary(name: str) -> str | None:
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def start_cluster() -> Cluster:

@@ -1,4 +1,6 @@
-"""Builders and checks for results tests: campaigns with answers, and the subtraction test.
+"""Checks for results tests: the subtraction test, and reading exports and charts.
+
+The campaigns, answers and publication they check come from ``tests.builders``.
 
 ``derivable`` is the brute-force check of tests/survey/test_anonymity.py, made
 reusable: the figures one can see are the respondent counts of the shown
@@ -12,68 +14,10 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-
-from app.services import publication
-from app.services.publication import PUBLISH_GRACE, frozen_tree
-from app.services.responses import record_response
-from app.services.surveys import latest_version
-from models import Campaign, CampaignTeam, Initiative, Survey, Team, db
-from models.base import utcnow
-
-DAY = date(2026, 6, 3)
-
-
-def make_campaign(
-    survey: Survey, headcounts: Mapping[Team, int], opens_at: datetime | None = None
-) -> Campaign:
-    """A closed-or-open campaign at any moment with each team's headcount snapshot."""
-    opens_at = opens_at or utcnow() - timedelta(days=3)
-    campaign = Campaign(
-        survey_id=survey.id,
-        version_id=latest_version(survey.id).id,
-        opens_at=opens_at,
-        closes_at=opens_at + timedelta(days=7),
-        team_tree=frozen_tree(_organization_of(survey), [team.id for team in headcounts]),
-    )
-    db.session.add(campaign)
-    db.session.flush()
-    for team, headcount in headcounts.items():
-        db.session.add(CampaignTeam(campaign_id=campaign.id, team_id=team.id, headcount=headcount))
-    db.session.commit()
-    return campaign
-
-
-def _organization_of(survey: Survey) -> int:
-    return db.session.get_one(Initiative, survey.initiative_id).organization_id
-
-
-def publish(campaign: Campaign) -> None:
-    """Close the campaign (if it is still open) and publish its results, as the tick would."""
-    now = utcnow()
-    if campaign.closes_at > now:
-        campaign.closes_at = now - PUBLISH_GRACE
-        db.session.commit()
-    publication.publish(campaign.id, max(now, campaign.closes_at + PUBLISH_GRACE))
-    db.session.commit()
-
-
-def answer(
-    campaign: Campaign,
-    team: Team,
-    rows: Iterable[Mapping[str, int]],
-    comments: Sequence[str | None] = (),
-    day: date = DAY,
-) -> None:
-    """One response per row, through the hot path, then commit."""
-    for index, row in enumerate(rows):
-        comment = comments[index] if index < len(comments) else None
-        record_response(campaign.id, team.id, dict(row), comment, day)
-    db.session.commit()
 
 
 def subtree(team: str, parents: Mapping[str, str | None]) -> set[str]:

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from app.services import accounts
-from models import User, db
+from models import ApiToken, User, db
 from tests import builders
 from tests.conftest import World
 
@@ -76,6 +76,25 @@ def test_tokens_are_stored_only_hashed(app: Flask, world: World) -> None:
     assert token not in stored
     assert token.removeprefix("sw_") not in stored
     assert accounts.hash_token(token) in stored
+
+
+def test_only_a_request_that_changes_something_records_the_tokens_use(
+    client: FlaskClient, world: World
+) -> None:
+    """A GET writes nothing, not even the token's last use; an import records it with itself."""
+    token = token_for(world.consultant)
+    stored = db.session.scalars(select(ApiToken)).one()
+    assert client.get("/api/v1/organizations", headers=bearer(token)).status_code == 200
+    db.session.refresh(stored)
+    assert stored.last_used_at is None
+    imported = client.post(
+        f"/api/v1/initiatives/{world.initiative.id}/metrics",
+        json={"observations": [{"date": "2026-06-01", "team": "", "metric": "csat", "value": 80}]},
+        headers=bearer(token),
+    )
+    assert imported.json == {"imported": 1}
+    db.session.refresh(stored)
+    assert stored.last_used_at is not None
 
 
 # --- What a caller sees ------------------------------------------------------------------

@@ -7,6 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.services import accounts
+from app.services.errors import ServiceError
 from models import Membership, Role, User, db
 from tests.builders import PASSWORD, login
 from tests.conftest import World
@@ -17,7 +18,7 @@ def test_login_with_wrong_password_names_the_problem_and_keeps_the_email(
 ) -> None:
     response = client.post("/login", data={"email": "exec@acme.example", "password": "wrong"})
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "do not match an account" in page
     assert 'value="exec@acme.example"' in page
 
@@ -31,8 +32,8 @@ def test_email_is_case_insensitive(client: FlaskClient, world: World) -> None:
 def test_duplicate_email_in_other_case_is_refused(app: Flask, world: World) -> None:
     try:
         accounts.create_user("Exec@ACME.example", "Someone", PASSWORD)
-    except accounts.AccountError as error:
-        assert "already exists" in str(error)
+    except ServiceError as error:
+        assert "already exists" in error.problems["email"]
     else:
         raise AssertionError("a second account with the same email was created")
 
@@ -98,6 +99,7 @@ def test_invitation_link_creates_an_account_and_joins(client: FlaskClient, world
     response = client.post(
         link.group(1), data={"name": "New Leader", "password": "short", "confirm": "short"}
     )
+    assert response.status_code == 422
     assert "at least 10 characters" in response.get_data(as_text=True)
     assert 'value="New Leader"' in response.get_data(as_text=True)
 
@@ -139,3 +141,37 @@ def test_inviting_an_existing_member_is_refused(client: FlaskClient, world: Worl
         data={"email": world.executive.email, "role": "consultant"},
     ).get_data(as_text=True)
     assert "already a member" in page
+
+
+def test_an_invalid_login_form_answers_422_and_keeps_the_email(
+    client: FlaskClient, world: World
+) -> None:
+    response = client.post("/login", data={"email": "exec@acme.example", "password": ""})
+    assert response.status_code == 422
+    assert 'value="exec@acme.example"' in response.get_data(as_text=True)
+
+
+def test_admin_forms_answer_422_and_keep_what_was_typed(client: FlaskClient, world: World) -> None:
+    login(client, world.admin)
+    response = client.post("/admin/organizations", data={"name": world.organization.name})
+    assert response.status_code == 422
+    assert "already exists" in response.get_data(as_text=True)
+    assert f'value="{world.organization.name}"' in response.get_data(as_text=True)
+
+    typed = {"email": world.executive.email, "name": "Again", "password": "a-long-password"}
+    response = client.post("/admin/users", data=typed)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "already exists" in page
+    assert 'value="Again"' in page and f'value="{world.executive.email}"' in page
+
+
+def test_admin_creates_an_organisation_with_an_invited_consultant(
+    client: FlaskClient, world: World
+) -> None:
+    login(client, world.admin)
+    response = client.post(
+        "/admin/organizations", data={"name": "Initech", "consultant_email": "lead@initech.example"}
+    )
+    assert response.status_code == 200
+    assert re.search(r'value="http://localhost/invite/[^"]+"', response.get_data(as_text=True))

@@ -78,7 +78,8 @@ def test_the_demo_story(app) -> None:  # type: ignore[no-untyped-def]
     )
     assert hotspot.step == "vision" and "customer relationships" in hotspot.suggestion
     (north,) = [s for s in found.team_series("adoption_rate") if s.team == "Sales North"]
-    assert north.trend.label == "plateau" and 0.4 <= north.latest / north.target <= 0.6
+    assert north.target is not None and north.trend.label == "plateau"
+    assert 0.4 <= north.latest / north.target <= 0.6
     assert found.adoption is not None and found.adoption.projected_on is None
     assert found.hidden_teams == (SMALL_TEAM,)
     assert SMALL_TEAM not in {s.team for s in found.series}

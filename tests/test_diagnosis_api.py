@@ -6,18 +6,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.demo import DEMO_LOGINS, seed_demo
-from app.services import accounts
 from models import Initiative, Organization, Team, User, db
+from tests.builders import api_headers
 from tests.conftest import World
 
 STEP_KEYS = ["urgency", "coalition", "vision", "communicate", "empower", "wins", "consolidate",
              "anchor"]  # fmt: skip
-
-
-def bearer(user: User) -> dict[str, str]:
-    token = accounts.create_api_token(user)
-    db.session.commit()
-    return {"Authorization": f"Bearer {token}"}
 
 
 def _demo_user(role: str) -> User:
@@ -33,7 +27,7 @@ def test_the_diagnosis_body_and_its_names(client: FlaskClient, app) -> None:  # 
     ).one()
     url = f"/api/v1/initiatives/{initiative.id}/diagnosis"
 
-    body = client.get(url, headers=bearer(_demo_user("executive"))).json
+    body = client.get(url, headers=api_headers(_demo_user("executive"))).json
     assert {"stall_point", "stages", "gaps", "findings"} <= set(body)
     assert body["stall_point"] == "empower"
     assert [stage["key"] for stage in body["stages"]] == STEP_KEYS
@@ -53,7 +47,7 @@ def test_the_diagnosis_body_and_its_names(client: FlaskClient, app) -> None:  # 
     assert body["adoption"]["projection_method"] == "not on the current trend"
     assert "Sales Operations" not in {s["team"] for s in body["series"]}
 
-    consultant = client.get(url, headers=bearer(_demo_user("consultant"))).json
+    consultant = client.get(url, headers=api_headers(_demo_user("consultant"))).json
     assert "leadership" in {f["kind"] for f in consultant["findings"]}
     assert consultant["stages"] == body["stages"]
 
@@ -61,7 +55,7 @@ def test_the_diagnosis_body_and_its_names(client: FlaskClient, app) -> None:  # 
     north = db.session.scalars(select(Team).where(Team.name == "Sales North")).one()
     series = client.get(
         f"/api/v1/initiatives/{initiative.id}/metrics/adoption_rate?team={north.id}",
-        headers=bearer(_demo_user("executive")),
+        headers=api_headers(_demo_user("executive")),
     ).json
     diagnosed = next(s for s in body["series"] if s["team_id"] == north.id)
     assert series["trend"] == diagnosed["trend"] == "plateau"
@@ -71,13 +65,15 @@ def test_the_diagnosis_body_and_its_names(client: FlaskClient, app) -> None:  # 
 
 def test_an_empty_initiative_and_strangers(client: FlaskClient, world: World) -> None:
     url = f"/api/v1/initiatives/{world.initiative.id}/diagnosis"
-    body = client.get(url, headers=bearer(world.executive)).json
+    body = client.get(url, headers=api_headers(world.executive)).json
     assert body["stall_point"] is None and body["gaps"] == [] and body["findings"] == []
     assert [stage["health"] for stage in body["stages"]] == [0.0] * 8
     assert body["adoption"] is None
 
-    stranger = client.get(url, headers=bearer(world.outsider))
+    stranger = client.get(url, headers=api_headers(world.outsider))
     assert stranger.status_code == 404 and set(stranger.json) == {"error"}
     assert client.get(url).status_code == 401
-    unknown = client.get("/api/v1/initiatives/999999/diagnosis", headers=bearer(world.executive))
+    unknown = client.get(
+        "/api/v1/initiatives/999999/diagnosis", headers=api_headers(world.executive)
+    )
     assert unknown.status_code == 404

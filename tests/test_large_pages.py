@@ -22,7 +22,7 @@ from app.demo import seed_demo
 from app.results.page import TEAMS_PER_PAGE
 from app.services import diagnosis as diagnosis_service
 from app.services import results as service
-from app.services.results_detail import (
+from app.services.results.detail import (
     COMMENTS_PER_PAGE,
     adkar_distribution,
     dimension_alphas,
@@ -30,9 +30,8 @@ from app.services.results_detail import (
 from models import Initiative, Organization, PublishedGroup, Survey, Team, db
 from models.base import utcnow
 from tests import builders
+from tests.builders import answer, make_campaign, make_survey, publish
 from tests.conftest import World
-from tests.pulse_builders import make_survey
-from tests.results_checks import answer, make_campaign, publish
 
 DEMO = "Northwind Mutual"
 DEMO_EXECUTIVE = "morgan.hale@northwind.demo"

@@ -10,16 +10,10 @@ from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 from sqlalchemy import func, select
 
-from app.services import accounts
 from insights.adoption import DEFAULT_CATALOGUE
-from models import Metric, Observation, Team, User, db
+from models import Metric, Observation, Team, db
+from tests.builders import api_headers
 from tests.conftest import World
-
-
-def bearer(user: User) -> dict[str, str]:
-    token = accounts.create_api_token(user)
-    db.session.commit()
-    return {"Authorization": f"Bearer {token}"}
 
 
 def url(world: World, suffix: str = "") -> str:
@@ -61,12 +55,12 @@ def post_csv(client: FlaskClient, world: World, body: str, query: str = "") -> o
     return client.post(
         url(world, query),
         data=body.encode(),
-        headers={**bearer(world.consultant), "Content-Type": "text/csv"},
+        headers={**api_headers(world.consultant), "Content-Type": "text/csv"},
     )
 
 
 def test_the_catalogue_lists_the_contract_fields(client: FlaskClient, world: World) -> None:
-    response = client.get(url(world), headers=bearer(world.executive))
+    response = client.get(url(world), headers=api_headers(world.executive))
     assert response.status_code == 200
     items = response.json["items"]
     assert [item["key"] for item in items] == [d.key for d in DEFAULT_CATALOGUE]
@@ -90,7 +84,7 @@ def test_a_json_and_a_csv_import_of_the_same_data_give_the_same_rows(
     db.session.execute(Observation.__table__.delete())
     db.session.commit()
 
-    response = client.post(url(world), json=JSON, headers=bearer(world.consultant))
+    response = client.post(url(world), json=JSON, headers=api_headers(world.consultant))
     assert (response.status_code, response.json) == (200, {"imported": 4})
     assert (
         stored_rows()
@@ -134,7 +128,7 @@ def test_json_lines_are_positions_in_the_observations_array(
     client: FlaskClient, world: World
 ) -> None:
     body = {"observations": [*JSON["observations"], {"date": "2026-06-15"}, "csat"]}
-    response = client.post(url(world), json=body, headers=bearer(world.consultant))
+    response = client.post(url(world), json=body, headers=api_headers(world.consultant))
     assert response.status_code == 422
     assert [(row["line"], row["message"]) for row in response.json["rows"]] == [
         (5, "The metric is empty."),
@@ -152,7 +146,7 @@ def test_malformed_json_is_a_422_not_a_500(client: FlaskClient, world: World, bo
     response = client.post(
         url(world),
         data=body,
-        headers={**bearer(world.consultant), "Content-Type": "application/json"},
+        headers={**api_headers(world.consultant), "Content-Type": "application/json"},
     )
     assert response.status_code == 422
     assert response.json["rows"][0]["line"] == 1
@@ -178,14 +172,16 @@ def test_a_stored_period_is_rejected_unless_replace_is_asked(
 
 def test_other_bodies_are_415(client: FlaskClient, world: World) -> None:
     response = client.post(
-        url(world), data="x", headers={**bearer(world.consultant), "Content-Type": "text/plain"}
+        url(world),
+        data="x",
+        headers={**api_headers(world.consultant), "Content-Type": "text/plain"},
     )
     assert response.status_code == 415
     assert set(response.json) == {"error"}
 
 
 def test_executives_may_read_but_not_import(client: FlaskClient, world: World) -> None:
-    response = client.post(url(world), json=JSON, headers=bearer(world.executive))
+    response = client.post(url(world), json=JSON, headers=api_headers(world.executive))
     assert response.status_code == 403
     assert set(response.json) == {"error"}
     assert count() == 0
@@ -197,7 +193,7 @@ def test_executives_may_read_but_not_import(client: FlaskClient, world: World) -
 )
 def test_outsiders_get_404(client: FlaskClient, world: World, method: str, suffix: str) -> None:
     response = client.open(
-        url(world, suffix), method=method, json=JSON, headers=bearer(world.outsider)
+        url(world, suffix), method=method, json=JSON, headers=api_headers(world.outsider)
     )
     assert response.status_code == 404
     assert set(response.json) == {"error"}
@@ -205,7 +201,7 @@ def test_outsiders_get_404(client: FlaskClient, world: World, method: str, suffi
 
 def test_a_series_for_the_whole_initiative_or_one_team(client: FlaskClient, world: World) -> None:
     post_csv(client, world, CSV)
-    headers = bearer(world.executive)
+    headers = api_headers(world.executive)
     whole = client.get(url(world, "/csat"), headers=headers).json
     assert whole["metric"]["key"] == "csat"
     assert whole["series"] == [
@@ -246,7 +242,7 @@ def test_bad_series_requests_are_4xx_json(
     client: FlaskClient, world: World, suffix: str, status: int
 ) -> None:
     path = url(world, suffix.format(other_team=world.other_team.id))
-    response = client.get(path, headers=bearer(world.executive))
+    response = client.get(path, headers=api_headers(world.executive))
     assert response.status_code == status
     assert set(response.json) == {"error"}
 
@@ -293,9 +289,9 @@ def test_a_series_carries_its_projection_state_date_and_interval(
     client: FlaskClient, world: World, metric: str, values: list[float], state: str, trend: str
 ) -> None:
     body = weekly(metric, values)
-    imported = client.post(url(world), json=body, headers=bearer(world.consultant))
+    imported = client.post(url(world), json=body, headers=api_headers(world.consultant))
     assert imported.status_code == 200, imported.json
-    body = client.get(url(world, f"/{metric}"), headers=bearer(world.executive)).json
+    body = client.get(url(world, f"/{metric}"), headers=api_headers(world.executive)).json
     assert schema_errors(client, body) == []
     assert body["trend"] == trend
     projection = body["projection"]
@@ -317,11 +313,13 @@ def test_a_series_carries_its_projection_state_date_and_interval(
 
 
 def test_a_metric_without_a_target_has_no_projection(client: FlaskClient, world: World) -> None:
-    client.post(url(world), json=weekly("csat", STEADY), headers=bearer(world.consultant))
-    metric = db.session.scalars(select(Metric).where(Metric.key == "csat")).one()
+    client.post(url(world), json=weekly("csat", STEADY), headers=api_headers(world.consultant))
+    metric = db.session.scalars(
+        select(Metric).where(Metric.key == "csat", Metric.initiative_id == world.initiative.id)
+    ).one()
     metric.target = None
     db.session.commit()
-    body = client.get(url(world, "/csat"), headers=bearer(world.executive)).json
+    body = client.get(url(world, "/csat"), headers=api_headers(world.executive)).json
     assert body["trend"] == "rising"
     assert body["projection"] is None and body["projected_target_date"] is None
     assert schema_errors(client, body) == []
@@ -334,11 +332,11 @@ def test_a_team_under_the_threshold_gets_no_series(client: FlaskClient, world: W
     post_csv(client, world, "date,team,metric,value\n2026-06-01,Desk of four,adoption_rate,50\n")
     assert count() == 1  # stored, so only the answer can hide it
     answer = client.get(
-        url(world, f"/adoption_rate?team={small.id}"), headers=bearer(world.executive)
+        url(world, f"/adoption_rate?team={small.id}"), headers=api_headers(world.executive)
     ).json
     assert answer["suppressed"] is True and answer["series"] == []
     assert answer["trend"] is None and answer["projection"] is None
     shown = client.get(
-        url(world, f"/adoption_rate?team={world.team.id}"), headers=bearer(world.executive)
+        url(world, f"/adoption_rate?team={world.team.id}"), headers=api_headers(world.executive)
     ).json
     assert shown["suppressed"] is False

@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app.services import metrics, organizations
+from app.services.errors import ServiceError
 from app.services.metrics import REPLACE, USERS_FILE, ImportPlan
 from app.services.organizations import InitiativeFields
 from insights.adoption import DEFAULT_CATALOGUE, ActivityMapping
@@ -92,9 +93,16 @@ def test_custom_metrics_need_a_fresh_plain_key(
 ) -> None:
     metrics.ensure_catalogue(world.initiative)
     fields = metrics.MetricFields(key, "Name", "%", "higher", "usage")
-    with pytest.raises(metrics.MetricError, match=message) as raised:
+    with pytest.raises(ServiceError, match=message) as raised:
         metrics.add_metric(world.initiative, fields)
-    assert raised.value.field == field
+    assert list(raised.value.problems) == [field]
+
+
+def test_every_wrong_field_of_a_custom_metric_is_named_at_once(world: World) -> None:
+    fields = metrics.MetricFields("Bad Key", " ", "%", "sideways", "misc", float("inf"))
+    with pytest.raises(ServiceError) as raised:
+        metrics.add_metric(world.initiative, fields)
+    assert set(raised.value.problems) == {"key", "name", "direction", "category", "target"}
 
 
 # --- bad rows, each on its exact line ------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.demo import seed_demo
 from app.services import metrics
@@ -168,6 +168,7 @@ def test_a_mapping_without_record_events_says_how_to_fix_it(
     assert response.status_code == 422
     page = text(response)
     assert "&#39;Mars/Olympus&#39; is not a time zone" in page
+    assert 'value="Mars/Olympus"' in page  # what was typed is kept
     assert "Nobody can be active on record changes without an event type column" in page
 
 
@@ -291,6 +292,60 @@ def test_consultants_add_a_custom_metric_and_edit_a_target(
     assert consultant.post(f"{base(world)}/csat/target", data={"target": "nan"}).status_code == 422
 
 
+def test_an_invalid_metric_form_answers_422_and_keeps_what_was_typed(
+    consultant: FlaskClient, world: World
+) -> None:
+    typed = {"name": "Calls logged", "key": "csat", "unit": "calls/week",
+             "direction": "higher", "category": "usage", "target": "12.5"}  # fmt: skip
+    response = consultant.post(f"{base(world)}/custom", data=typed)
+    assert response.status_code == 422
+    page = text(response)
+    assert "already has a metric" in page
+    assert 'value="Calls logged"' in page and 'value="calls/week"' in page
+    assert 'value="12.5"' in page
+    missing = consultant.post(f"{base(world)}/custom", data={**typed, "name": ""})
+    assert missing.status_code == 422 and 'value="calls/week"' in text(missing)
+
+    response = consultant.post(f"{base(world)}/csat/target", data={"target": "lots"})
+    assert response.status_code == 422 and 'value="lots"' in text(response)
+
+
+def test_an_invalid_upload_or_conflict_choice_answers_422(
+    consultant: FlaskClient, world: World
+) -> None:
+    response = consultant.post(
+        f"{base(world)}/import",
+        data={"kind": "wide", "date_format": "%d/%m/%Y", "on_conflict": "replace"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    page = text(response)
+    assert "Choose a CSV file." in page
+    assert re.search(r'<input[^>]*checked[^>]*value="wide"|value="wide"[^>]*checked', page)
+    assert selected(page, "date_format") == "%d/%m/%Y"
+
+    location = upload(consultant, world, "wide", "date,team,csat\n2026-06-01,Claims,80\n")
+    response = consultant.post(
+        f"{base(world)}/import/{token_of(location)}/conflict", data={"on_conflict": "maybe"}
+    )
+    assert response.status_code == 422
+    assert "Choose whether to keep or replace the stored values." in text(response)
+
+
+def test_reading_the_metric_pages_writes_nothing(consultant: FlaskClient, world: World) -> None:
+    """The catalogue is created with the initiative; a page never creates it."""
+    db.session.execute(delete(Metric).where(Metric.initiative_id == world.initiative.id))
+    db.session.commit()
+    assert consultant.get(base(world)).status_code == 200
+    assert consultant.get(f"{base(world)}/csat").status_code == 404
+    location = upload(consultant, world, "tidy", "date,team,metric,value\n2026-06-01,,csat,80\n")
+    page = text(consultant.get(location))
+    assert "Unknown metric &#39;csat&#39;" in page
+    assert db.session.scalar(select(func.count()).select_from(Metric)) == len(
+        metrics.metrics_of(world.other_initiative)
+    )
+
+
 def test_a_metric_page_draws_a_line_per_team_and_the_target(
     consultant: FlaskClient, world: World
 ) -> None:
@@ -300,12 +355,9 @@ def test_a_metric_page_draws_a_line_per_team_and_the_target(
     )
     response = consultant.get(f"{base(world)}/adoption_rate")
     page = response.get_data(as_text=True)
-    spec = json.loads(
-        re.search(r'data-chart="([^"]*)"', page)
-        .group(1)
-        .replace("&#34;", '"')
-        .replace("&quot;", '"')
-    )  # type: ignore[union-attr]
+    chart = re.search(r'data-chart="([^"]*)"', page)
+    assert chart is not None
+    spec = json.loads(chart.group(1).replace("&#34;", '"').replace("&quot;", '"'))
     assert [trace["name"] for trace in spec["data"]] == [
         "Whole initiative",
         "Claims",

@@ -100,7 +100,7 @@ def test_bad_initiative_is_refused_with_the_problem_named_and_the_input_kept(
     response = client.post(f"/orgs/{world.organization.id}/initiatives/new", data=data)
 
     page = page_text(response)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in page
     assert "Please correct" in page
     for value in data.values():
@@ -152,8 +152,9 @@ def test_editing_an_initiative_to_a_sibling_name_is_refused(
 
     response = client.post(f"/initiatives/{world.initiative.id}/edit", data=data)
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "already has an initiative with that name" in page_text(response)
+    assert 'value="Acme Service Cloud"' in page_text(response), "what was typed is kept"
     db.session.refresh(world.initiative)
     assert world.initiative.name == "Acme CRM"
 
@@ -166,7 +167,9 @@ def test_editing_an_initiative_with_go_live_before_start_changes_nothing(
 
     response = client.post(f"/initiatives/{world.initiative.id}/edit", data=data)
 
+    assert response.status_code == 422
     assert "Go-live cannot be before the start date." in page_text(response)
+    assert 'value="Renamed"' in page_text(response), "what was typed is kept"
     db.session.refresh(world.initiative)
     assert world.initiative.name == "Acme CRM"
     assert world.initiative.go_live_date == date(2026, 6, 1)
@@ -213,7 +216,7 @@ def test_bad_team_is_refused_with_the_problem_named(
     response = client.post(f"/orgs/{world.organization.id}/teams", data=data)
 
     page = page_text(response)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in page
     for name in ("team-name", "team-headcount"):
         if data[name]:
@@ -234,7 +237,7 @@ def test_a_parent_team_from_another_organisation_is_refused(
             "team-parent_id": world.other_team.id,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Not a valid choice" in page_text(response)
     assert "Retail" not in page_text(response), "another organisation's team is never offered"
     assert count(Team) == before
@@ -256,7 +259,7 @@ def test_a_team_cannot_be_put_inside_its_own_sub_team(
         data={"name": "Claims", "headcount": "12", "parent_id": parent.id},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "A team cannot sit inside itself or one of its own sub-teams." in page_text(response)
     db.session.expire_all()
     assert team_named(world, "Claims").parent_id is None  # type: ignore[union-attr]
@@ -273,8 +276,9 @@ def test_renaming_a_team_to_another_teams_name_is_refused(
         f"/teams/{world.team.id}/edit", data={"name": "SERVICE", "headcount": "12", "parent_id": 0}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "A team called 'SERVICE' already exists." in page_text(response)
+    assert 'value="SERVICE"' in page_text(response), "what was typed is kept"
     db.session.expire_all()
     assert db.session.get(Team, world.team.id).name == "Claims"  # type: ignore[union-attr]
 
@@ -447,6 +451,31 @@ def test_a_consultant_can_be_removed_once_there_is_another(
     assert "no longer has access to Acme Insurance" in page_text(response)
     db.session.expire_all()
     assert db.session.get(Membership, (world.consultant.id, world.organization.id)) is None
+
+
+def test_inviting_with_a_bad_email_answers_422_and_keeps_it(
+    client: FlaskClient, world: World
+) -> None:
+    login(client, world.consultant)
+    response = client.post(
+        f"/orgs/{world.organization.id}/members",
+        data={"email": "not-an-email", "role": "executive"},
+    )
+    assert response.status_code == 422
+    assert 'value="not-an-email"' in page_text(response)
+
+
+def test_inviting_an_existing_member_answers_422_and_keeps_the_email(
+    client: FlaskClient, world: World
+) -> None:
+    login(client, world.consultant)
+    response = client.post(
+        f"/orgs/{world.organization.id}/members",
+        data={"email": world.executive.email, "role": "consultant"},
+    )
+    assert response.status_code == 422
+    assert "already a member" in page_text(response)
+    assert f'value="{world.executive.email}"' in page_text(response)
 
 
 # --- Long lists --------------------------------------------------------------------------

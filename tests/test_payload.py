@@ -29,8 +29,8 @@ from app.assets import IMMUTABLE, PLOTLY_BUNDLE, SHORT_CACHE
 from app.demo import DEMO_LOGINS, seed_demo
 from models import Initiative, Organization, db
 from tests import builders
+from tests.builders import make_campaign, make_survey, team_code
 from tests.conftest import World
-from tests.pulse_builders import make_campaign, make_survey, team_code
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "app" / "static"

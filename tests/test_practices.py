@@ -15,16 +15,24 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
+from werkzeug.test import TestResponse
 
 from app.demo import seed_demo
-from app.services import accounts, practices
+from app.services import practices
+from app.services.errors import ServiceError
 from config import ConfigError, settings_from_env
 from models import PracticeAnswer, PracticeCycle, PracticeResponse, User, db
 from survey.practices import BEHAVIOURS, PRACTICE_KEYS
 from tests import builders
+from tests.builders import api_headers
 from tests.conftest import World
 
 PracticeValues = Mapping[str, int]
+
+
+def json_of(response: TestResponse) -> Any:
+    """An API answer's JSON body, loosely typed so that tests can index it."""
+    return response.json
 
 
 @dataclass
@@ -89,12 +97,6 @@ def stored() -> tuple[int, int]:
     )
 
 
-def token_for(user: User) -> dict[str, str]:
-    token = accounts.create_api_token(user)
-    db.session.commit()
-    return {"Authorization": f"Bearer {token}"}
-
-
 def chart_specs(html: str) -> list[dict[str, Any]]:
     """Every figure embedded in a page's ``data-chart`` attributes."""
     return [json.loads(unescape(raw)) for raw in re.findall(r'data-chart="([^"]*)"', html)]
@@ -116,10 +118,10 @@ def checked(page: str, value: str) -> int:
 
 def api_practices(client: FlaskClient, c360: Cycle360) -> dict[str, Any]:
     response = client.get(
-        f"/api/v1/leaders/{c360.leader.id}/practices", headers=token_for(c360.world.consultant)
+        f"/api/v1/leaders/{c360.leader.id}/practices", headers=api_headers(c360.world.consultant)
     )
     assert response.status_code == 200
-    return response.json  # type: ignore[return-value]
+    return json_of(response)  # type: ignore[no-any-return]
 
 
 # --- scoring end to end ------------------------------------------------------------------
@@ -307,7 +309,7 @@ def test_the_manager_is_shown_alone_only_where_the_organisation_allows_it(
 
 def test_a_higher_setting_needs_more_observers(make_app: Any, world: World, c360: Cycle360) -> None:
     code, url = c360.code, f"/api/v1/leaders/{c360.leader.id}/practices"
-    headers, cycle_id = token_for(world.consultant), c360.cycle.id
+    headers, cycle_id = api_headers(world.consultant), c360.cycle.id
     strict = make_app(STEPWISE_MIN_OBSERVERS=5)
     client = strict.test_client()
     with strict.app_context():
@@ -316,7 +318,7 @@ def test_a_higher_setting_needs_more_observers(make_app: Any, world: World, c360
         cycle = db.session.get(PracticeCycle, cycle_id)
         assert cycle is not None and practices.close_cycle(cycle)
         db.session.commit()
-        data = client.get(url, headers=headers).json
+        data = json_of(client.get(url, headers=headers))
     assert data["min_observers"] == 5 and data["observers_needed"] == 1
     assert {p["observers"] for p in data["practices"]} == {None}
 
@@ -462,15 +464,15 @@ def test_nobody_else_can_rate_the_leader_as_self(
 def test_the_service_refuses_what_the_forms_would_refuse(c360: Cycle360) -> None:
     every = {b.key: 5 for b in BEHAVIOURS}
     today = date.today()
-    with pytest.raises(practices.PracticeError, match="Only the leader"):
+    with pytest.raises(ServiceError, match="Only the leader"):
         practices.save_self_response(c360.cycle, c360.fellow, every, today)
-    with pytest.raises(practices.PracticeError, match="Every behaviour"):
+    with pytest.raises(ServiceError, match="Every behaviour"):
         practices.save_observer_response(c360.cycle, "peer", {"b01": 5}, today)
-    with pytest.raises(practices.PracticeError, match="not 11"):
+    with pytest.raises(ServiceError, match="not 11"):
         practices.save_observer_response(c360.cycle, "peer", every | {"b09": 11}, today)
-    with pytest.raises(practices.PracticeError, match="Unknown behaviours b31"):
+    with pytest.raises(ServiceError, match="Unknown behaviours b31"):
         practices.save_observer_response(c360.cycle, "peer", every | {"b31": 5}, today)
-    with pytest.raises(practices.PracticeError, match="how you work"):
+    with pytest.raises(ServiceError, match="how you work"):
         practices.save_observer_response(c360.cycle, "self", every, today)
     assert stored() == (0, 0)
 
@@ -496,10 +498,9 @@ def test_a_consultant_opens_a_cycle_with_a_secret_link_and_closes_it(
     cycle = db.session.scalars(select(PracticeCycle)).one()
     assert cycle.leader_id == world.executive.id and len(cycle.observer_code) >= 20
     again = client.post(
-        f"/initiatives/{initiative}/practices/cycles",
-        data={"leader_id": world.executive.id},
-        follow_redirects=True,
+        f"/initiatives/{initiative}/practices/cycles", data={"leader_id": world.executive.id}
     )
+    assert again.status_code == 422
     assert "already has an open 360" in again.get_data(as_text=True)
     assert _cycles() == 1
     client.post(f"/practices/{cycle.id}/close")
@@ -524,10 +525,9 @@ def test_a_cycle_is_only_for_an_executive_of_the_organisation(
     }[target]
     builders.login(client, world.consultant)
     response = client.post(
-        f"/initiatives/{world.initiative.id}/practices/cycles",
-        data={"leader_id": leader_id},
-        follow_redirects=True,
+        f"/initiatives/{world.initiative.id}/practices/cycles", data={"leader_id": leader_id}
     )
+    assert response.status_code == 422
     assert "Choose a member of the leadership team" in response.get_data(as_text=True)
     assert _cycles() == 0
 
@@ -557,13 +557,13 @@ def test_visibility_matrix(
     )
     for who, status in zip(VISITORS, expected, strict=True):
         user = c360.user(who)
-        headers = token_for(user) if url.startswith("/api/") and user else {}
+        headers = api_headers(user) if url.startswith("/api/") and user else {}
         if not url.startswith("/api/"):
             builders.login(client, user)
         response = client.get(url, headers=headers)
         assert response.status_code == status, who
         if status == 404 and url.startswith("/api/"):
-            assert response.json == {"error": response.json["error"]}  # type: ignore[index]
+            assert json_of(response) == {"error": json_of(response)["error"]}
         if status == 404:
             assert c360.leader.name not in response.get_data(as_text=True), who
         client.post("/logout")
@@ -573,15 +573,13 @@ def test_the_leaders_list_shows_a_consultant_everyone_and_an_executive_only_them
     client: FlaskClient, c360: Cycle360
 ) -> None:
     url = f"/api/v1/initiatives/{c360.world.initiative.id}/leaders"
-    everyone = client.get(url, headers=token_for(c360.world.consultant)).json["items"]
-    assert everyone == sorted(
-        [
-            {"id": c360.leader.id, "name": c360.leader.name, "cycle_id": c360.cycle.id},
-            {"id": c360.fellow.id, "name": "Fellow Exec", "cycle_id": None},
-        ],
-        key=lambda item: item["name"],
-    )
-    assert client.get(url, headers=token_for(c360.fellow)).json["items"] == [
+    everyone = json_of(client.get(url, headers=api_headers(c360.world.consultant)))["items"]
+    expected: list[dict[str, Any]] = [
+        {"id": c360.leader.id, "name": c360.leader.name, "cycle_id": c360.cycle.id},
+        {"id": c360.fellow.id, "name": "Fellow Exec", "cycle_id": None},
+    ]
+    assert everyone == sorted(expected, key=lambda item: item["name"])
+    assert json_of(client.get(url, headers=api_headers(c360.fellow)))["items"] == [
         {"id": c360.fellow.id, "name": "Fellow Exec", "cycle_id": None}
     ]
 
@@ -602,9 +600,9 @@ def test_the_api_reports_the_latest_cycle_or_the_one_asked_for(
     practices.close_cycle(c360.cycle)
     newer = practices.open_cycle(c360.world.initiative, c360.leader.id, c360.world.consultant)
     db.session.commit()
-    headers = token_for(c360.leader)
+    headers = api_headers(c360.leader)
     base = f"/api/v1/leaders/{c360.leader.id}/practices"
-    latest = client.get(base, headers=headers).json
+    latest = json_of(client.get(base, headers=headers))
     assert latest["cycle"]["id"] == c360.cycle.id, "the newest closed one, not the open one"
     assert latest["cycle"]["closed"] is True and latest["observer_n"] == 1
     assert latest["in_progress"] == {
@@ -612,19 +610,19 @@ def test_the_api_reports_the_latest_cycle_or_the_one_asked_for(
         "opened_at": newer.created_at.isoformat(),
         "observers_answered": 0,
     }
-    asked = client.get(f"{base}?cycle={newer.id}", headers=headers).json
+    asked = json_of(client.get(f"{base}?cycle={newer.id}", headers=headers))
     assert asked["cycle"]["id"] == newer.id and asked["cycle"]["closed"] is False
     assert asked["observer_n"] is None and asked["in_progress"] is None
-    older = client.get(f"{base}?cycle={c360.cycle.id}", headers=headers).json
+    older = json_of(client.get(f"{base}?cycle={c360.cycle.id}", headers=headers))
     assert older["cycle"]["id"] == c360.cycle.id and older["observer_n"] == 1
     for bad in ("abc", "-1", "99999999999", str(newer.id + 100)):
         assert client.get(f"{base}?cycle={bad}", headers=headers).status_code == 404
     other = f"/api/v1/leaders/{c360.fellow.id}/practices?cycle={newer.id}"
-    assert client.get(other, headers=token_for(c360.world.consultant)).status_code == 404
+    assert client.get(other, headers=api_headers(c360.world.consultant)).status_code == 404
 
 
 def test_the_openapi_document_describes_both_endpoints(client: FlaskClient) -> None:
-    paths = client.get("/api/v1/openapi.json").json["paths"]
+    paths = json_of(client.get("/api/v1/openapi.json"))["paths"]
     assert "/initiatives/{initiative_id}/leaders" in paths
     assert "/leaders/{leader_id}/practices" in paths
 

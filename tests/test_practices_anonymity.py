@@ -20,11 +20,14 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
+from werkzeug.test import TestResponse
 
-from app.services import accounts, practices
+from app.services import practices
+from app.services.errors import ServiceError
 from models import PracticeCycle, PracticeResponse, User, db
 from survey.practices import BEHAVIOURS, PRACTICES, RELATIONSHIPS
 from tests import builders
+from tests.builders import api_headers
 from tests.conftest import World
 
 Ratings = dict[str, int]
@@ -42,6 +45,11 @@ CSRF_TOKEN = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*"')
 RELATIONS = ("peer", "manager", "direct_report", "peer", "other", "direct_report", "peer")
 
 
+def json_of(response: TestResponse) -> Any:
+    """An API answer's JSON body, loosely typed so that tests can index it."""
+    return response.json
+
+
 def observer_ratings(person: int) -> Ratings:
     return {b.key: 1 + (3 * person + 7 * b.number) % 10 for b in BEHAVIOURS}
 
@@ -55,12 +63,6 @@ class Scene:
     cycle: PracticeCycle
     leader_token: dict[str, str]
     consultant_token: dict[str, str]
-
-
-def bearer(user: User) -> dict[str, str]:
-    token = accounts.create_api_token(user)
-    db.session.commit()
-    return {"Authorization": f"Bearer {token}"}
 
 
 def form(ratings: Ratings) -> dict[str, str]:
@@ -120,7 +122,7 @@ def snapshot(
     ):
         response = leader.get(path, headers=headers)
         assert response.status_code == 200, name
-        shots[name] = json.dumps(response.json, sort_keys=True)
+        shots[name] = json.dumps(json_of(response), sort_keys=True)
     return shots
 
 
@@ -150,7 +152,7 @@ def expected_practices(sent: list[Ratings]) -> dict[str, float]:
 def new_scene(world: World) -> Scene:
     cycle = builders.make_practice_cycle(world.initiative, world.executive, world.consultant)
     db.session.commit()
-    return Scene(world, cycle, bearer(world.executive), bearer(world.consultant))
+    return Scene(world, cycle, api_headers(world.executive), api_headers(world.consultant))
 
 
 @pytest.mark.parametrize("earlier", [False, True], ids=["first-360", "with-an-earlier-closed-360"])
@@ -197,14 +199,14 @@ def test_watching_after_every_observer_reveals_nothing_until_the_360_is_closed(
     assert "Observer ratings appear when the 360 is closed: 7 observers have answered" in report
     assert "Your self-assessment" in report
     this_cycle = f"/api/v1/leaders/{cycle.leader_id}/practices?cycle={cycle.id}"
-    data = leader.get(this_cycle, headers=scene.leader_token).json
+    data = json_of(leader.get(this_cycle, headers=scene.leader_token))
     assert data["cycle"]["closed"] is False and data["cycle"]["observers_answered"] == 7
     assert data["observer_n"] is None and data["groups"] == [] and data["pooled"] is None
     assert {(p["observers"], p["observer_n"]) for p in data["practices"]} == {(None, None)}
     assert [p["self"] for p in data["practices"]] == [
         sum(SELF[b.key] for b in BEHAVIOURS if b.practice == p.key) for p in PRACTICES
     ]
-    latest = leader.get(this_cycle.split("?")[0], headers=scene.consultant_token).json
+    latest = json_of(leader.get(this_cycle.split("?")[0], headers=scene.consultant_token))
     if published is None:
         assert latest["cycle"]["id"] == cycle.id and latest["in_progress"] is None
         assert {p["observers"] for p in latest["practices"]} == {None}
@@ -263,7 +265,7 @@ def test_relationship_counts_are_not_shown_while_open(client: FlaskClient, world
         assert 'class="pr-count"' not in page, path
         assert not GROUP_COUNT.search(re.sub(r"<[^>]+>", " ", page)), path
     api = f"/api/v1/leaders/{world.executive.id}/practices"
-    data = client.get(api, headers=scene.consultant_token).json
+    data = json_of(client.get(api, headers=scene.consultant_token))
     assert data["groups"] == [] and data["observer_n"] is None
 
     practices.close_cycle(scene.cycle)  # positive control: the counts come with the report
@@ -272,7 +274,7 @@ def test_relationship_counts_are_not_shown_while_open(client: FlaskClient, world
     page = client.get(f"/initiatives/{world.initiative.id}/practices").get_data(as_text=True)
     assert '<span class="pr-count">4</span> peers' in page
     assert GROUP_COUNT.search(re.sub(r"<[^>]+>", " ", page)), "the check above would see them"
-    data = client.get(api, headers=scene.consultant_token).json
+    data = json_of(client.get(api, headers=scene.consultant_token))
     assert {g["relationship"]: g["n"] for g in data["groups"]}["peer"] == 4
 
 
@@ -292,10 +294,10 @@ def test_an_answer_racing_the_close_is_refused_not_added_to_the_published_report
             .where(PracticeCycle.id == scene.cycle.id)
             .values(closed_at=datetime.now(UTC))
         )
-    with pytest.raises(practices.PracticeError, match="closed"):
+    with pytest.raises(ServiceError, match="closed"):
         practices.save_observer_response(scene.cycle, "peer", every, date.today())
     db.session.rollback()
-    with pytest.raises(practices.PracticeError, match="closed"):
+    with pytest.raises(ServiceError, match="closed"):
         practices.save_self_response(scene.cycle, world.executive, every, date.today())
     db.session.rollback()
     assert _responses() == 0
@@ -308,7 +310,7 @@ def test_a_closed_360_is_never_reopened(world: World) -> None:
     first = scene.cycle.closed_at
     assert not practices.close_cycle(scene.cycle), "closing again changes nothing"
     assert scene.cycle.closed_at == first
-    with pytest.raises(practices.PracticeError, match="stays closed"):
+    with pytest.raises(ServiceError, match="stays closed"):
         scene.cycle.closed_at = None
     db.session.rollback()
     db.session.refresh(scene.cycle)

@@ -32,23 +32,15 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from app.services import accounts, organizations
+from app.services import organizations
 from app.services.organizations import SubTeams
 from app.services.results import GroupResult, survey_results
-from app.services.results_exports import aggregates_csv, answers_csv
+from app.services.results.exports import aggregates_csv, answers_csv
 from models import Campaign, Organization, Survey, Team, db
 from models.base import utcnow
 from tests import builders
-from tests.pulse_builders import make_survey
-from tests.results_checks import (
-    answer,
-    atoms_are_safe,
-    csv_rows,
-    derivable,
-    make_campaign,
-    publish,
-    subtree,
-)
+from tests.builders import answer, make_campaign, make_survey, publish
+from tests.results_checks import atoms_are_safe, csv_rows, derivable, subtree
 
 MIN_SIZE = 5
 DIMENSIONS = ["kotter_urgency", "resistance_unknown", "recommend"]
@@ -314,12 +306,11 @@ def test_published_campaigns_are_final_open_ones_invisible_and_nothing_small_der
         teams.append(builders.make_team(organization, f"t{index}", parent_id=parent_id))
     reader = builders.make_user(f"watcher{number}@example.example", is_admin=True)
     db.session.commit()
-    token = accounts.create_api_token(reader)
-    db.session.commit()
+    headers = builders.api_headers(reader)
     survey = make_survey(initiative, DIMENSIONS)
     play = Play(
         organization, survey, teams, sqlite_app.test_client(),
-        {"Authorization": f"Bearer {token}"}, itertools.count(1), {}, {},
+        headers, itertools.count(1), {}, {},
     )  # fmt: skip
     start = utcnow() - timedelta(days=30)
     for c, round_ in enumerate(scenario.rounds):

@@ -10,9 +10,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
+from app.pulse.forms import AnswerForm, answer_form
 from app.pulse.views import answered_cookie
-from app.services import pulse as pulses
 from app.services.responses import LinkAlreadyUsed, claim_personal_link
 from models import (
     Answer,
@@ -28,8 +29,8 @@ from models import (
 from models.base import utcnow
 from survey.instruments import AGREE5, RECOMMEND10, TEXT, Item
 from tests import builders
+from tests.builders import make_campaign, make_personal_link, make_survey, team_code
 from tests.conftest import World
-from tests.pulse_builders import make_campaign, make_personal_link, make_survey, team_code
 
 # A short pulse: two agreement statements (one reverse-worded), the 0-10 question, a comment.
 DIMENSIONS = ["resistance_unknown", "recommend", "comment"]
@@ -140,19 +141,35 @@ def test_a_comment_too_long_comes_back(client: FlaskClient, code: str) -> None:
     assert _count(Response) == 0
 
 
-def test_check_answers_as_a_table() -> None:
+def test_the_answer_form_is_built_from_the_items_as_a_table() -> None:
     items = [
         Item("a", "d", "A", AGREE5),
         Item("b", "d", "B", AGREE5, required=False),
         Item("r", "recommend", "R", RECOMMEND10),
         Item("comment", "comment", "C", TEXT, required=False),
     ]
-    check = pulses.check_answers(items, {"item-a": ["5"], "item-r": ["0"], "comment": ["a\x00b"]})
-    assert check.ok and check.answers == {"a": 5, "r": 0} and check.comment == "ab"
-    check = pulses.check_answers(items, {"item-a": [""], "item-b": ["2"]})
-    assert [item.key for item in check.missing] == ["a", "r"] and not check.refused
-    check = pulses.check_answers(items, {"item-a": ["9"], "item-r": ["3"]})
-    assert check.refused and not check.missing  # a refused value is not also "missing"
+    form_class = answer_form(items)
+    assert answer_form(list(items)) is form_class  # made once per set of items
+
+    def posted(data: dict[str, list[str]]) -> AnswerForm:
+        form = form_class(MultiDict([(k, v) for k, values in data.items() for v in values]))
+        form.validate()
+        return form
+
+    form = posted({"item-a": ["5"], "item-r": ["0"], "comment": ["a\x00b"]})
+    assert form.validate() and form.answers() == {"a": 5, "r": 0} and form.comment_text() == "ab"
+    form = posted({"item-a": [""], "item-b": ["2"]})
+    assert [item.key for item in form.missing()] == ["a", "r"] and not form.refused()
+    assert form.answers() == {"b": 2}  # kept for the page that comes back
+    form = posted({"item-a": ["9"], "item-r": ["3"]})
+    assert form.refused() and not form.missing()  # a refused value is not also "missing"
+    assert posted({"item-a": ["1", "2"], "item-r": ["3"]}).refused() == [
+        "Statement 1 was answered more than once."
+    ]
+    assert posted({"item-a": ["1"], "item-r": ["3"], "item-x": ["1"]}).refused() == [
+        "“x” is not a statement of this pulse."
+    ]
+    assert posted({"item-a": ["1"], "item-r": ["3"], "comment": ["x" * 2001]}).comment_too_long()
 
 
 def test_personal_link_answers_once(client: FlaskClient, world: World, campaign: Campaign) -> None:

@@ -32,8 +32,8 @@ from models import (
 )
 from models.base import utcnow
 from tests import builders
+from tests.builders import make_campaign, make_survey, team_code
 from tests.conftest import World
-from tests.pulse_builders import make_campaign, make_survey, team_code
 
 DIMENSIONS = ["resistance_unknown", "recommend", "comment"]
 FULL = {"item-resistance_unknown_1": "4", "item-resistance_unknown_2": "2", "item-recommend": "9"}

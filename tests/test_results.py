@@ -12,11 +12,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
 from app.demo import seed_demo
-from app.services import accounts
 from app.services import results as service
-from app.services import results_detail as detail
-from app.services import results_exports as exports
-from app.services.results import GroupStatus, survey_results
+from app.services.results import GroupStatus, detail, exports, survey_results
 from config import ConfigError, settings_from_env
 from models import (
     Answer,
@@ -35,18 +32,10 @@ from models.base import utcnow
 from survey.instruments import ITEMS_BY_KEY
 from survey.scoring import adkar_barrier, cronbach_alpha, recode
 from tests import builders
+from tests.builders import answer, api_headers, make_campaign, make_survey, publish, team_code
 from tests.conftest import World
 from tests.pagecheck import page_text
-from tests.pulse_builders import make_survey, team_code
-from tests.results_checks import (
-    answer,
-    atoms_are_safe,
-    chart_specs,
-    csv_rows,
-    derivable,
-    make_campaign,
-    publish,
-)
+from tests.results_checks import atoms_are_safe, chart_specs, csv_rows, derivable
 
 DIMENSIONS = [
     "kotter_urgency",
@@ -70,12 +59,6 @@ def row(
         "adkar_desire_1": desire,
         "recommend": rec,
     }
-
-
-def bearer(user: User) -> dict[str, str]:
-    token = accounts.create_api_token(user)
-    db.session.commit()
-    return {"Authorization": f"Bearer {token}"}
 
 
 @dataclass
@@ -158,7 +141,7 @@ def test_mean_favourable_and_enps_by_hand(app: Flask, world: World) -> None:
 
     api = app.test_client().get(
         f"/api/v1/surveys/{survey.id}/results?campaign={campaign.id}&team={team.id}",
-        headers=bearer(world.consultant),
+        headers=api_headers(world.consultant),
     )
     assert api.status_code == 200
     (body,) = api.json["groups"]  # type: ignore[index]
@@ -192,7 +175,7 @@ def test_a_team_covers_its_subtree_and_the_whole_covers_everyone(org: Org) -> No
 
 def _api_groups(app: Flask, org: Org, user: User, query: str = "") -> list[dict]:
     response = app.test_client().get(
-        f"/api/v1/surveys/{org.survey.id}/results{query}", headers=bearer(user)
+        f"/api/v1/surveys/{org.survey.id}/results{query}", headers=api_headers(user)
     )
     assert response.status_code == 200
     return response.json["groups"]  # type: ignore[index, no-any-return]
@@ -432,7 +415,7 @@ def test_api_lists_surveys_with_campaigns_and_zoned_timestamps(
     client: FlaskClient, world: World, org: Org
 ) -> None:
     response = client.get(
-        f"/api/v1/initiatives/{world.initiative.id}/surveys", headers=bearer(world.executive)
+        f"/api/v1/initiatives/{world.initiative.id}/surveys", headers=api_headers(world.executive)
     )
     assert response.status_code == 200
     (item,) = response.json["items"]  # type: ignore[index]
@@ -447,7 +430,7 @@ def test_api_results_refuse_bad_ids_with_json_404(
 ) -> None:
     other = make_survey(world.initiative, DIMENSIONS, title="Other")
     elsewhere = make_campaign(other, {org.service: 3})
-    headers = bearer(world.executive)
+    headers = api_headers(world.executive)
     base = f"/api/v1/surveys/{org.survey.id}/results"
     for query in (
         "?campaign=abc",
@@ -460,7 +443,7 @@ def test_api_results_refuse_bad_ids_with_json_404(
         assert response.status_code == 404 and "error" in response.json, query  # type: ignore[operator]
     assert client.get("/api/v1/surveys/999999/results", headers=headers).status_code == 404
     assert client.get(base).status_code == 401
-    outsider = bearer(world.outsider)
+    outsider = api_headers(world.outsider)
     assert client.get(base, headers=outsider).status_code == 404
     lists = f"/api/v1/initiatives/{world.initiative.id}/surveys"
     assert client.get(lists, headers=outsider).status_code == 404
@@ -469,7 +452,7 @@ def test_api_results_refuse_bad_ids_with_json_404(
 def test_api_results_shape(app: Flask, world: World, org: Org) -> None:
     body = (
         app.test_client()
-        .get(f"/api/v1/surveys/{org.survey.id}/results", headers=bearer(world.executive))
+        .get(f"/api/v1/surveys/{org.survey.id}/results", headers=api_headers(world.executive))
         .json
     )
     assert body is not None and body["min_group_size"] == 5

@@ -13,14 +13,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 
-from app.services import accounts
 from app.services import results as service
-from models import Campaign, Survey, Team, User, db
+from app.services.results import published
+from models import Campaign, Survey, Team, db
 from models.base import utcnow
 from tests import builders
+from tests.builders import answer, api_headers, make_campaign, make_survey, publish
 from tests.conftest import World
-from tests.pulse_builders import make_survey
-from tests.results_checks import answer, csv_rows, make_campaign, publish
+from tests.results_checks import csv_rows
 
 DIMENSIONS = ["kotter_urgency", "adkar_awareness", "recommend", "comment"]
 # Days before now each campaign opened, in creation order: ids and age disagree.
@@ -29,12 +29,6 @@ AGES = (5, 2, 6, 3, 1, 4)
 
 def row(urgency: int = 4, awareness: int = 3, rec: int = 8) -> dict[str, int]:
     return {"kotter_urgency_1": urgency, "adkar_awareness_1": awareness, "recommend": rec}
-
-
-def bearer(user: User) -> dict[str, str]:
-    token = accounts.create_api_token(user)
-    db.session.commit()
-    return {"Authorization": f"Bearer {token}"}
 
 
 @dataclass
@@ -72,7 +66,7 @@ def scene(world: World) -> Scene:
         publish(campaign)
     published = [c for _, c in sorted(campaigns[:-1], key=lambda pair: pair[0])]
     return Scene(
-        survey, published, campaigns[-1][1], sales, service_team, tiny, bearer(world.executive)
+        survey, published, campaigns[-1][1], sales, service_team, tiny, api_headers(world.executive)
     )
 
 
@@ -167,13 +161,13 @@ def test_a_page_reads_only_its_campaigns_groups(
     client: FlaskClient, scene: Scene, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     loaded: list[list[int]] = []
-    real = service._published_groups
+    real = published._published_groups
 
     def spy(scopes: dict[int, frozenset[int | None]]) -> list[service.GroupResult]:
         loaded.append(sorted(campaign for campaign, teams in scopes.items() if teams))
         return real(scopes)
 
-    monkeypatch.setattr(service, "_published_groups", spy)
+    monkeypatch.setattr(published, "_published_groups", spy)
     _get(client, f"/api/v1/surveys/{scene.survey.id}/results?page=2&per_page=2", scene.headers)
     assert loaded == [sorted(c.id for c in scene.published[2:4])]
 

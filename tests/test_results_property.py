@@ -16,21 +16,12 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.services import accounts
 from app.services.results import survey_results
-from app.services.results_exports import aggregates_csv
+from app.services.results.exports import aggregates_csv
 from models import Team, db
 from tests import builders
-from tests.pulse_builders import make_survey
-from tests.results_checks import (
-    answer,
-    atoms_are_safe,
-    csv_rows,
-    derivable,
-    make_campaign,
-    publish,
-    subtree,
-)
+from tests.builders import answer, make_campaign, make_survey, publish
+from tests.results_checks import atoms_are_safe, csv_rows, derivable, subtree
 
 MIN_SIZE = 5
 _names = itertools.count(1)
@@ -136,8 +127,7 @@ def test_no_output_reveals_a_small_group(sqlite_app: Flask, scenario: Scenario) 
             assert line["responses"] == line["enps"] == line["kotter_urgency_mean"] == ""
 
     # The JSON API with the same filters.
-    token = accounts.create_api_token(reader)
-    db.session.commit()
+    headers = builders.api_headers(reader)
     query = "&".join(
         f"{name}={value}"
         for name, value in (("campaign", campaign_id), ("team", team_id))
@@ -145,7 +135,7 @@ def test_no_output_reveals_a_small_group(sqlite_app: Flask, scenario: Scenario) 
     )
     response = sqlite_app.test_client().get(
         f"/api/v1/surveys/{survey.id}/results?{query}",
-        headers={"Authorization": f"Bearer {token}"},
+        headers=headers,
     )
     assert response.status_code == 200
     groups = response.json["groups"]  # type: ignore[index]

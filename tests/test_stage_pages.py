@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from app.services import stages
@@ -84,6 +85,7 @@ def test_tracker_shows_the_eight_steps_in_order_with_an_empty_state(
     client: FlaskClient, world: World
 ) -> None:
     login(client, world.executive)
+    steps_before = count(Stage)
     response = client.get(f"/initiatives/{world.initiative.id}/steps")
     assert response.status_code == 200
     text = page_text(response)
@@ -93,7 +95,8 @@ def test_tracker_shows_the_eight_steps_in_order_with_an_empty_state(
     assert "0 of 4 done" in text
     assert "Start an assessment round or a live workshop" in text
     assert "not rated yet" in text
-    assert count(Stage) == 8, "the steps are kept once the tracker has created them"
+    assert len(stages.stages_of(world.initiative)) == 8, "made with the initiative"
+    assert count(Stage) == steps_before, "a page view creates nothing"
 
 
 def test_tracker_shows_owner_evidence_rating_and_actions_of_a_step(
@@ -118,14 +121,14 @@ def test_tracker_shows_owner_evidence_rating_and_actions_of_a_step(
 
     login(client, world.executive)
     text = page_text(client.get(f"/initiatives/{world.initiative.id}/steps"))
-    vision = card(text, "vision")
-    assert "In progress" in vision
-    assert world.executive.name in vision
-    assert "30 Sep 2026" in vision
-    assert "1 of 4 done" in vision
-    assert "3.7 of 5 (range 3–4, n = 3)" in vision
-    assert "1 open, ! 1 overdue" in vision
-    assert "Leaders disagree" not in vision
+    vision_card = card(text, "vision")
+    assert "In progress" in vision_card
+    assert world.executive.name in vision_card
+    assert "30 Sep 2026" in vision_card
+    assert "1 of 4 done" in vision_card
+    assert "3.7 of 5 (range 3–4, n = 3)" in vision_card
+    assert "1 open, ! 1 overdue" in vision_card
+    assert "Leaders disagree" not in vision_card
     assert "latest rated round, Kick-off , held 4 May 2026" in text
 
 
@@ -182,6 +185,41 @@ def _add_history(
     raters = len(people["tickers"]) + 1
     rate(world, round_name, {step.key: [1, 3, 5, 2, 4][:raters] for step in STEPS})
     db.session.commit()
+
+
+def test_reading_the_tracker_writes_nothing(client: FlaskClient, world: World) -> None:
+    """The steps exist from the initiative's creation: no page creates or changes a row."""
+    assessment = stages.create_round(
+        world.initiative, "Kick-off", date(2026, 5, 4), world.consultant
+    )
+    action = stages.save_action(
+        world.initiative, stage_key="vision", title="Draft", owner=None, due_date=None,
+        status="open", by=world.consultant,
+    )  # fmt: skip
+    item = stage_of(world, "vision").evidence[0]
+    login(client, world.consultant)
+    flushed: list[str] = []
+
+    def record(session: Session, _context: object, _instances: object) -> None:
+        flushed.append(repr([*session.new, *session.dirty, *session.deleted]))
+
+    pages = [
+        f"/initiatives/{world.initiative.id}/steps",
+        step_url(world),
+        f"/initiatives/{world.initiative.id}/actions?status=overdue",
+        f"/actions/{action.id}/edit",
+        f"/evidence/{item.id}/edit",
+        f"/initiatives/{world.initiative.id}/rounds",
+        f"/rounds/{assessment.id}",
+        f"/rounds/{assessment.id}/rate",
+    ]
+    event.listen(Session, "before_flush", record)
+    try:
+        for url in pages:
+            assert client.get(url).status_code == 200, url
+    finally:
+        event.remove(Session, "before_flush", record)
+    assert flushed == []
 
 
 def test_tracker_and_step_page_need_a_fixed_number_of_queries(
@@ -315,7 +353,7 @@ def test_a_bad_step_form_keeps_the_input_and_changes_nothing(
     } | {field: value}
     login(client, world.executive)
     response = client.post(step_url(world), data=data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     body = response.get_data(as_text=True)
     text = page_text(response)
     assert message in text
@@ -403,9 +441,9 @@ def test_bad_evidence_text_is_named_and_nothing_changes(
     login(client, world.consultant)
 
     added = client.post(f"{step_url(world)}/evidence", data={"evidence-text": text})
-    assert added.status_code == 200
+    assert added.status_code == 422
     edited = client.post(f"/evidence/{item.id}/edit", data={"text": text})
-    assert edited.status_code == 200
+    assert edited.status_code == 422
     for response in (added, edited):
         page = page_text(response)
         assert "Describe the evidence." in page or "Keep it under 300 characters." in page
@@ -515,7 +553,7 @@ def test_a_bad_new_action_is_named_kept_and_not_saved(
     )
     data = _bad(world, overrides)
     response = client.post(url, data=data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     text = page_text(response)
     body = response.get_data(as_text=True)
     assert message in text
@@ -568,14 +606,14 @@ def test_a_bad_action_edit_is_named_kept_and_changes_nothing(
     db.session.commit()
     login(client, world.executive)
     response = client.post(f"/actions/{action.id}/edit", data=_bad(world, overrides))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in page_text(response)
     if "title" not in overrides:
         assert 'value="Typed title kept"' in response.get_data(as_text=True)
     db.session.expire_all()
-    action = db.session.get(Action, action.id)
-    assert action is not None
-    assert (action.title, action.stage_key, action.owner_id, action.due_date, action.status) == (
+    kept = db.session.get(Action, action.id)
+    assert kept is not None
+    assert (kept.title, kept.stage_key, kept.owner_id, kept.due_date, kept.status) == (
         "Old title",
         "urgency",
         world.consultant.id,

@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from app.demo import seed_demo
-from app.services import accounts, stages
+from app.services import stages
 from app.services.stages import RatingInput
 from models import Initiative, db
-from tests.builders import make_user
+from tests.builders import api_headers, make_user
 from tests.conftest import World
 
 KEYS = ["urgency", "coalition", "vision", "communicate", "empower", "wins", "consolidate", "anchor"]
 
 
-def bearer(user_token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {user_token}"}
+def json_of(response: TestResponse) -> Any:
+    """An API answer's JSON body, loosely typed so that tests can index it."""
+    return response.json
 
 
 def test_stages_in_order_with_the_contract_fields(client: FlaskClient, world: World) -> None:
-    token = accounts.create_api_token(world.executive)
+    headers = api_headers(world.executive)
     initiative = world.initiative
     stage = stages.stage_for(initiative, "vision")
     stages.update_stage(
@@ -38,7 +41,7 @@ def test_stages_in_order_with_the_contract_fields(client: FlaskClient, world: Wo
     )  # fmt: skip
     db.session.commit()
 
-    body = client.get(f"/api/v1/initiatives/{initiative.id}/stages", headers=bearer(token)).json
+    body = json_of(client.get(f"/api/v1/initiatives/{initiative.id}/stages", headers=headers))
     assert body is not None
     assert [s["key"] for s in body["stages"]] == KEYS
     assert [s["position"] for s in body["stages"]] == list(range(1, 9))
@@ -63,22 +66,18 @@ def test_stages_in_order_with_the_contract_fields(client: FlaskClient, world: Wo
 
 
 def test_stages_of_another_organisation_are_404(client: FlaskClient, world: World) -> None:
-    token = accounts.create_api_token(world.outsider)
-    db.session.commit()
-    response = client.get(
-        f"/api/v1/initiatives/{world.initiative.id}/stages", headers=bearer(token)
-    )
+    headers = api_headers(world.outsider)
+    response = client.get(f"/api/v1/initiatives/{world.initiative.id}/stages", headers=headers)
     assert response.status_code == 404
-    assert response.json == {"error": response.json["error"]}
+    assert json_of(response) == {"error": json_of(response)["error"]}
 
 
 def test_demo_tells_the_stall_at_step_five(client: FlaskClient, app: Flask) -> None:
     seed_demo()
     reader = make_user(is_admin=True)
-    token = accounts.create_api_token(reader)
-    db.session.commit()
+    headers = api_headers(reader)
     initiative = db.session.scalars(db.select(Initiative)).one()
-    body = client.get(f"/api/v1/initiatives/{initiative.id}/stages", headers=bearer(token)).json
+    body = json_of(client.get(f"/api/v1/initiatives/{initiative.id}/stages", headers=headers))
     assert body is not None
     by_key = {s["key"]: s for s in body["stages"]}
     assert [by_key[k]["status"] for k in KEYS[:3]] == ["done"] * 3

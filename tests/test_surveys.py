@@ -14,8 +14,10 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import event, func, select
 
 from app.services import surveys
+from app.services.errors import ServiceError
 from app.services.responses import record_response
-from app.services.surveys import CustomItem, Schedule, SurveyError
+from app.services.surveys import CustomItem, Schedule
+from app.services.surveys.recurrence import _claim
 from models import (
     Campaign,
     CampaignTeam,
@@ -30,10 +32,8 @@ from models import (
 from models.base import utcnow
 from survey.instruments import AGREE5, DIMENSIONS_BY_KEY, RECOMMEND10, STARTER_PULSE
 from tests import builders
-from tests.builders import login
+from tests.builders import login, make_campaign, make_personal_link, make_survey, publish
 from tests.conftest import World
-from tests.pulse_builders import make_campaign, make_personal_link, make_survey
-from tests.results_checks import publish
 
 
 def _count(model: type) -> int:
@@ -109,7 +109,7 @@ def test_a_survey_without_statements_is_refused_and_the_form_kept(
         data={"title": "Empty", "dimensions": ["comment"]},
     )
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Nothing was saved" in page
     assert "scored item" in page
     assert 'value="Empty"' in page
@@ -165,6 +165,35 @@ def test_own_statements_keep_their_keys_across_versions(world: World) -> None:
     # custom_2 keeps its key although it moved up; the new statement never reuses custom_1.
     assert keys[second.text] == "custom_2"
     assert keys[third.text] == "custom_3"
+
+
+@pytest.mark.parametrize("editing", [False, True])
+def test_an_invalid_builder_form_answers_422_with_everything_typed(
+    client: FlaskClient, world: World, editing: bool
+) -> None:
+    survey = make_survey(world.initiative, title="Before")
+    login(client, world.consultant)
+    url = (
+        f"/surveys/{survey.id}/edit"
+        if editing
+        else f"/initiatives/{world.initiative.id}/surveys/new"
+    )
+    response = client.post(
+        url,
+        data={
+            "title": "",
+            "intro": "Why we ask, typed once",
+            "dimensions": ["adkar_desire"],
+            "custom-0-text": "A statement of our own",
+            "custom-0-scale": AGREE5,
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Why we ask, typed once" in page
+    assert 'value="A statement of our own"' in page
+    assert _ticked(page) == {"adkar_desire"}
+    assert _count(Survey) == 1 and db.session.get_one(Survey, survey.id).title == "Before"
 
 
 def test_edit_page_shows_the_latest_choice(client: FlaskClient, world: World) -> None:
@@ -233,7 +262,7 @@ def test_impossible_schedules_are_refused(
     schedule = Schedule(
         today + timedelta(days=first), today + timedelta(days=last), [world.team.id], repeat
     )
-    with pytest.raises(SurveyError) as error:
+    with pytest.raises(ServiceError) as error:
         surveys.schedule_campaign(survey, schedule, utcnow())
     assert message in error.value.problems[field]
     assert _count(Campaign) == 0
@@ -245,7 +274,7 @@ def test_a_survey_runs_one_campaign_at_a_time(world: World) -> None:
     surveys.schedule_campaign(
         survey, Schedule(today, today + timedelta(days=6), [world.team.id]), utcnow()
     )
-    with pytest.raises(SurveyError) as error:
+    with pytest.raises(ServiceError) as error:
         surveys.schedule_campaign(
             survey,
             Schedule(today + timedelta(days=6), today + timedelta(days=9), [world.team.id]),
@@ -257,7 +286,7 @@ def test_a_survey_runs_one_campaign_at_a_time(world: World) -> None:
 def test_teams_of_another_organisation_are_refused(world: World) -> None:
     survey = make_survey(world.initiative)
     today = utcnow().date()
-    with pytest.raises(SurveyError) as error:
+    with pytest.raises(ServiceError) as error:
         surveys.schedule_campaign(
             survey, Schedule(today, today, [world.team.id, world.other_team.id]), utcnow()
         )
@@ -270,9 +299,12 @@ def test_schedule_form_errors_name_the_field(client: FlaskClient, world: World) 
     today = utcnow().date()
     response = client.post(
         f"/surveys/{survey.id}/campaigns/new",
-        data=_schedule_form([], today + timedelta(days=3), today),
+        data=_schedule_form([], today + timedelta(days=3), today, repeat="14"),
     )
     page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'value="{(today + timedelta(days=3)).isoformat()}"' in page  # as typed
+    assert 'value="14"' in page
     assert "Nothing was scheduled" in page
     assert "Last day: The last day is before the first day." in page
     assert "Teams asked: Choose at least one team." in page
@@ -450,9 +482,9 @@ def test_tick_gives_everyone_a_fresh_personal_link(world: World) -> None:
 def test_a_tick_that_lost_the_claim_creates_nothing(world: World) -> None:
     survey = make_survey(world.initiative)
     first = make_campaign(survey, [world.team], utcnow() - timedelta(days=1), None, 14)
-    assert surveys._claim(first.id) is True
+    assert _claim(first.id) is True
     db.session.commit()
-    assert surveys._claim(first.id) is False  # another process got there first
+    assert _claim(first.id) is False  # another process got there first
     db.session.rollback()
     assert surveys.tick(utcnow()) == []
     assert _count(Campaign) == 1
@@ -595,7 +627,7 @@ def test_spreadsheet_csv_with_bom_semicolons_and_extra_columns(
 def test_a_closed_campaign_takes_no_more_personal_links(world: World) -> None:
     survey = make_survey(world.initiative)
     closed = make_campaign(survey, [world.team], utcnow() - timedelta(days=20))
-    with pytest.raises(SurveyError):
+    with pytest.raises(ServiceError):
         surveys.import_personal_links(closed, b"email,team\na@x.example,Claims\n", utcnow())
 
 

@@ -11,8 +11,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from app.services import accounts, metrics, organizations, surveys
-from app.services.surveys import Schedule, SurveyError
+from app.services import metrics, organizations, surveys
+from app.services.errors import ServiceError
+from app.services.surveys import Schedule
 from models import (
     Answer,
     AnswerTally,
@@ -33,9 +34,15 @@ from models import (
 )
 from models.base import utcnow
 from tests import builders
-from tests.builders import login
+from tests.builders import (
+    api_headers,
+    login,
+    make_campaign,
+    make_personal_link,
+    make_survey,
+    team_code,
+)
 from tests.conftest import World
-from tests.pulse_builders import make_campaign, make_personal_link, make_survey, team_code
 
 DIMENSIONS = ["resistance_unknown", "recommend", "comment"]
 ANSWER = {"item-resistance_unknown_1": "4", "item-resistance_unknown_2": "2", "item-recommend": "9"}
@@ -293,7 +300,7 @@ def test_archived_teams_are_not_offered_for_new_campaigns(
     page = page_text(client.get(f"/surveys/{survey.id}/campaigns/new"))
     assert "Service" in page and "Claims" not in page
     today = utcnow().date()
-    with pytest.raises(SurveyError) as error:
+    with pytest.raises(ServiceError) as error:
         surveys.schedule_campaign(
             survey, Schedule(today, today, [world.team.id, service.id]), utcnow()
         )
@@ -304,12 +311,11 @@ def test_archived_teams_are_left_out_of_the_api_list(client: FlaskClient, world:
     service = builders.make_team(world.organization, "Service")
     db.session.commit()
     archive(world.initiative, world.team)
-    token = accounts.create_api_token(world.executive)
-    db.session.commit()
+    headers = api_headers(world.executive)
 
     response = client.get(
         f"/api/v1/initiatives/{world.initiative.id}/teams",
-        headers={"Authorization": f"Bearer {token}"},
+        headers=headers,
     )
 
     assert response.status_code == 200
@@ -435,7 +441,8 @@ def test_a_new_team_named_like_an_archived_one_is_refused_with_the_reason(
         data={"team-name": typed, "team-headcount": "4", "team-parent_id": "0"},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 422
+    assert f'value="{typed}"' in page_text(response), "what was typed is kept"
     assert "An archived team is called 'Claims': restore it or choose another name." in page_text(
         response
     )
@@ -454,7 +461,7 @@ def test_renaming_a_team_to_an_archived_ones_name_is_refused_with_the_reason(
         f"/teams/{service.id}/edit", data={"name": "Claims", "headcount": "4", "parent_id": 0}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "An archived team is called 'Claims': restore it or choose another name." in page_text(
         response
     )

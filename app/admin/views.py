@@ -8,11 +8,11 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.admin.forms import OrganizationForm, UserForm
+from app.formtools import attach_problems
 from app.pagination import paginate
 from app.services import accounts, organizations
-from app.services.accounts import AccountError
-from app.services.organizations import OrganizationError
-from models import Organization, Role, User, db
+from app.services.errors import ServiceError
+from models import Organization, User, db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -43,29 +43,21 @@ def index() -> str:
 @bp.post("/organizations")
 def create_organization() -> str | Response | tuple[str, int]:
     form = OrganizationForm()
-    if not form.validate_on_submit():
-        return _render(form, UserForm(formdata=None)), 422
-    try:
-        organization = organizations.create_organization(form.name.data or "")
-    except OrganizationError as error:
-        form.name.errors = [str(error)]
-        return _render(form, UserForm(formdata=None)), 422
-    invite_link = None
-    email = form.consultant_email.data
-    if email:
-        consultant = accounts.user_by_email(email)
-        if consultant is not None:
-            accounts.add_member(consultant, organization, Role.CONSULTANT)
-        else:
-            _, token = accounts.create_invitation(
-                organization, email, Role.CONSULTANT, current_user
+    if form.validate_on_submit():
+        try:
+            organization, token = organizations.open_organization(
+                form.name.data or "", form.consultant_email.data, current_user
             )
-            invite_link = url_for("auth.accept_invitation", token=token, _external=True)
-    db.session.commit()
-    flash(f"Organisation “{organization.name}” created.", "success")
-    if invite_link:
-        return _render(OrganizationForm(formdata=None), UserForm(formdata=None), invite_link)
-    return redirect(url_for("orgs.organization", organization_id=organization.id))
+        except ServiceError as error:
+            _flash(attach_problems(form, error.problems))
+        else:
+            flash(f"Organisation “{organization.name}” created.", "success")
+            if token is None:
+                return redirect(url_for("orgs.organization", organization_id=organization.id))
+            # The invitation's link is shown once, here: its token is stored only hashed.
+            link = url_for("auth.accept_invitation", token=token, _external=True)
+            return _render(OrganizationForm(formdata=None), UserForm(formdata=None), link)
+    return _render(form, UserForm(formdata=None)), 422
 
 
 @bp.post("/users")
@@ -73,16 +65,20 @@ def create_user() -> str | Response | tuple[str, int]:
     form = UserForm()
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(
+            user = accounts.create_account(
                 form.email.data or "",
                 form.name.data or "",
                 form.password.data or "",
                 is_admin=form.is_admin.data,
             )
-        except AccountError as error:
-            form.email.errors = [str(error)]
+        except ServiceError as error:
+            _flash(attach_problems(form, error.problems))
         else:
-            db.session.commit()
             flash(f"Account for {user.email} created.", "success")
             return redirect(url_for("admin.index"))
     return _render(OrganizationForm(formdata=None), form), 422
+
+
+def _flash(messages: list[str]) -> None:
+    for message in messages:
+        flash(message, "error")

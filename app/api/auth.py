@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import g, request
 from werkzeug.wrappers import Response
 
+from app.api.responses import answer
+from app.api.schemas.base import Error
 from app.services.accounts import user_for_token
-from models import User, db
+from models import User
+
+# Reads never write, so only a request that changes something records the token's use.
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def authenticate_bearer() -> Response | None:
     """Sets ``g.api_user``, or answers 401 with a JSON error."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
-    user = user_for_token(token) if scheme.lower() == "bearer" and token else None
+    user = None
+    if scheme.lower() == "bearer" and token:
+        user = user_for_token(token, record_use=request.method not in READS)
     if user is None:
-        response = jsonify(
-            error="A valid API token is required: send 'Authorization: Bearer <token>'."
-        )
-        response.status_code = 401
+        message = "A valid API token is required: send 'Authorization: Bearer <token>'."
+        response = answer(Error(error=message), 401)
         response.headers["WWW-Authenticate"] = 'Bearer realm="stepwise"'
         return response
-    db.session.commit()  # keeps the token's last_used_at
     g.api_user = user
     return None
 

@@ -9,8 +9,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from app.auth.forms import AcceptInvitationForm, JoinForm, LoginForm
+from app.formtools import attach_problems
 from app.services import accounts
-from models import Invitation, User, db
+from app.services.errors import ServiceError
+from models import Invitation, User
 
 bp = Blueprint("auth", __name__)
 
@@ -25,7 +27,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("orgs.home"))
     form = LoginForm()
@@ -35,7 +37,7 @@ def login() -> str | Response:
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors = ["That email and password do not match an account."]
-    return render_template("auth/login.html", form=form)
+    return _answer(render_template("auth/login.html", form=form))
 
 
 @bp.post("/logout")
@@ -47,7 +49,7 @@ def logout() -> Response:
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
-def accept_invitation(token: str) -> str | Response:
+def accept_invitation(token: str) -> str | Response | tuple[str, int]:
     invitation = accounts.open_invitation(token)
     if invitation is None:
         return render_template("auth/invitation_gone.html"), 410
@@ -56,15 +58,26 @@ def accept_invitation(token: str) -> str | Response:
         return _join_existing_account(invitation, existing)
     form = AcceptInvitationForm()
     if form.validate_on_submit():
-        user = accounts.create_user(
-            invitation.email, form.name.data or "", form.password.data or ""
-        )
-        accounts.accept_invitation(invitation, user)
-        db.session.commit()
-        login_user(user)
-        flash(f"Welcome to {invitation.organization.name}.", "success")
-        return redirect(url_for("orgs.organization", organization_id=invitation.organization_id))
-    return render_template("auth/accept_invitation.html", form=form, invitation=invitation)
+        try:
+            user = accounts.join_as_new_user(
+                invitation, form.name.data or "", form.password.data or ""
+            )
+        except ServiceError as error:
+            for message in attach_problems(form, error.problems):
+                flash(message, "error")
+        else:
+            login_user(user)
+            flash(f"Welcome to {invitation.organization.name}.", "success")
+            return redirect(
+                url_for("orgs.organization", organization_id=invitation.organization_id)
+            )
+    page = render_template("auth/accept_invitation.html", form=form, invitation=invitation)
+    return _answer(page)
+
+
+def _answer(page: str) -> str | tuple[str, int]:
+    """A form page: 422 when it comes back from a POST (the form was not accepted)."""
+    return (page, 422) if request.method == "POST" else page
 
 
 def _join_existing_account(invitation: Invitation, user: User) -> str | Response:
@@ -78,7 +91,6 @@ def _join_existing_account(invitation: Invitation, user: User) -> str | Response
         )
     if form.validate_on_submit():
         accounts.accept_invitation(invitation, user)
-        db.session.commit()
         flash(f"You joined {invitation.organization.name}.", "success")
         return redirect(url_for("orgs.organization", organization_id=invitation.organization_id))
     return render_template(

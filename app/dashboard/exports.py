@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from app.services.diagnosis import Diagnosis
-from app.services.results_exports import csv_cell
+from app.services.results.exports import csv_cell
 from insights.diagnosis import Finding
 from insights.kotter import STEPS_BY_KEY
 from survey.scoring import rounded
@@ -109,8 +109,8 @@ def findings_xlsx(diagnosis: Diagnosis, *, consultant: bool, title: str) -> byte
     findings = book["Findings"]
     for letter, width in zip("ABCDEFGHI", (6, 9, 11, 12, 30, 50, 70, 60, 24), strict=True):
         findings.column_dimensions[letter].width = width
-    for row in findings.iter_rows(min_row=4):
-        for cell in row:
+    for cells in findings.iter_rows(min_row=4):
+        for cell in cells:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     out = io.BytesIO()
     book.save(out)

@@ -24,7 +24,7 @@ from app.services.results import hidden_reason
 from insights.drivers import format_p
 from insights.health import STALL_HEALTH
 from insights.kotter import STEPS, STEPS_BY_KEY
-from models import Initiative, db
+from models import Initiative
 from survey.instruments import DIMENSIONS_BY_KEY
 
 bp = Blueprint("dashboard", __name__)
@@ -66,9 +66,7 @@ def _diagnosis(
 ) -> tuple[Initiative, OrgAccess, Diagnosis]:
     """``every_series`` False: the pages that show one headline metric per team."""
     initiative, access = initiative_access(current_user, initiative_id, manage=manage)
-    found = diagnose(initiative, every_team_series=every_series)
-    db.session.commit()  # the eight steps are created on first use
-    return initiative, access, found
+    return initiative, access, diagnose(initiative, every_team_series=every_series)
 
 
 def _page(template: str, initiative_id: int, *, manage: bool = False) -> str:

@@ -362,9 +362,3 @@ def _check_zone(name: str | None) -> None:
 class ConflictForm(FlaskForm):
     on_conflict = RadioField(choices=_choices(ON_CONFLICT), validators=[DataRequired()])
     submit = SubmitField("Preview again")
-
-
-class ConfirmForm(FlaskForm):
-    """A CSRF-protected button."""
-
-    submit = SubmitField("Confirm")

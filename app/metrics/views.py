@@ -28,9 +28,9 @@ from werkzeug.wrappers import Response
 
 from app import charts
 from app.access import OrgAccess, initiative_access, members_only
+from app.formtools import ConfirmForm, attach_problems
 from app.metrics import uploads
 from app.metrics.forms import (
-    ConfirmForm,
     ConflictForm,
     MappingForm,
     MetricForm,
@@ -39,11 +39,12 @@ from app.metrics.forms import (
     initial_mapping,
 )
 from app.services import metrics
-from app.services.metrics import ACTIVITY_LOG, ImportPlan, MetricError, MetricFields
+from app.services.errors import ServiceError
+from app.services.metrics import ACTIVITY_LOG, ImportPlan, MetricFields
 from app.services.outlooks import outlook_of
 from insights.adoption import CATEGORIES, DIRECTIONS, meets_target
 from insights.trends import Projection, projection_words
-from models import Initiative, Metric, db
+from models import Initiative, Metric
 
 bp = Blueprint("metrics", __name__)
 members_only(bp)
@@ -86,13 +87,22 @@ def add_metric(initiative_id: int) -> tuple[str, int] | Response:
     if form.validate_on_submit():
         try:
             metric = metrics.add_metric(initiative, _metric_fields(form))
-        except MetricError as error:
-            form[error.field].errors = [str(error)]
+        except ServiceError as error:
+            _flash_unplaced(attach_problems(form, error.problems))
         else:
-            db.session.commit()
             flash(f"Metric “{metric.name}” added. Import its values next.", "success")
             return redirect(url_for("metrics.catalogue", initiative_id=initiative.id))
     return _render_catalogue(initiative, access, form, 422)
+
+
+def _status() -> int:
+    """A form page reached by a POST is an invalid form: 422, with what was typed kept."""
+    return 422 if request.method == "POST" else 200
+
+
+def _flash_unplaced(messages: list[str]) -> None:
+    for message in messages:
+        flash(message, "error")
 
 
 def _metric_fields(form: MetricForm) -> MetricFields:
@@ -111,8 +121,7 @@ def _metric_fields(form: MetricForm) -> MetricFields:
 def _render_catalogue(
     initiative: Initiative, access: OrgAccess, form: MetricForm, status: int = 200
 ) -> tuple[str, int]:
-    catalogue = metrics.ensure_catalogue(initiative)
-    db.session.commit()  # the default catalogue is created on the first visit
+    catalogue = metrics.metrics_of(initiative)
     latest = metrics.latest_values(initiative)
     groups = [
         (label, [metric for metric in catalogue if metric.category == key])
@@ -137,7 +146,6 @@ def _render_catalogue(
 
 
 def _metric_or_404(initiative: Initiative, key: str) -> Metric:
-    metrics.ensure_catalogue(initiative)
     metric = metrics.metric_by_key(initiative, key)
     if metric is None:
         abort(404)
@@ -148,7 +156,6 @@ def _metric_or_404(initiative: Initiative, key: str) -> Metric:
 def metric(initiative_id: int, key: str) -> str:
     initiative, access = initiative_access(current_user, initiative_id)
     metric = _metric_or_404(initiative, key)
-    db.session.commit()
     lines = metrics.series_by_team(initiative, metric)
     courses = {line.team_id: _course(metric, line) for line in lines}
     figure = charts.metric_series_chart(
@@ -191,14 +198,17 @@ def edit_target(initiative_id: int, key: str) -> tuple[str, int] | Response:
     metric = _metric_or_404(initiative, key)
     form = TargetForm(obj=metric)
     if form.validate_on_submit():
-        metrics.set_target(metric, form.target.data, form.target_date.data)
-        db.session.commit()
-        flash(f"Target of “{metric.name}” saved.", "success")
-        return redirect(url_for("metrics.catalogue", initiative_id=initiative.id))
+        try:
+            metrics.set_target(metric, form.target.data, form.target_date.data)
+        except ServiceError as error:
+            _flash_unplaced(attach_problems(form, error.problems))
+        else:
+            flash(f"Target of “{metric.name}” saved.", "success")
+            return redirect(url_for("metrics.catalogue", initiative_id=initiative.id))
     page = render_template(
         "metrics/target_form.html", initiative=initiative, access=access, metric=metric, form=form
     )
-    return page, 422 if form.errors else 200
+    return page, _status()
 
 
 # --- the import wizard ---------------------------------------------------------------------
@@ -249,7 +259,7 @@ def upload(initiative_id: int) -> tuple[str, int] | Response:
         )
         return _step("metrics.map_columns" if activity else "metrics.preview", initiative, saved)
     page = render_template("metrics/upload.html", initiative=initiative, access=access, form=form)
-    return page, 422 if form.errors else 200
+    return page, _status()
 
 
 @bp.route("/initiatives/<int:initiative_id>/metrics/import/<token>/map", methods=["GET", "POST"])
@@ -276,7 +286,7 @@ def map_columns(initiative_id: int, token: str) -> tuple[str, int] | Response:
         form=form,
         **context,
     )
-    return page, 422 if form.errors else 200
+    return page, _status()
 
 
 @bp.get("/initiatives/<int:initiative_id>/metrics/import/<token>/preview")
@@ -284,8 +294,7 @@ def preview(initiative_id: int, token: str) -> str | Response:
     initiative, access, upload = _upload(initiative_id, token)
     if _unmapped(upload):
         return _step("metrics.map_columns", initiative, upload)
-    plan = uploads.plan(initiative, upload)
-    db.session.commit()  # only the lazily created default catalogue; no value is written
+    plan = uploads.plan(initiative, upload)  # a read: nothing is written before confirm
     return _render_preview(initiative, access, upload, plan)
 
 
@@ -310,11 +319,15 @@ MAX_ERRORS_SHOWN = 1000
 
 
 @bp.post("/initiatives/<int:initiative_id>/metrics/import/<token>/conflict")
-def choose_conflict(initiative_id: int, token: str) -> Response:
-    initiative, _, upload = _upload(initiative_id, token)
+def choose_conflict(initiative_id: int, token: str) -> tuple[str, int] | Response:
+    initiative, access, upload = _upload(initiative_id, token)
     form = ConflictForm()
+    if _unmapped(upload):
+        return _step("metrics.map_columns", initiative, upload)
     if not form.validate_on_submit():
-        abort(400)
+        flash("Choose whether to keep or replace the stored values.", "error")
+        plan = uploads.plan(initiative, upload)
+        return _render_preview(initiative, access, upload, plan), 422
     upload.meta["on_conflict"] = form.on_conflict.data
     upload.save_meta()
     return _step("metrics.preview", initiative, upload)
@@ -327,12 +340,8 @@ def confirm(initiative_id: int, token: str) -> tuple[str, int] | Response:
         abort(400)
     plan = uploads.plan(initiative, upload)
     if not plan.ok:
-        db.session.rollback()
         return _render_preview(initiative, access, upload, plan), 422
-    written = metrics.apply_plan(plan)
-    if upload.mapping is not None:
-        metrics.remember_mapping(initiative, upload.mapping)
-    db.session.commit()
+    written = metrics.confirm_import(initiative, plan, upload.mapping)
     uploads.discard(upload)
     flash(f"{written:,} values imported from {upload.meta['filename']}.", "success")
     return redirect(url_for("metrics.catalogue", initiative_id=initiative.id))

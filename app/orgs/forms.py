@@ -58,7 +58,7 @@ class InitiativeForm(FlaskForm):
         return InitiativeFields(
             name=self.name.data or "",
             crm_product=self.crm_product.data or "",
-            start_date=self.start_date.data,  # type: ignore[arg-type]
+            start_date=self.start_date.data,
             go_live_date=self.go_live_date.data,
             licensed_seats=self.licensed_seats.data or 0,
         )
@@ -79,8 +79,8 @@ class TeamForm(FlaskForm):
 
     def set_parent_choices(self, teams: list[tuple[int, str]]) -> None:
         self.parent_id.choices = [
-            SelectChoice(0, "— none (top level) —"),  # type: ignore[arg-type]
-            *(SelectChoice(team_id, name) for team_id, name in teams),  # type: ignore[arg-type]
+            SelectChoice(0, "— none (top level) —"),
+            *(SelectChoice(team_id, name) for team_id, name in teams),
         ]
 
     def parent_value(self) -> int | None:
@@ -128,9 +128,3 @@ class InviteForm(FlaskForm):
     )
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.EXECUTIVE.value)
     submit = SubmitField("Create invitation link")
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: a CSRF-protected button for deletes and similar."""
-
-    submit = SubmitField("Confirm")

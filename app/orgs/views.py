@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.access import (
@@ -17,19 +17,13 @@ from app.access import (
     team_access,
     visible_organizations,
 )
-from app.orgs.forms import (
-    ConfirmForm,
-    InitiativeForm,
-    InviteForm,
-    TeamForm,
-    TeamImportForm,
-    TeamRemoveForm,
-)
+from app.formtools import ConfirmForm, attach_problems
+from app.orgs.forms import InitiativeForm, InviteForm, TeamForm, TeamImportForm, TeamRemoveForm
 from app.pagination import paginate
-from app.services import accounts, organizations
-from app.services.accounts import AccountError
-from app.services.organizations import OrganizationError, Removal, RemovalPlan
-from models import Initiative, Organization, Role, Team, User, db
+from app.services import organizations
+from app.services.errors import ServiceError
+from app.services.organizations import Removal, RemovalPlan
+from models import Role, Team, User, db
 
 bp = Blueprint("orgs", __name__)
 members_only(bp)
@@ -45,24 +39,24 @@ def home() -> str:
 @bp.get("/orgs/<int:organization_id>")
 def organization(organization_id: int) -> str:
     access = organization_access(current_user, organization_id)
-    initiatives = db.session.scalars(
-        select(Initiative)
-        .where(Initiative.organization_id == organization_id)
-        .order_by(Initiative.start_date.desc())
-    ).all()
+    initiatives = organizations.initiatives_of(organization_id)
     return render_template("orgs/organization.html", access=access, initiatives=initiatives)
 
 
 @bp.route("/orgs/<int:organization_id>/initiatives/new", methods=["GET", "POST"])
-def new_initiative(organization_id: int) -> str | Response:
+def new_initiative(organization_id: int) -> str | Response | tuple[str, int]:
     access = organization_access(current_user, organization_id, manage=True)
     form = InitiativeForm()
-    if form.validate_on_submit() and _initiative_problems(form, access.organization) == 0:
-        initiative = organizations.save_initiative(access.organization, form.fields_value())
-        db.session.commit()
-        flash(f"Initiative “{initiative.name}” created. Add its teams next.", "success")
-        return redirect(url_for("orgs.initiative", initiative_id=initiative.id))
-    return render_template("orgs/initiative_form.html", form=form, access=access, initiative=None)
+    if form.validate_on_submit():
+        try:
+            initiative = organizations.save_initiative(access.organization, form.fields_value())
+        except ServiceError as error:
+            _attach(form, error)
+        else:
+            flash(f"Initiative “{initiative.name}” created. Add its teams next.", "success")
+            return redirect(url_for("orgs.initiative", initiative_id=initiative.id))
+    page = render_template("orgs/initiative_form.html", form=form, access=access, initiative=None)
+    return _answer(page)
 
 
 @bp.get("/initiatives/<int:initiative_id>")
@@ -75,42 +69,40 @@ def initiative(initiative_id: int) -> str:
 
 
 @bp.route("/initiatives/<int:initiative_id>/edit", methods=["GET", "POST"])
-def edit_initiative(initiative_id: int) -> str | Response:
+def edit_initiative(initiative_id: int) -> str | Response | tuple[str, int]:
     initiative, access = initiative_access(current_user, initiative_id, manage=True)
     form = InitiativeForm(obj=initiative)
-    if (
-        form.validate_on_submit()
-        and _initiative_problems(form, access.organization, initiative) == 0
-    ):
-        organizations.save_initiative(access.organization, form.fields_value(), initiative)
-        db.session.commit()
-        flash("Initiative saved.", "success")
-        return redirect(url_for("orgs.initiative", initiative_id=initiative.id))
-    return render_template(
+    if form.validate_on_submit():
+        try:
+            organizations.save_initiative(access.organization, form.fields_value(), initiative)
+        except ServiceError as error:
+            _attach(form, error)
+        else:
+            flash("Initiative saved.", "success")
+            return redirect(url_for("orgs.initiative", initiative_id=initiative.id))
+    page = render_template(
         "orgs/initiative_form.html", form=form, access=access, initiative=initiative
     )
+    return _answer(page)
 
 
-def _initiative_problems(
-    form: InitiativeForm, organization: Organization, initiative: Initiative | None = None
-) -> int:
-    """Attach cross-field and uniqueness problems to the form; return how many."""
-    problems = organizations.check_initiative(form.fields_value())
-    if organizations.initiative_name_taken(
-        organization, form.name.data or "", except_id=initiative.id if initiative else None
-    ):
-        problems["name"] = "This organisation already has an initiative with that name."
-    for field_name, message in problems.items():
-        form[field_name].errors = [*form[field_name].errors, message]
-    return len(problems)
+def _attach(form: FlaskForm, error: ServiceError) -> None:
+    """Put the problems on the form's fields; flash those about no field."""
+    for message in attach_problems(form, error.problems):
+        flash(message, "error")
+
+
+def _answer(page: str) -> str | tuple[str, int]:
+    """A form page: 422 when it comes back from a POST (the form was not accepted)."""
+    return (page, 422) if request.method == "POST" else page
 
 
 @bp.route("/orgs/<int:organization_id>/teams", methods=["GET", "POST"])
-def teams(organization_id: int) -> str | Response:
+def teams(organization_id: int) -> str | Response | tuple[str, int]:
     access = organization_access(current_user, organization_id)
     form = TeamForm(prefix="team")
     form.set_parent_choices(_team_choices(organization_id))
-    import_form = TeamImportForm(prefix="import")
+    import_form = TeamImportForm(prefix="import", formdata=None)
     if request.method == "POST":
         organization_access(current_user, organization_id, manage=True)
         if form.validate_on_submit():
@@ -121,17 +113,16 @@ def teams(organization_id: int) -> str | Response:
                     form.headcount.data or 0,
                     form.parent_value(),
                 )
-            except OrganizationError as error:
-                form[error.field].errors = [str(error)]
+            except ServiceError as error:
+                _attach(form, error)
             else:
-                db.session.commit()
                 flash(f"Team “{team.name}” added.", "success")
                 return redirect(url_for("orgs.teams", organization_id=organization_id))
-    return _render_teams(access, form, import_form)
+    return _answer(_render_teams(access, form, import_form))
 
 
 @bp.post("/orgs/<int:organization_id>/teams/import")
-def import_teams(organization_id: int) -> str | Response:
+def import_teams(organization_id: int) -> Response | tuple[str, int]:
     access = organization_access(current_user, organization_id, manage=True)
     form = TeamForm(prefix="team", formdata=None)
     form.set_parent_choices(_team_choices(organization_id))
@@ -142,10 +133,8 @@ def import_teams(organization_id: int) -> str | Response:
             access.organization, import_form.lines.data or ""
         )
         if not line_errors:
-            db.session.commit()
             flash(f"{saved} team{'s' if saved != 1 else ''} saved.", "success")
             return redirect(url_for("orgs.teams", organization_id=organization_id))
-        db.session.rollback()
         import_form.lines.errors = ["Nothing was saved. Fix the lines below and try again."]
     return _render_teams(access, form, import_form, line_errors), 422
 
@@ -182,7 +171,7 @@ def _team_choices(organization_id: int, exclude: int | None = None) -> list[tupl
 
 
 @bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
-def edit_team(team_id: int) -> str | Response:
+def edit_team(team_id: int) -> str | Response | tuple[str, int]:
     team, access = team_access(current_user, team_id, manage=True)
     if team.archived_at is not None:
         return _archived_team(team, access)
@@ -197,20 +186,19 @@ def edit_team(team_id: int) -> str | Response:
                 form.parent_value(),
                 team,
             )
-        except OrganizationError as error:
-            db.session.rollback()
-            form[error.field].errors = [str(error)]
+        except ServiceError as error:
+            _attach(form, error)
         else:
-            db.session.commit()
             flash(f"Team “{team.name}” saved.", "success")
             return redirect(url_for("orgs.teams", organization_id=access.organization.id))
-    return render_template(
+    page = render_template(
         "orgs/team_form.html",
         form=form,
         team=team,
         access=access,
         plan=organizations.removal_plan(team),
     )
+    return _answer(page)
 
 
 def _archived_team(team: Team, access: OrgAccess) -> str | Response:
@@ -239,15 +227,14 @@ def delete_team(team_id: int) -> str | Response | tuple[str, int]:
         name, parent = team.name, plan.new_parent.name if plan.new_parent else None
         try:
             removal = organizations.remove_team(team, form.children_value())
-        except OrganizationError as error:
+        except ServiceError as error:
             # Sub-teams added since the page was shown: ask again with them listed.
-            problem = str(error)
+            problem = error.message
             plan = organizations.removal_plan(team)
         else:
             flash(_removal_message(name, parent, removal), "success")
             return redirect(url_for("orgs.teams", organization_id=access.organization.id))
-    page = _render_removal(team, access, plan, form, problem)
-    return (page, 422) if request.method == "POST" else page
+    return _answer(_render_removal(team, access, plan, form, problem))
 
 
 def _render_removal(
@@ -292,8 +279,8 @@ def restore_team(team_id: int) -> Response:
         abort(400)
     try:
         lifted_from = organizations.restore_team(team)
-    except OrganizationError as error:
-        flash(str(error), "error")
+    except ServiceError as error:
+        flash(error.message, "error")
         return redirect(url_for("orgs.teams", organization_id=access.organization.id))
     flash(_restored_message(team, lifted_from), "success")
     return redirect(url_for("orgs.teams", organization_id=access.organization.id))
@@ -311,31 +298,34 @@ def _restored_message(team: Team, lifted_from: Team | None) -> str:
 
 
 @bp.route("/orgs/<int:organization_id>/members", methods=["GET", "POST"])
-def members(organization_id: int) -> str | Response:
+def members(organization_id: int) -> str | tuple[str, int]:
     access = organization_access(current_user, organization_id)
     form = InviteForm()
-    invite_link = None
     if request.method == "POST":
         organization_access(current_user, organization_id, manage=True)
         if form.validate_on_submit():
             try:
-                invitation, token = accounts.create_invitation(
+                invitation, token = organizations.invite_member(
                     access.organization, form.email.data or "", Role(form.role.data), current_user
                 )
-            except AccountError as error:
-                form.email.errors = [str(error)]
+            except ServiceError as error:
+                _attach(form, error)
             else:
-                db.session.commit()
-                invite_link = url_for("auth.accept_invitation", token=token, _external=True)
+                # The link is shown once, on this page: the token is stored only hashed.
                 flash(f"Invitation for {invitation.email} created. Copy the link below.", "success")
-                form = InviteForm(formdata=None)
+                invite_link = url_for("auth.accept_invitation", token=token, _external=True)
+                return _render_members(access, InviteForm(formdata=None), invite_link)
+    return _answer(_render_members(access, form))
+
+
+def _render_members(access: OrgAccess, form: InviteForm, invite_link: str | None = None) -> str:
     return render_template(
         "orgs/members.html",
         access=access,
-        members=organizations.members_of(organization_id),
+        members=organizations.members_of(access.organization.id),
         form=form,
         invite_link=invite_link,
-        confirm=ConfirmForm(),
+        confirm=ConfirmForm(formdata=None),
     )
 
 
@@ -347,9 +337,8 @@ def remove_member(organization_id: int, user_id: int) -> Response:
         abort(404 if user is None else 400)
     try:
         organizations.remove_member(access.organization, user)
-    except AccountError as error:
-        flash(str(error), "error")
+    except ServiceError as error:
+        flash(error.message, "error")
     else:
-        db.session.commit()
         flash(f"{user.name} no longer has access to {access.organization.name}.", "success")
     return redirect(url_for("orgs.members", organization_id=organization_id))

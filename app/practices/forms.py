@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectChoice, SubmitField
 from wtforms.validators import AnyOf, InputRequired
@@ -19,6 +21,7 @@ SCORES = [str(value) for value in range(SCALE_MIN, SCALE_MAX + 1)]
 MISSING = "Choose how often, from 1 (almost never) to 10 (almost always)."
 OFF_SCALE = "Ratings go from 1 to 10; choose one of them."
 EXPIRED = "The page had expired. Your answers are kept below: please send them again."
+CHOOSE_LEADER = "Choose a member of the leadership team (an executive)."
 
 
 class RatingsForm(FlaskForm):
@@ -76,10 +79,18 @@ class ObserverForm(RatingsForm):
     submit = SubmitField("Send my ratings")
 
 
+class LeaderField(IntegerField):
+    """A leader's id from the button pressed; anything else is refused saying what to do."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(CHOOSE_LEADER) from None
+
+
 class OpenCycleForm(FlaskForm):
-    leader_id = IntegerField(
-        "Leader", validators=[InputRequired(message="Choose a leader for the 360.")]
-    )
+    leader_id = LeaderField("Leader", validators=[InputRequired(message=CHOOSE_LEADER)])
     submit = SubmitField("Open a 360")
 
 

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from app.access import OrgAccess, initiative_access
 from app.extensions import csrf
+from app.formtools import attach_problems
 from app.practices import charts
 from app.practices.access import cycle_access, own_cycle, report_access
 from app.practices.forms import (
@@ -28,9 +29,9 @@ from app.practices.forms import (
     SelfAssessmentForm,
 )
 from app.services import practices
-from app.services.practices import PracticeError
+from app.services.errors import ServiceError
 from insights.kotter import STEPS_BY_KEY, Step
-from models import Initiative, PracticeCycle, db
+from models import Initiative, PracticeCycle
 from survey.practice_scoring import BEHAVIOUR_GAP, PRACTICE_GAP
 from survey.practices import PRACTICES, PRACTICES_BY_KEY, RELATIONSHIPS, SCALE_LABELS
 
@@ -40,16 +41,14 @@ Page = str | tuple[str, int]
 
 
 def _save(form: RatingsForm, save: Callable[[dict[str, int]], int]) -> bool:
-    """Validate, store in one transaction, commit; on a problem keep the form, store nothing."""
+    """Validate and store (the service commits); on a problem keep the form, store nothing."""
     if not form.validate_on_submit():
         return False
     try:
         save(form.answers())
-    except PracticeError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
+    except ServiceError as error:
+        form.form_errors.extend(attach_problems(form, error.problems))
         return False
-    db.session.commit()
     return True
 
 
@@ -59,8 +58,12 @@ def _save(form: RatingsForm, save: Callable[[dict[str, int]], int]) -> bool:
 @bp.get("/initiatives/<int:initiative_id>/practices")
 @login_required
 def overview(initiative_id: int) -> str:
-    """Consultants: every executive and their latest cycle. An executive: only their own."""
     initiative, access = initiative_access(current_user, initiative_id)
+    return _render_overview(initiative, access, OpenCycleForm(formdata=None))
+
+
+def _render_overview(initiative: Initiative, access: OrgAccess, open_form: OpenCycleForm) -> str:
+    """Consultants: every executive and their latest cycle. An executive: only their own."""
     cycles = practices.cycles_of(initiative.id)
     if not access.can_manage:
         cycles = [cycle for cycle in cycles if cycle.leader_id == current_user.id]
@@ -76,7 +79,7 @@ def overview(initiative_id: int) -> str:
         latest=latest,
         earlier=[cycle for cycle in cycles if cycle.id not in in_table],
         answered=practices.participation(cycles),
-        open_form=OpenCycleForm(formdata=None),
+        open_form=open_form,
         close_form=CloseCycleForm(formdata=None),
         relationships=RELATIONSHIPS,
         min_observers=practices.min_observers(),
@@ -85,24 +88,22 @@ def overview(initiative_id: int) -> str:
 
 @bp.post("/initiatives/<int:initiative_id>/practices/cycles")
 @login_required
-def open_cycle(initiative_id: int) -> Response:
-    initiative, _ = initiative_access(current_user, initiative_id, manage=True)
+def open_cycle(initiative_id: int) -> Page | Response:
+    initiative, access = initiative_access(current_user, initiative_id, manage=True)
     form = OpenCycleForm()
-    try:
-        if not form.validate_on_submit():
-            raise PracticeError("Choose a member of the leadership team (an executive).")
-        cycle = practices.open_cycle(initiative, form.leader_id.data or 0, current_user)
-    except PracticeError as error:
-        db.session.rollback()
-        flash(f"{error} No 360 was opened.", "error")
-    else:
-        db.session.commit()
-        flash(
-            f"360 opened for {cycle.leader.name}. They rate themselves and share their "
-            "observer link from their own 360 page.",
-            "success",
-        )
-    return redirect(url_for("practices.overview", initiative_id=initiative.id))
+    if form.validate_on_submit():
+        try:
+            cycle = practices.open_cycle(initiative, form.leader_id.data or 0, current_user)
+        except ServiceError as error:
+            form.form_errors.extend(attach_problems(form, error.problems))
+        else:
+            flash(
+                f"360 opened for {cycle.leader.name}. They rate themselves and share their "
+                "observer link from their own 360 page.",
+                "success",
+            )
+            return redirect(url_for("practices.overview", initiative_id=initiative.id))
+    return _render_overview(initiative, access, form), 422
 
 
 @bp.post("/practices/<int:cycle_id>/close")
@@ -110,7 +111,6 @@ def open_cycle(initiative_id: int) -> Response:
 def close_cycle(cycle_id: int) -> Response:
     cycle, initiative, _ = cycle_access(current_user, cycle_id, manage=True)
     if CloseCycleForm().validate_on_submit() and practices.close_cycle(cycle):
-        db.session.commit()
         flash(f"The 360 of {cycle.leader.name} is closed; it accepts no more ratings.", "success")
     return redirect(url_for("practices.overview", initiative_id=initiative.id))
 

@@ -24,10 +24,10 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from werkzeug.wrappers import Response
 
 from app.extensions import csrf
+from app.pulse.forms import AnswerForm, answer_form
 from app.services import pulse as pulses
-from app.services.pulse import AnswerCheck, LinkState, Pulse
+from app.services.pulse import LinkState, Pulse
 from app.services.responses import CampaignClosed, LinkAlreadyUsed
-from models import db
 from models.base import utcnow
 from survey.instruments import AGREE5_LABELS, RECOMMEND10
 
@@ -55,7 +55,7 @@ def answer(code: str) -> str | tuple[str, int]:
     pulse = pulses.open_link(code, utcnow())
     if pulse is None or pulse.state is not LinkState.OPEN:
         return _notice(pulse)
-    return _render_form(pulse, None)
+    return _render_form(pulse, answer_form(pulse.items)(formdata=None))
 
 
 @bp.post("/p/<code>")
@@ -65,21 +65,16 @@ def submit(code: str) -> str | tuple[str, int] | Response:
     pulse = pulses.open_link(code, now)
     if pulse is None or pulse.state is not LinkState.OPEN:
         return _notice(pulse)
-    check = pulses.check_answers(pulse.items, request.form.to_dict(flat=False))
-    if not check.ok:
-        return _render_form(pulse, check), 422
+    form = answer_form(pulse.items)(request.form)
+    if not form.validate():
+        return _render_form(pulse, form), 422
     try:
-        pulses.submit(pulse, check, now.date())
+        pulses.submit(pulse, form.answers(), form.comment_text(), now.date())
     except LinkAlreadyUsed:
-        db.session.rollback()
         return _notice(pulse, "used")
     except CampaignClosed:
-        db.session.rollback()
-        # This worker's copy of the link may be out of date: read it again.
-        pulses.forget_link(code)
-        fresh = pulses.open_link(code, now)
+        fresh = pulses.open_link(code, now)  # read again: the link may have changed
         return _notice(fresh, "closed" if fresh is not None else None)
-    db.session.commit()
     response = redirect(url_for("pulse.thanks", code=code))
     if not pulse.is_personal:
         _remember_answer(response, pulse, now)
@@ -129,13 +124,13 @@ def _notice(pulse: Pulse | None, kind: str | None = None) -> tuple[str, int]:
     return render_template("pulse/notice.html", kind=kind, pulse=pulse, actions=actions), status
 
 
-def _render_form(pulse: Pulse, check: AnswerCheck | None) -> str:
+def _render_form(pulse: Pulse, form: AnswerForm) -> str:
     return render_template(
         "pulse/answer.html",
         pulse=pulse,
-        check=check,
-        answers=check.answers if check else {},
-        missing={item.key for item in check.missing} if check else set(),
+        form=form,
+        answers=form.answers(),
+        missing={item.key for item in form.missing()},
         min_group_size=current_app.config["STEPWISE_MIN_GROUP_SIZE"],
         answered_here=not pulse.is_personal and _answered_here(pulse),
         actions=pulses.actions_for(pulse.survey_id, pulse.team_id, 3),

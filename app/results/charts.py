@@ -19,7 +19,7 @@ from app.services.results import (
     GroupResult,
     GroupStatus,
 )
-from app.services.results_detail import AdkarDistribution
+from app.services.results.detail import AdkarDistribution
 from survey.scoring import rounded
 
 LABEL_LENGTH = 34

@@ -11,16 +11,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.results import charts
-from app.services import results_detail as detail
-from app.services.publication import Participation, participation
 from app.services.results import (
     CampaignInfo,
     DimensionInfo,
     GroupResult,
     SurveyResults,
+    detail,
     hidden_reason,
 )
-from app.services.results_detail import AdkarDistribution, AlphaRow
+from app.services.results.detail import AdkarDistribution, AlphaRow
+from app.services.results.participation import Participation, participation
 from app.services.survey_actions import ActionEntry, actions_of, suggested_you_said
 
 TEAMS_PER_PAGE = 30
@@ -155,8 +155,8 @@ def _rows(results: SurveyResults, campaign: CampaignInfo, scope: GroupResult) ->
     previous = results.group(before.id, scope.team_id) if before is not None else None
     rows = []
     for result in scope.dimensions:
-        before = previous.dimension(result.key) if previous is not None else None
-        change = result.mean - before.mean if before is not None else None
+        earlier = previous.dimension(result.key) if previous is not None else None
+        change = result.mean - earlier.mean if earlier is not None else None
         rows.append(DimensionRow(result.info, result.mean, result.favourable, change))
     return rows
 

@@ -10,6 +10,7 @@ applied once, the same way, for all of them.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -25,20 +26,20 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.access import OrgAccess, members_only, survey_access
-from app.orgs.forms import ConfirmForm
+from app.formtools import ConfirmForm, attach_problems
 from app.results.forms import ActionForm
 from app.results.page import build_page, default_campaign
 from app.routing import id_arg
 from app.services import survey_actions
+from app.services.errors import ServiceError
 from app.services.results import (
     SurveyResults,
     UnknownFilter,
     newest_shown_campaign,
     survey_results,
 )
-from app.services.results_exports import aggregates_csv_lines, answers_csv_lines
-from app.services.survey_actions import ActionError
-from models import Initiative, Survey, db
+from app.services.results.exports import aggregates_csv_lines, answers_csv_lines
+from models import Initiative, Survey
 from models.base import utcnow
 
 bp = Blueprint("results", __name__)
@@ -158,18 +159,17 @@ def add_action(survey_id: int) -> str | Response | tuple[str, int]:
                 team_id=form.team_id.data, dimension_key=form.dimension_key.data or None,
                 campaign_id=form.campaign_id.data, by=current_user,
             )  # fmt: skip
-        except ActionError as error:
-            for name, message in error.problems.items():
-                form[name].errors = [*form[name].errors, message]
+        except ServiceError as error:
+            for message in attach_problems(form, error.problems):
+                flash(message, "error")
         else:
-            db.session.commit()
             flash("Posted. Staff see it on their pulse page from now on.", "success")
             return redirect(_back(survey.id) + "#you-said")
     return _render(survey, initiative, access, form), 422
 
 
 def _back(survey_id: int) -> str:
-    args = {k: request.args[k] for k in ("campaign", "team") if request.args.get(k)}
+    args: dict[str, Any] = {k: request.args[k] for k in ("campaign", "team") if request.args.get(k)}
     return url_for("results.survey_page", survey_id=survey_id, **args)
 
 
@@ -183,6 +183,5 @@ def delete_action(action_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     survey_actions.delete_action(action)
-    db.session.commit()
     flash("The entry was taken down; staff no longer see it.", "success")
     return redirect(_back(survey.id) + "#you-said")

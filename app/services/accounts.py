@@ -1,4 +1,10 @@
-"""Users, passwords, invitations and API tokens."""
+"""Users, passwords, invitations and API tokens.
+
+``create_user``, ``add_member`` and ``create_invitation`` only flush: the demo and
+other services build on them inside their own transaction. The functions that
+complete a person's action (``create_account``, ``join_as_new_user``,
+``accept_invitation``, ``create_api_token``) commit.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.services.errors import ServiceError
 from models import ApiToken, Invitation, Membership, Organization, Role, User, db
 from models.base import utcnow
 
@@ -17,10 +24,6 @@ MIN_PASSWORD_LENGTH = 10
 # A fixed hash to compare against when the email is unknown, so a login
 # attempt takes as long for a missing account as for a wrong password.
 _TIMING_DUMMY = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
-
-
-class AccountError(ValueError):
-    """A request about accounts that cannot be honoured; the message is for a person."""
 
 
 def normalize_email(email: str) -> str:
@@ -38,15 +41,22 @@ def user_by_email(email: str) -> User | None:
 def create_user(email: str, name: str, password: str, *, is_admin: bool = False) -> User:
     email = normalize_email(email)
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+        raise ServiceError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.", "password")
     if not name.strip():
-        raise AccountError("A name is required.")
+        raise ServiceError("A name is required.", "name")
     if user_by_email(email) is not None:
-        raise AccountError(f"An account for {email} already exists.")
+        raise ServiceError(f"An account for {email} already exists.", "email")
     user = User(email=email, name=name.strip(), is_admin=is_admin)
     set_password(user, password)
     db.session.add(user)
     db.session.flush()
+    return user
+
+
+def create_account(email: str, name: str, password: str, *, is_admin: bool = False) -> User:
+    """``create_user`` as a whole action (the admin page, the CLI): committed."""
+    user = create_user(email, name, password, is_admin=is_admin)
+    db.session.commit()
     return user
 
 
@@ -65,18 +75,22 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def create_api_token(user: User) -> str:
-    """A new bearer token for ``user``; only its hash is stored, so show it now or never."""
+    """A new bearer token for ``user``, committed; only its hash is stored, so show it
+    now or never."""
     token = "sw_" + secrets.token_urlsafe(32)
     db.session.add(ApiToken(user=user, token_hash=hash_token(token)))
-    db.session.flush()
+    db.session.commit()
     return token
 
 
-def user_for_token(token: str) -> User | None:
+def user_for_token(token: str, *, record_use: bool = False) -> User | None:
+    """The token's owner. ``record_use`` (requests that change something) sets its
+    ``last_used_at``, committed with that change: reading through the API writes nothing."""
     api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     if api_token is None:
         return None
-    api_token.last_used_at = utcnow()
+    if record_use:
+        api_token.last_used_at = utcnow()
     return api_token.user
 
 
@@ -97,8 +111,9 @@ def create_invitation(
     """An invitation and the secret token for its link (stored only hashed)."""
     email = normalize_email(email)
     existing = user_by_email(email)
-    if existing is not None and db.session.get(Membership, (existing.id, organization.id)):
-        raise AccountError(f"{email} is already a member of {organization.name}.")
+    membership = db.session.get(Membership, (existing.id, organization.id)) if existing else None
+    if membership is not None:
+        raise ServiceError(f"{email} is already a member of {organization.name}.", "email")
     token = secrets.token_urlsafe(24)
     invitation = Invitation(
         organization=organization,
@@ -126,10 +141,20 @@ def open_invitation(token: str) -> Invitation | None:
 
 
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
+    """``user`` joins the invitation's organisation, committed; the link is then used up."""
     if normalize_email(user.email) != invitation.email:
-        raise AccountError(f"This invitation is for {invitation.email}.")
+        raise ServiceError(f"This invitation is for {invitation.email}.")
     invitation.accepted_at = utcnow()
-    return add_member(user, invitation.organization, invitation.role)
+    membership = add_member(user, invitation.organization, invitation.role)
+    db.session.commit()
+    return membership
+
+
+def join_as_new_user(invitation: Invitation, name: str, password: str) -> User:
+    """An account for the invited email and its membership, committed together."""
+    user = create_user(invitation.email, name, password)
+    accept_invitation(invitation, user)
+    return user
 
 
 def count_users() -> int:

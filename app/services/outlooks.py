@@ -17,7 +17,7 @@ from array import array
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import String, delete, insert, or_, select, true, type_coerce
 
@@ -80,7 +80,7 @@ def usage_points(
         .order_by(Observation.period)
     ).all():
         periods, values = points.setdefault((metric_id, team_id), ([], []))
-        periods.append(date.fromisoformat(day) if as_text else day)
+        periods.append(date.fromisoformat(cast(str, day)) if as_text else cast(date, day))
         values.append(value)
     return points
 

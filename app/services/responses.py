@@ -7,12 +7,12 @@ need to scan answers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Date, Integer, Text, bindparam, exists, select, text, update
+from sqlalchemy import Date, Integer, Table, Text, bindparam, exists, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert, ReturningInsert
 
@@ -28,10 +28,10 @@ from models import (
     db,
 )
 
-_ANSWER = Answer.__table__
-_ANSWER_TALLY = AnswerTally.__table__
-_RESPONSE = Response.__table__
-_RESPONSE_TALLY = ResponseTally.__table__
+_ANSWER = cast(Table, Answer.__table__)
+_ANSWER_TALLY = cast(Table, AnswerTally.__table__)
+_RESPONSE = cast(Table, Response.__table__)
+_RESPONSE_TALLY = cast(Table, ResponseTally.__table__)
 
 
 class LinkAlreadyUsed(Exception):
@@ -42,7 +42,7 @@ class CampaignClosed(Exception):
     """The campaign closed (or was published) before the answer could be written."""
 
 
-def _dialect_insert(dialect: str) -> Any:
+def _dialect_insert(dialect: str) -> Callable[[Table], postgresql.Insert | sqlite.Insert]:
     if dialect == "postgresql":
         return postgresql.insert
     if dialect == "sqlite":
@@ -67,7 +67,7 @@ def claim_personal_link(link_id: int, today: date) -> None:
 
 
 @cache
-def _insert_response(timed: bool, versioned: bool, linked: bool) -> ReturningInsert[tuple[int]]:
+def _insert_response(timed: bool, versioned: bool, linked: bool) -> ReturningInsert[int]:
     """INSERT ... SELECT ... WHERE EXISTS (the campaign still takes answers) RETURNING id."""
     campaign_id = bindparam("campaign_id", type_=Integer)
     team_id = bindparam("team_id", type_=Integer)

@@ -9,25 +9,17 @@ quotes a group the anonymity rules hide.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 
+from app.services.errors import ServiceError
 from app.services.results import RECOMMEND_KEY, SurveyResults
 from models import SurveyAction, Team, User, db
 
 MAX_YOU_SAID = 300
 MAX_WE_DID = 2000
-
-
-class ActionError(ValueError):
-    """An entry that cannot be saved; ``problems`` maps a form field to a message."""
-
-    def __init__(self, problems: Mapping[str, str]) -> None:
-        super().__init__(" ".join(problems.values()))
-        self.problems = dict(problems)
 
 
 @dataclass(frozen=True)
@@ -53,7 +45,7 @@ def post_action(
     campaign_id: int | None,
     by: User,
 ) -> SurveyAction:
-    """Save an entry for the survey of ``results``; the caller commits.
+    """Save an entry for the survey of ``results``, committed.
 
     The team must be one of the organisation's, the dimension one the survey
     asked and the campaign one of the survey's.
@@ -75,7 +67,7 @@ def post_action(
     if campaign_id is not None and results.campaign(campaign_id) is None:
         problems["campaign_id"] = "Choose a campaign of this survey."
     if problems:
-        raise ActionError(problems)
+        raise ServiceError(problems)
     action = SurveyAction(
         survey_id=results.survey_id,
         team_id=team_id,
@@ -86,7 +78,7 @@ def post_action(
         created_by_id=by.id,
     )
     db.session.add(action)
-    db.session.flush()
+    db.session.commit()
     return action
 
 
@@ -122,8 +114,9 @@ def get_action(action_id: int) -> SurveyAction | None:
 
 
 def delete_action(action: SurveyAction) -> None:
+    """Take an entry down, committed: staff no longer see it."""
     db.session.delete(action)
-    db.session.flush()
+    db.session.commit()
 
 
 def suggested_you_said(

@@ -14,11 +14,13 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, CursorResult, func, select, update
 
 from app.services import stages
 from app.services.accounts import hash_token
+from app.services.errors import ServiceError
 from app.services.stages import RatingInput
 from insights.kotter import STEP_KEYS, STEPS_BY_KEY
 from insights.stages import RATING_MAX, RATING_MIN, RatingSummary, summarize_ratings
@@ -48,10 +50,6 @@ _CODE_ATTEMPTS = 10
 INVALID_CODE = "This code is not valid or the workshop has ended — check the code on the screen."
 
 
-class WorkshopError(ValueError):
-    """A workshop request that cannot be honoured; the message is for a person."""
-
-
 def normalize_code(code: str) -> str:
     """What people type, as stored: upper case, without spaces or dashes."""
     return "".join(code.split()).replace("-", "").upper()
@@ -61,7 +59,7 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def _open_filter(now: datetime) -> tuple[object, ...]:
+def _open_filter(now: datetime) -> tuple[ColumnElement[bool], ...]:
     return (WorkshopSession.closed_at.is_(None), WorkshopSession.expires_at > now)
 
 
@@ -87,7 +85,7 @@ def start_session(
         if taken is None:
             break
     else:  # pragma: no cover - needs ten clashes in a row
-        raise WorkshopError("No free join code could be found; please try again.")
+        raise ServiceError("No free join code could be found; please try again.")
     session = WorkshopSession(
         initiative_id=initiative.id,
         code=code,
@@ -96,7 +94,7 @@ def start_session(
         expires_at=now + timedelta(hours=SESSION_HOURS),
     )
     db.session.add(session)
-    db.session.flush()
+    db.session.commit()
     return session
 
 
@@ -152,22 +150,22 @@ def join(
     so their votes are not counted twice; the token is then None: keep the cookie.
     """
     if not is_open(session):
-        raise WorkshopError(INVALID_CODE)
+        raise ServiceError(INVALID_CODE, "code")
     display_name = " ".join(display_name.split())
     if not display_name:
-        raise WorkshopError("Enter your name, so the facilitator knows who is in.")
+        raise ServiceError("Enter your name, so the facilitator knows who is in.", "display_name")
     if len(display_name) > MAX_DISPLAY_NAME:
-        raise WorkshopError(f"Keep it under {MAX_DISPLAY_NAME} characters.")
+        raise ServiceError(f"Keep it under {MAX_DISPLAY_NAME} characters.", "display_name")
     if rejoining is not None and rejoining.session_id == session.id:
         rejoining.display_name = display_name
-        db.session.flush()
+        db.session.commit()
         return rejoining, None
     token = secrets.token_urlsafe(32)
     participant = WorkshopParticipant(
         session_id=session.id, display_name=display_name, token_hash=hash_token(token)
     )
     db.session.add(participant)
-    db.session.flush()
+    db.session.commit()
     return participant, token
 
 
@@ -194,9 +192,9 @@ def check_votes(votes: Mapping[str, int]) -> None:
     """Refuse the whole set when any step is unknown or any score is off the 1-5 scale."""
     for key, score in votes.items():
         if key not in STEPS_BY_KEY:
-            raise WorkshopError(f"There is no step {key!r}; nothing was saved.")
+            raise ServiceError(f"There is no step {key!r}; nothing was saved.")
         if not RATING_MIN <= score <= RATING_MAX:
-            raise WorkshopError(
+            raise ServiceError(
                 f"Ratings go from {RATING_MIN} to {RATING_MAX}; {score} is not possible. "
                 "Nothing was saved."
             )
@@ -210,9 +208,9 @@ def save_votes(
     Steps missing from ``votes`` keep whatever the participant said before.
     """
     if participant.session_id != session.id:
-        raise WorkshopError("You did not join this workshop.")
+        raise ServiceError("You did not join this workshop.")
     if not is_open(session):
-        raise WorkshopError("This workshop has ended; it accepts no more votes.")
+        raise ServiceError("This workshop has ended; it accepts no more votes.")
     check_votes(votes)
     existing = {
         vote.stage_key: vote
@@ -228,7 +226,7 @@ def save_votes(
             db.session.add(vote)
         vote.score = score
         vote.voted_at = now
-    db.session.flush()
+    db.session.commit()
 
 
 # --- the facilitator's screen -------------------------------------------
@@ -302,28 +300,33 @@ def live_state(session: WorkshopSession) -> LiveState:
 def close_session(
     session: WorkshopSession, by: User, *, today: date | None = None
 ) -> AssessmentRound:
-    """Stop the voting and keep the votes as an assessment round (once).
+    """Stop the voting and keep the votes as an assessment round (once), in one transaction.
 
     The session is claimed with a conditional UPDATE, so two facilitators
     pressing "close" at the same moment still make one round: the second
     finds the session already closed and gets the round the first saved.
     """
-    claimed = db.session.execute(
-        update(WorkshopSession)
-        .where(WorkshopSession.id == session.id, WorkshopSession.round_id.is_(None))
-        .values(closed_at=session.closed_at or utcnow())
-        .execution_options(synchronize_session=False)
+    claimed = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(WorkshopSession)
+            .where(WorkshopSession.id == session.id, WorkshopSession.round_id.is_(None))
+            .values(closed_at=session.closed_at or utcnow())
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     db.session.refresh(session)
     if not claimed:
         existing = db.session.get(AssessmentRound, session.round_id)
+        db.session.commit()
         if existing is None:  # pragma: no cover - round_id is only ever set with the round
-            raise WorkshopError("This workshop was saved, but its round is gone.")
+            raise ServiceError("This workshop was saved, but its round is gone.")
         return existing
     initiative = db.session.get(Initiative, session.initiative_id)
     assert initiative is not None  # the foreign key cascades
-    assessment = stages.create_round(initiative, session.title, today or date.today(), by)
-    assessment.source = "workshop"
+    assessment = stages.new_round(
+        initiative, session.title, today or date.today(), by, source="workshop"
+    )
     ballots: dict[tuple[int, str], dict[str, RatingInput]] = defaultdict(dict)
     for participant_id, name, key, score in db.session.execute(
         select(
@@ -338,10 +341,10 @@ def close_session(
     ).all():
         ballots[(participant_id, name)][key] = RatingInput(score)
     for (participant_id, name), ratings in ballots.items():
-        stages.save_ratings(assessment, f"participant:{participant_id}", name, ratings)
-    stages.close_round(assessment)
+        stages.record_ratings(assessment, f"participant:{participant_id}", name, ratings)
+    stages.mark_round_closed(assessment)
     session.round_id = assessment.id
-    db.session.flush()
+    db.session.commit()
     return assessment
 
 

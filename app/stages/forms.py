@@ -57,8 +57,8 @@ class RealDateField(DateField):
 
 def owner_choices(members: Iterable[User], nobody: str = "— nobody yet —") -> list[SelectChoice]:
     return [
-        SelectChoice(NOBODY, nobody),  # type: ignore[arg-type]
-        *(SelectChoice(user.id, user.name) for user in members),  # type: ignore[arg-type]
+        SelectChoice(NOBODY, nobody),
+        *(SelectChoice(user.id, user.name) for user in members),
     ]
 
 

@@ -16,10 +16,10 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.access import OrgAccess, initiative_access, members_only
-from app.orgs.forms import ConfirmForm
+from app.formtools import ConfirmForm, attach_problems
 from app.pagination import paginate
 from app.services import organizations, stages
-from app.services.stages import StageError
+from app.services.errors import ServiceError
 from app.stages.forms import (
     FILTER_STATUS_LABELS,
     QUESTION,
@@ -36,6 +36,8 @@ from app.stages.forms import (
 from insights.kotter import STEPS_BY_KEY
 from insights.stages import STATUS_LABELS
 from models import Action, AssessmentRound, EvidenceItem, Initiative, Stage, User, db
+
+Page = str | tuple[str, int]
 
 bp = Blueprint("stages", __name__)
 members_only(bp)
@@ -55,11 +57,9 @@ def labels() -> dict[str, object]:
 
 def _stage(initiative_id: int, key: str) -> tuple[Initiative, OrgAccess, Stage]:
     initiative, access = initiative_access(current_user, initiative_id)
-    if key not in STEPS_BY_KEY:
+    stage = stages.find_stage(initiative, key)
+    if stage is None:
         abort(404)
-    stage = next(
-        stage for stage in stages.ensure_stages(initiative, commit_new=True) if stage.key == key
-    )
     return initiative, access, stage
 
 
@@ -79,7 +79,9 @@ def _action(action_id: int) -> tuple[Action, Initiative, OrgAccess]:
     return action, initiative, access
 
 
-def _round(round_id: int, *, manage: bool = False) -> tuple[AssessmentRound, Initiative, OrgAccess]:
+def _assessment_round(
+    round_id: int, *, manage: bool = False
+) -> tuple[AssessmentRound, Initiative, OrgAccess]:
     assessment = stages.round_by_id(round_id)
     if assessment is None:
         abort(404)
@@ -91,10 +93,15 @@ def _members(access: OrgAccess) -> list[User]:
     return [user for user, _ in organizations.members_of(access.organization.id)]
 
 
-def _attach(form: FlaskForm, error: StageError, default_field: str) -> None:
-    """Put a service's refusal on the field it is about, so the page names it."""
-    name = error.field if error.field and error.field in form else default_field
-    form[name].errors = [*form[name].errors, str(error)]
+def _refused(form: FlaskForm, error: ServiceError) -> None:
+    """Put a service's refusal on the fields it names; a problem about no field is flashed."""
+    for message in attach_problems(form, error.problems):
+        flash(message, "error")
+
+
+def _invalid(page: str) -> Page:
+    """A submitted form that was refused answers 422, re-rendered with what was typed."""
+    return (page, 422) if request.method == "POST" else page
 
 
 def _step_url(stage: Stage, anchor: str | None = None) -> str:
@@ -107,7 +114,6 @@ def _step_url(stage: Stage, anchor: str | None = None) -> str:
 @bp.get("/initiatives/<int:initiative_id>/steps")
 def tracker(initiative_id: int) -> str:
     initiative, access = initiative_access(current_user, initiative_id)
-    stages.ensure_stages(initiative, commit_new=True)
     today = date.today()
     return render_template(
         "stages/tracker.html",
@@ -119,7 +125,7 @@ def tracker(initiative_id: int) -> str:
 
 
 @bp.route("/initiatives/<int:initiative_id>/steps/<key>", methods=["GET", "POST"])
-def step(initiative_id: int, key: str) -> str | Response:
+def step(initiative_id: int, key: str) -> Page | Response:
     initiative, access, stage = _stage(initiative_id, key)
     members = _members(access)
     form = StageForm(prefix="stage", obj=stage, owner_id=stage.owner_id or 0)
@@ -134,17 +140,16 @@ def step(initiative_id: int, key: str) -> str | Response:
                 notes=form.notes.data or "",
                 by=current_user,
             )
-        except StageError as error:
-            _attach(form, error, "status")
+        except ServiceError as error:
+            _refused(form, error)
         else:
-            db.session.commit()
             flash(f"Step {stage.position} saved.", "success")
             return redirect(_step_url(stage))
-    return _render_step(initiative, access, stage, members, stage_form=form)
+    return _invalid(_render_step(initiative, access, stage, members, stage_form=form))
 
 
 @bp.post("/initiatives/<int:initiative_id>/steps/<key>/evidence")
-def add_evidence(initiative_id: int, key: str) -> str | Response:
+def add_evidence(initiative_id: int, key: str) -> Page | Response:
     initiative, access, stage = _stage(initiative_id, key)
     if not access.can_manage:
         abort(403)
@@ -152,25 +157,23 @@ def add_evidence(initiative_id: int, key: str) -> str | Response:
     if form.validate_on_submit():
         try:
             stages.add_evidence(stage, form.text.data or "")
-        except StageError as error:
-            _attach(form, error, "text")
+        except ServiceError as error:
+            _refused(form, error)
         else:
-            db.session.commit()
             flash("Evidence added to the checklist.", "success")
             return redirect(_step_url(stage, "evidence"))
-    return _render_step(initiative, access, stage, _members(access), evidence_form=form)
+    return _invalid(_render_step(initiative, access, stage, _members(access), evidence_form=form))
 
 
 @bp.post("/initiatives/<int:initiative_id>/steps/<key>/actions")
-def add_step_action(initiative_id: int, key: str) -> str | Response:
+def add_step_action(initiative_id: int, key: str) -> Page | Response:
     initiative, access, stage = _stage(initiative_id, key)
     members = _members(access)
     form = _action_form(members)
     if form.validate_on_submit() and _save_action(form, initiative, access) is not None:
-        db.session.commit()
         flash(f"Action “{form.title.data}” added.", "success")
         return redirect(_step_url(stage, "actions"))
-    return _render_step(initiative, access, stage, members, action_form=form)
+    return _invalid(_render_step(initiative, access, stage, members, action_form=form))
 
 
 def _render_step(
@@ -219,28 +222,26 @@ def tick_evidence(item_id: int) -> Response:
     item, _ = _evidence(item_id)
     form = TickForm()
     if not form.validate_on_submit() or form.done.data not in ("0", "1"):
-        abort(400)
+        abort(400)  # a button's hidden value, never typed: a forged request
     done = form.done.data == "1"
     stages.tick_evidence(item, done, current_user)
-    db.session.commit()
     flash(f"“{item.text}” marked as {'done' if done else 'not done'}.", "success")
     return redirect(_step_url(item.stage, f"evidence-{item.id}"))
 
 
 @bp.route("/evidence/<int:item_id>/edit", methods=["GET", "POST"])
-def edit_evidence(item_id: int) -> str | Response:
+def edit_evidence(item_id: int) -> Page | Response:
     item, access = _evidence(item_id, manage=True)
     form = EvidenceForm(obj=item)
     if form.validate_on_submit():
         try:
             stages.edit_evidence(item, form.text.data or "")
-        except StageError as error:
-            _attach(form, error, "text")
+        except ServiceError as error:
+            _refused(form, error)
         else:
-            db.session.commit()
             flash("Evidence saved.", "success")
             return redirect(_step_url(item.stage, f"evidence-{item.id}"))
-    return render_template(
+    page = render_template(
         "stages/evidence_form.html",
         form=form,
         item=item,
@@ -250,6 +251,7 @@ def edit_evidence(item_id: int) -> str | Response:
         access=access,
         delete_form=ConfirmForm(formdata=None),
     )
+    return _invalid(page)
 
 
 @bp.post("/evidence/<int:item_id>/delete")
@@ -259,7 +261,6 @@ def delete_evidence(item_id: int) -> Response:
         abort(400)
     stage, text = item.stage, item.text
     stages.remove_evidence(item)
-    db.session.commit()
     flash(f"“{text}” removed from the checklist.", "success")
     return redirect(_step_url(stage, "evidence"))
 
@@ -288,18 +289,17 @@ def _save_action(
             by=current_user,
             action=action,
         )
-    except StageError as error:
-        _attach(form, error, "title")
+    except ServiceError as error:
+        _refused(form, error)
         return None
 
 
 @bp.route("/initiatives/<int:initiative_id>/actions", methods=["GET", "POST"])
-def actions(initiative_id: int) -> str | Response:
+def actions(initiative_id: int) -> Page | Response:
     initiative, access = initiative_access(current_user, initiative_id)
     members = _members(access)
     form = _action_form(members)
     if form.validate_on_submit() and _save_action(form, initiative, access) is not None:
-        db.session.commit()
         flash(f"Action “{form.title.data}” added.", "success")
         return redirect(url_for("stages.actions", initiative_id=initiative_id))
     filters = ActionFilterForm(request.args)
@@ -308,7 +308,7 @@ def actions(initiative_id: int) -> str | Response:
     query = stages.actions_query(
         initiative, owner_id=filters.owner_value(), status=filters.status_value(), today=today
     )
-    return render_template(
+    page = render_template(
         "stages/actions.html",
         initiative=initiative,
         access=access,
@@ -318,52 +318,51 @@ def actions(initiative_id: int) -> str | Response:
         today=today,
         is_overdue=stages.is_overdue,
     )
+    return _invalid(page)
 
 
 @bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
-def edit_action(action_id: int) -> str | Response:
+def edit_action(action_id: int) -> Page | Response:
     action, initiative, access = _action(action_id)
     form = _action_form(_members(access), obj=action, owner_id=action.owner_id or 0)
     if form.validate_on_submit() and _save_action(form, initiative, access, action) is not None:
-        db.session.commit()
         flash(f"Action “{action.title}” saved.", "success")
         return redirect(url_for("stages.actions", initiative_id=initiative.id))
-    return render_template(
+    page = render_template(
         "stages/action_form.html", form=form, action=action, initiative=initiative, access=access
     )
+    return _invalid(page)
 
 
 # --- assessment rounds -------------------------------------------------------------------
 
 
 @bp.route("/initiatives/<int:initiative_id>/rounds", methods=["GET", "POST"])
-def rounds(initiative_id: int) -> str | Response:
-    initiative, access = initiative_access(current_user, initiative_id)
+def rounds(initiative_id: int) -> Page | Response:
+    manage = request.method == "POST"  # anyone reads the rounds; only managers start one
+    initiative, access = initiative_access(current_user, initiative_id, manage=manage)
     form = RoundForm()
-    if request.method == "POST":
-        initiative_access(current_user, initiative_id, manage=True)
-        if form.validate_on_submit():
-            assessment = stages.create_round(
-                initiative, form.name.data or "", form.held_on.data, current_user
-            )
-            db.session.commit()
-            flash(
-                f"Round “{assessment.name}” started. Each leader now rates the eight steps.",
-                "success",
-            )
-            return redirect(url_for("stages.round_detail", round_id=assessment.id))
-    return render_template(
+    if form.validate_on_submit():
+        assessment = stages.create_round(
+            initiative, form.name.data or "", form.held_on.data, current_user
+        )
+        flash(
+            f"Round “{assessment.name}” started. Each leader now rates the eight steps.", "success"
+        )
+        return redirect(url_for("stages.round_detail", round_id=assessment.id))
+    page = render_template(
         "stages/rounds.html",
         initiative=initiative,
         access=access,
         history=stages.round_history(initiative),
         form=form,
     )
+    return _invalid(page)
 
 
 @bp.get("/rounds/<int:round_id>")
 def round_detail(round_id: int) -> str:
-    assessment, initiative, access = _round(round_id)
+    assessment, initiative, access = _assessment_round(round_id)
     result = next(r for r in stages.round_history(initiative) if r.round.id == assessment.id)
     return render_template(
         "stages/round.html",
@@ -378,8 +377,8 @@ def round_detail(round_id: int) -> str:
 
 
 @bp.route("/rounds/<int:round_id>/rate", methods=["GET", "POST"])
-def rate(round_id: int) -> str | Response | tuple[str, int]:
-    assessment, initiative, access = _round(round_id)
+def rate(round_id: int) -> Page | Response:
+    assessment, initiative, access = _assessment_round(round_id)
     rater = stages.rater_key(current_user)
     earlier = stages.ratings_by(assessment, rater)
     form = RateForm(data=RateForm.initial(earlier) if request.method == "GET" else None)
@@ -387,10 +386,9 @@ def rate(round_id: int) -> str | Response | tuple[str, int]:
     if assessment.closed_at is None and form.validate_on_submit():
         try:
             stages.save_ratings(assessment, rater, current_user.name, form.ratings())
-        except StageError as error:  # closed a moment ago
-            problem = str(error)
+        except ServiceError as error:  # e.g. closed a moment ago
+            problem = " ".join(attach_problems(form, error.problems))
         else:
-            db.session.commit()
             flash(
                 f"Your ratings for “{assessment.name}” are saved. "
                 "You can change them until the round is closed.",
@@ -408,16 +406,16 @@ def rate(round_id: int) -> str | Response | tuple[str, int]:
         question=QUESTION,
         scale_labels=SCALE_LABELS,
     )
-    refused = request.method == "POST" and (problem or assessment.closed_at is not None)
-    return (page, 409) if refused else page
+    if request.method == "POST" and assessment.closed_at is not None:
+        return page, 409  # not a mistake in the form: the round closed
+    return _invalid(page)
 
 
 @bp.post("/rounds/<int:round_id>/close")
 def close_round(round_id: int) -> Response:
-    assessment, _, _ = _round(round_id, manage=True)
+    assessment, _, _ = _assessment_round(round_id, manage=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     stages.close_round(assessment)
-    db.session.commit()
     flash(f"Round “{assessment.name}” closed: its ratings are final.", "success")
     return redirect(url_for("stages.round_detail", round_id=assessment.id))

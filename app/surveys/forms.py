@@ -128,7 +128,7 @@ class SurveyForm(FlaskForm):
                     for item in choice.custom
                 ],
             }
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.dimensions.choices = [
             SelectChoice(dimension.key, dimension.name) for dimension in LIBRARY
         ]
@@ -206,10 +206,7 @@ class ScheduleForm(FlaskForm):
     submit = SubmitField("Schedule campaign")
 
     def set_team_choices(self, teams: list[tuple[int, str]]) -> None:
-        self.team_ids.choices = [
-            SelectChoice(team_id, name)  # type: ignore[arg-type]
-            for team_id, name in teams
-        ]
+        self.team_ids.choices = [SelectChoice(team_id, name) for team_id, name in teams]
 
     def prefill(self, today: date, team_ids: list[int], repeat_days: int | None) -> None:
         """A week from today for every team, repeating as the survey last did."""
@@ -220,8 +217,8 @@ class ScheduleForm(FlaskForm):
 
     def schedule(self) -> Schedule:
         return Schedule(
-            opens_on=self.opens_on.data,  # type: ignore[arg-type]
-            last_day=self.last_day.data,  # type: ignore[arg-type]
+            opens_on=self.opens_on.data,
+            last_day=self.last_day.data,
             team_ids=list(self.team_ids.data or []),
             repeat_days=self.repeat_days.data,
         )

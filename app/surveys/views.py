@@ -24,17 +24,13 @@ from werkzeug.wrappers import Response
 
 from app.access import OrgAccess, initiative_access, members_only, survey_access
 from app.downloads import attachment
-from app.orgs.forms import ConfirmForm
+from app.formtools import ConfirmForm, attach_problems
 from app.services import organizations, surveys
+from app.services.errors import ServiceError
 from app.services.organizations import LineError
-from app.services.surveys import (
-    PROMISED_MINUTES,
-    CampaignTeamRow,
-    Status,
-    SurveyError,
-)
+from app.services.surveys import PROMISED_MINUTES, CampaignTeamRow, Status
 from app.surveys.forms import PersonalLinksForm, ScheduleForm, SurveyForm
-from models import Campaign, Initiative, Survey, db
+from models import Campaign, Initiative, Survey
 from models.base import utcnow
 
 bp = Blueprint("surveys", __name__)
@@ -55,13 +51,14 @@ def _campaign(
     return campaign, survey, initiative, access
 
 
-def _attach(form: FlaskForm, error: SurveyError) -> None:
+def _attach(form: FlaskForm, error: ServiceError) -> None:
     """Put each problem on its field, or above the form when no field fits."""
-    for name, message in error.problems.items():
-        if name in form and name != "custom":
-            form[name].errors = [*form[name].errors, message]
-        else:
-            form.form_errors.append(message)
+    form.form_errors.extend(attach_problems(form, error.problems))
+
+
+def _status() -> int:
+    """A form shown again after a POST was invalid: 422, with what was typed."""
+    return 422 if request.method == "POST" else 200
 
 
 # --- surveys -----------------------------------------------------------------
@@ -82,7 +79,7 @@ def index(initiative_id: int) -> str:
 
 
 @bp.route("/initiatives/<int:initiative_id>/surveys/new", methods=["GET", "POST"])
-def new(initiative_id: int) -> str | Response:
+def new(initiative_id: int) -> tuple[str, int] | Response:
     initiative, access = initiative_access(current_user, initiative_id, manage=True)
     form = SurveyForm() if request.method == "POST" else SurveyForm.starter()
     if form.validate_on_submit():
@@ -95,17 +92,16 @@ def new(initiative_id: int) -> str | Response:
                 form.custom_items(),
                 current_user,
             )
-        except SurveyError as error:
+        except ServiceError as error:
             _attach(form, error)
         else:
-            db.session.commit()
             flash(f"Survey “{survey.title}” saved. Schedule its first campaign.", "success")
             return redirect(url_for("surveys.schedule", survey_id=survey.id))
-    return _render_builder(form, initiative, access, None)
+    return _render_builder(form, initiative, access, None), _status()
 
 
 @bp.route("/surveys/<int:survey_id>/edit", methods=["GET", "POST"])
-def edit(survey_id: int) -> str | Response:
+def edit(survey_id: int) -> tuple[str, int] | Response:
     survey, initiative, access = _survey(survey_id, manage=True)
     version = surveys.latest_version(survey.id)
     form = SurveyForm() if request.method == "POST" else SurveyForm.of(survey, version)
@@ -119,13 +115,12 @@ def edit(survey_id: int) -> str | Response:
                 form.custom_items(),
                 utcnow(),
             )
-        except SurveyError as error:
+        except ServiceError as error:
             _attach(form, error)
         else:
-            db.session.commit()
             flash(_saved_message(saved.number if saved else None), "success")
             return redirect(url_for("surveys.index", initiative_id=initiative.id))
-    return _render_builder(form, initiative, access, survey, version.number)
+    return _render_builder(form, initiative, access, survey, version.number), _status()
 
 
 def _saved_message(new_version: int | None) -> str:
@@ -162,7 +157,6 @@ def stop_repeating(survey_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     surveys.stop_repeating(survey)
-    db.session.commit()
     flash(f"“{survey.title}” no longer repeats; its campaigns stay as they are.", "success")
     return redirect(url_for("surveys.index", initiative_id=initiative.id))
 
@@ -171,7 +165,7 @@ def stop_repeating(survey_id: int) -> Response:
 
 
 @bp.route("/surveys/<int:survey_id>/campaigns/new", methods=["GET", "POST"])
-def schedule(survey_id: int) -> str | Response:
+def schedule(survey_id: int) -> tuple[str, int] | Response:
     survey, initiative, access = _survey(survey_id, manage=True)
     teams = organizations.teams_of(access.organization.id)
     form = ScheduleForm()
@@ -181,22 +175,21 @@ def schedule(survey_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             campaign = surveys.schedule_campaign(survey, form.schedule(), utcnow())
-        except SurveyError as error:
+        except ServiceError as error:
             _attach(form, error)
         else:
-            db.session.commit()
             flash("Campaign scheduled. Print the team QR codes or add personal links.", "success")
             return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
-    return render_template(
+    page = render_template(
         "surveys/schedule.html", form=form, survey=survey, initiative=initiative, access=access
     )
+    return page, _status()
 
 
 @bp.get("/campaigns/<int:campaign_id>")
 def campaign(campaign_id: int) -> str:
     campaign, survey, initiative, access = _campaign(campaign_id)
     rows = surveys.campaign_teams(campaign)
-    db.session.commit()  # team links are made the first time they are needed
     return _render_campaign(campaign, survey, initiative, access, rows)
 
 
@@ -210,14 +203,12 @@ def upload_links(campaign_id: int) -> str | Response | tuple[str, int]:
             result, line_errors = surveys.import_personal_links(
                 campaign, form.file.data.read(), utcnow()
             )
-        except SurveyError as error:
+        except ServiceError as error:
             _attach(form, error)
         else:
             if not line_errors:
-                db.session.commit()
                 flash(_imported_message(result), "success")
                 return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
-            db.session.rollback()
             form.file.errors = ["Nothing was imported. Fix these lines and upload the file again."]
     rows = surveys.campaign_teams(campaign)
     return _render_campaign(campaign, survey, initiative, access, rows, form, line_errors), 422
@@ -235,7 +226,7 @@ def unused_links(campaign_id: int) -> Response:
         body = surveys.unused_links_csv(
             campaign, lambda code: url_for("pulse.answer", code=code, _external=True), utcnow()
         )
-    except SurveyError as error:
+    except ServiceError as error:
         flash(str(error), "error")
         return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
     return attachment(body, f"personal-links-not-used-campaign-{campaign.id}.csv")
@@ -245,7 +236,6 @@ def unused_links(campaign_id: int) -> Response:
 def qr_sheet(campaign_id: int) -> str:
     campaign, survey, initiative, access = _campaign(campaign_id)
     rows = surveys.campaign_teams(campaign)
-    db.session.commit()
     return render_template(
         "surveys/qr_sheet.html",
         campaign=campaign,
@@ -265,10 +255,9 @@ def close(campaign_id: int) -> Response:
         abort(400)
     try:
         surveys.close_campaign(campaign, utcnow())
-    except SurveyError as error:
+    except ServiceError as error:
         flash(str(error), "error")
     else:
-        db.session.commit()
         flash("Campaign closed. Its results are published within a few minutes.", "success")
     return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
 
@@ -280,10 +269,9 @@ def cancel(campaign_id: int) -> Response:
         abort(400)
     try:
         surveys.cancel_campaign(campaign, utcnow())
-    except SurveyError as error:
+    except ServiceError as error:
         flash(str(error), "error")
         return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
-    db.session.commit()
     flash(f"Campaign cancelled; “{survey.title}” no longer repeats.", "success")
     return redirect(url_for("surveys.index", initiative_id=initiative.id))
 

@@ -81,7 +81,7 @@ class VoteForm(FlaskForm):
         return {key: int(self[key].data) for key in STEP_KEYS if self[key].data}
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         unknown = sorted(
             name.removeprefix(VOTE_PREFIX)
             for name in request.form

@@ -24,8 +24,10 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app.access import OrgAccess, initiative_access
+from app.formtools import attach_problems
 from app.services import workshops
-from app.services.workshops import INVALID_CODE, WorkshopError
+from app.services.errors import ServiceError
+from app.services.workshops import INVALID_CODE
 from app.workshop.forms import (
     QUESTION,
     SCALE_LABELS,
@@ -35,11 +37,13 @@ from app.workshop.forms import (
     VoteForm,
 )
 from insights.kotter import STEPS
-from models import Initiative, WorkshopParticipant, WorkshopSession, db
+from models import Initiative, WorkshopParticipant, WorkshopSession
 
 bp = Blueprint("workshop", __name__)
 
 PARTICIPANT_COOKIE = "stepwise_workshop"
+
+Page = str | tuple[str, int]
 
 
 # --- the facilitator -----------------------------------------------------
@@ -63,13 +67,12 @@ def sessions(initiative_id: int) -> str:
 
 @bp.post("/initiatives/<int:initiative_id>/workshops")
 @login_required
-def start(initiative_id: int) -> str | Response:
+def start(initiative_id: int) -> Page | Response:
     initiative, access = initiative_access(current_user, initiative_id, manage=True)
     form = StartWorkshopForm()
     if not form.validate_on_submit():
-        return _render_sessions(initiative, access, form)
+        return _render_sessions(initiative, access, form), 422
     session = workshops.start_session(initiative, current_user, form.title.data or "")
-    db.session.commit()
     flash(
         f"Workshop started. Put this screen on the projector; the code is {session.code}.",
         "success",
@@ -135,7 +138,6 @@ def close(session_id: int) -> Response:
         abort(400)
     already_saved = session.round_id is not None
     assessment = workshops.close_session(session, current_user)
-    db.session.commit()
     ratings, raters = workshops.rating_count(assessment)
     prefix = "Already saved" if already_saved else "Saved"
     flash(
@@ -168,7 +170,7 @@ def _remember(response: Response, token: str, session: WorkshopSession) -> None:
 
 
 @bp.route("/join", methods=["GET", "POST"])
-def join() -> str | Response:
+def join() -> Page | Response:
     participant = _participant()
     current = workshops.get_session(participant.session_id) if participant else None
     if current is None or not workshops.is_open(current):
@@ -180,9 +182,10 @@ def join() -> str | Response:
         response = _join(form, participant)
         if response is not None:
             return response
-    return render_template(
+    page = render_template(
         "workshop/join.html", form=form, current=current, participant=participant
     )
+    return (page, 422) if request.method == "POST" else page
 
 
 def _join(form: JoinForm, participant: WorkshopParticipant | None) -> Response | None:
@@ -193,10 +196,9 @@ def _join(form: JoinForm, participant: WorkshopParticipant | None) -> Response |
         return None
     try:
         _, token = workshops.join(session, form.display_name.data or "", rejoining=participant)
-    except WorkshopError as error:
-        form.display_name.errors = [str(error)]
+    except ServiceError as error:
+        form.form_errors.extend(attach_problems(form, error.problems))
         return None
-    db.session.commit()
     response = redirect(url_for("workshop.vote"))
     if token is not None:
         _remember(response, token, session)
@@ -204,7 +206,7 @@ def _join(form: JoinForm, participant: WorkshopParticipant | None) -> Response |
 
 
 @bp.route("/join/vote", methods=["GET", "POST"])
-def vote() -> str | Response | tuple[str, int]:
+def vote() -> Page | Response:
     participant = _participant()
     if participant is None:
         flash("Enter the code on the screen to join the workshop.", "info")
@@ -217,15 +219,14 @@ def vote() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             workshops.save_votes(participant, session, form.votes())
-        except WorkshopError as error:
-            form.form_errors.append(str(error))
+        except ServiceError as error:
+            form.form_errors.extend(attach_problems(form, error.problems))
         else:
-            db.session.commit()
             flash(
                 "Thank you, your ratings are saved. You can change them until the end.", "success"
             )
             return redirect(url_for("workshop.vote"))
-    return render_template(
+    page = render_template(
         "workshop/vote.html",
         form=form,
         session=session,
@@ -234,3 +235,4 @@ def vote() -> str | Response | tuple[str, int]:
         question=QUESTION,
         scale_labels=SCALE_LABELS,
     )
+    return (page, 422) if request.method == "POST" else page

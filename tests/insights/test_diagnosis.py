@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -25,7 +27,7 @@ NAMES = {key: d.name for key, d in DIMENSIONS_BY_KEY.items()}
 START = date(2026, 1, 5)
 
 
-def stages(**given: dict) -> list[StageInput]:  # type: ignore[type-arg]
+def stages(**given: dict[str, Any]) -> list[StageInput]:
     return [StageInput(key, **given.get(key, {"status": "not_started"})) for key in STEP_KEYS]
 
 
@@ -103,7 +105,7 @@ def test_two_leaders_are_one_view_and_weigh_less() -> None:
 
 
 def series(
-    values: list[float],
+    values: Sequence[float],
     *,
     weeks_to_target: int = 26,
     target: float = 80,

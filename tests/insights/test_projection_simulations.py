@@ -58,7 +58,12 @@ def true_index(level: float, p: float, q: float, offset: int = 0) -> float:
     return -math.log(decay) / (p + q) - 1 - offset
 
 
-def draw_curve(rng: np.random.Generator, p_range, q_range, sd_range) -> tuple[float, ...]:
+Range = tuple[float, float]
+
+
+def draw_curve(
+    rng: np.random.Generator, p_range: Range, q_range: Range, sd_range: Range
+) -> tuple[float, ...]:
     p, q = rng.uniform(*p_range), rng.uniform(*q_range)
     above = rng.random() < 0.5
     level = min(100.0, TARGET + rng.uniform(5, 20)) if above else TARGET - rng.uniform(5, 30)
@@ -69,9 +74,9 @@ def simulate_projections(
     cases: int,
     seed: int,
     *,
-    p_range=(0.01, 0.05),
-    q_range=(0.2, 0.6),
-    sd_range=(1.0, 3.0),
+    p_range: Range = (0.01, 0.05),
+    q_range: Range = (0.2, 0.6),
+    sd_range: Range = (1.0, 3.0),
     max_offset: int = 0,
     week_range: tuple[int, int] = (6, 10),
 ) -> dict[str, float]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -21,13 +22,14 @@ from insights.trends import (
 REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "scoring_cases.json"
 
 
-def reference(section: str) -> list[dict]:  # type: ignore[type-arg]
+def reference(section: str) -> list[dict[str, Any]]:
     if not REFERENCE.exists():
         pytest.skip(f"reference values not found at {REFERENCE}")
-    return json.loads(REFERENCE.read_text())[section]
+    cases: list[dict[str, Any]] = json.loads(REFERENCE.read_text())[section]
+    return cases
 
 
-def trend_case(name: str) -> dict:  # type: ignore[type-arg]
+def trend_case(name: str) -> dict[str, Any]:
     return next(case for case in reference("trend") if case["name"] == name)
 
 

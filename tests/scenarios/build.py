@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from flask import current_app
 
-from app.services import accounts, metrics, stages
+from app.services import metrics, stages
 from app.services.diagnosis import Diagnosis, diagnose
 from app.services.responses import record_response
 from app.services.stages import RatingInput
@@ -47,8 +47,7 @@ from insights.kotter import STEP_KEYS
 from models import Initiative, Role, Survey, Team, User, db
 from survey.instruments import AGREE5, DIMENSIONS_BY_KEY, RECOMMEND10
 from tests import builders
-from tests.pulse_builders import make_survey
-from tests.results_checks import make_campaign, publish
+from tests.builders import make_campaign, make_survey, publish
 
 # --- the calendar every rollout shares --------------------------------------------------
 
@@ -397,8 +396,7 @@ def _adoption(
         m for m in metrics.ensure_catalogue(initiative) if m.key == ADOPTION_RATE
     )
     metrics.set_target(metric, rollout.target, rollout.target_date)
-    token = accounts.create_api_token(consultant)
-    db.session.commit()
+    headers = builders.api_headers(consultant)
     observations = [
         {"date": week(t).isoformat(), "team": name or "", "metric": ADOPTION_RATE, "value": value}
         for name, values in series.items()
@@ -407,7 +405,7 @@ def _adoption(
     response = current_app.test_client().post(
         f"/api/v1/initiatives/{initiative.id}/metrics",
         json={"observations": observations},
-        headers={"Authorization": f"Bearer {token}"},
+        headers=headers,
     )
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert response.get_json() == {"imported": len(observations)}

@@ -476,7 +476,8 @@ def _late_team_is_projected_in_time(found: Diagnosis, built: Built) -> None:
     start = late.values[0]
     path_now = start + (TARGET - start) * (LATE_WEEKS - 1) / TARGET_WEEKS
     assert late.latest < path_now - 0.10 * (TARGET - start), "the scenario is not late"
-    assert late.projected_on is not None and late.projected_on <= late.target_date
+    assert late.projected_on is not None and late.target_date is not None
+    assert late.projected_on <= late.target_date
 
 
 @scenario
@@ -964,6 +965,7 @@ def pulse_improved_since() -> Scenario:
 def _latest_campaign_read(found: Diagnosis, built: Built) -> None:
     assert found.pulse is not None and len(found.pulse.results.published) == 2
     assert found.pulse.campaign.opens_at.date() == built.rollout.today - timedelta(days=14)
+    assert found.pulse.whole is not None
     awareness = next(d for d in found.pulse.whole.dimensions if d.key == "adkar_awareness")
     assert awareness.mean > 3.5
 

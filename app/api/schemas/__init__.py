@@ -1,0 +1,1 @@
+"""One pydantic model per API shape: it serialises the answer and documents it."""

@@ -1,0 +1,91 @@
+"""The diagnosis's adoption inputs: every usage series with its stored (or computed) outlook.
+
+Per-team series only for teams of at least the reporting threshold: a smaller
+team counts in the whole initiative, so nobody can read off who does not use the CRM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy import select
+
+from app.services.diagnosis.shapes import Outlook
+from app.services.outlooks import outlook_for, stored_outlooks, usage_points
+from insights.adoption import ADOPTION_RATE, USAGE
+from insights.diagnosis import SeriesInput
+from models import Initiative, Metric, Team, db
+
+
+def active_teams(initiative: Initiative) -> dict[int, tuple[str, int]]:
+    """The organisation's active teams: id -> (name, headcount); archived ones are history."""
+    return {
+        team_id: (name, headcount)
+        for team_id, name, headcount in db.session.execute(
+            select(Team.id, Team.name, Team.headcount)
+            .where(Team.organization_id == initiative.organization_id, Team.archived_at.is_(None))
+            .order_by(Team.name, Team.id)
+        ).all()
+    }
+
+
+def usage_series(
+    initiative: Initiative,
+    teams: Mapping[int, tuple[str, int]],
+    min_size: int,
+    every_team_series: bool = True,
+) -> list[Outlook]:
+    """Every usage metric's series: the whole initiative, then teams of at least ``min_size``."""
+    usage = {
+        metric.id: metric
+        for metric in db.session.scalars(
+            select(Metric).where(Metric.initiative_id == initiative.id, Metric.category == USAGE)
+        )
+    }
+    stored = stored_outlooks(list(usage))
+    found = []
+    per_team = list(usage) if every_team_series else _headline_ids(usage.values())
+    for (metric_id, team_id), (periods, values) in usage_points(list(usage), per_team).items():
+        if team_id is not None and teams.get(team_id, ("", 0))[1] < min_size:
+            continue
+        metric = usage[metric_id]
+        trend, projection = outlook_for(stored, metric, team_id, periods, values)
+        found.append(
+            Outlook(
+                metric.key, metric.name, metric.unit, team_id,
+                teams[team_id][0] if team_id is not None else None,
+                tuple(periods), tuple(values), metric.target, metric.target_date,
+                metric.direction == "higher", trend, projection,
+            )
+        )  # fmt: skip
+    order = {metric.key: _metric_rank(metric) for metric in usage.values()}
+    return sorted(found, key=lambda s: (order[s.metric_key], s.team_id is not None, s.scope))
+
+
+def _headline_ids(metrics: Iterable[Metric]) -> list[int]:
+    """The metric whose teams' series raise findings: the adoption rate, else the first."""
+    first = min(metrics, key=_metric_rank, default=None)
+    return [first.id] if first is not None else []
+
+
+def _metric_rank(metric: Metric) -> tuple[int, str]:
+    return (0 if metric.key == ADOPTION_RATE else 1, metric.name.casefold())
+
+
+def raises_finding(outlook: Outlook) -> bool:
+    """Which series may become an adoption finding.
+
+    The adoption rate per team and for the whole initiative, and the other
+    usage metrics for the whole initiative: a team that stalls shows it on
+    every usage metric at once, and five findings saying so would bury the rest.
+    """
+    return outlook.metric_key == ADOPTION_RATE or outlook.team_id is None
+
+
+def series_input(outlook: Outlook) -> SeriesInput:
+    return SeriesInput(
+        outlook.metric_key, outlook.metric_name, outlook.unit, outlook.team,
+        outlook.periods, outlook.values, outlook.target, outlook.higher_is_better,
+        outlook.trend, outlook.target_date, outlook.projected_on,
+        outlook.projection.state if outlook.projection else None,
+    )  # fmt: skip

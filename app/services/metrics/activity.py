@@ -1,0 +1,190 @@
+"""CRM activity logs: the remembered column mapping, and weekly figures planned from a log.
+
+The log is streamed one row at a time through :mod:`insights.adoption`, which
+folds it into weekly figures (adoption rate, stickiness, logins and records
+per active user); memory grows with users × weeks, never with rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from sqlalchemy import select
+
+from app.services.metrics.plans import (
+    ACTIVITY_LOG,
+    REJECT,
+    USERS_FILE,
+    ActivitySummary,
+    Collector,
+    FileProblem,
+    ImportPlan,
+    csv_rows,
+    finish_plan,
+    header_names,
+)
+from insights import adoption
+from insights.adoption import (
+    ActivityEvent,
+    ActivityMapping,
+    ActivityRowReader,
+    RowProblem,
+    Skipped,
+    WeeklyActivity,
+)
+from models import ImportMapping, Initiative, Team, db
+
+
+def remembered_mapping(initiative: Initiative) -> ActivityMapping | None:
+    row = db.session.scalar(
+        select(ImportMapping).where(
+            ImportMapping.initiative_id == initiative.id, ImportMapping.kind == ACTIVITY_LOG
+        )
+    )
+    if row is None:
+        return None
+    try:
+        return ActivityMapping.from_settings(row.settings)
+    except TypeError:  # settings written by an older version, without a required column
+        return None
+
+
+def remember_mapping(initiative: Initiative, mapping: ActivityMapping) -> None:
+    row = db.session.scalar(
+        select(ImportMapping).where(
+            ImportMapping.initiative_id == initiative.id, ImportMapping.kind == ACTIVITY_LOG
+        )
+    )
+    if row is None:
+        row = ImportMapping(initiative_id=initiative.id, kind=ACTIVITY_LOG, settings={})
+        db.session.add(row)
+    row.settings = mapping.settings()
+    db.session.flush()
+
+
+def _user_teams(
+    collector: Collector, source: Iterable[str], mapping: ActivityMapping
+) -> dict[str, Team | None]:
+    """The user list: user → team. Unknown teams and contradictory lines are errors."""
+    users: dict[str, Team | None] = {}
+    first_line: dict[str, int] = {}
+    user_col = team_col = 0
+    try:
+        for line, row in csv_rows(source):
+            if line == 1:
+                names = header_names(row)
+                wanted = (mapping.users_user_column or "", mapping.users_team_column or "")
+                if not all(name.strip().casefold() in names for name in wanted):
+                    collector.error(
+                        1, "Name the user and team columns of the user list.", USERS_FILE
+                    )
+                    return users
+                user_col, team_col = (names.index(n.strip().casefold()) for n in wanted)
+                continue
+            if not any(cell.strip() for cell in row):
+                continue
+            user = adoption.user_key(row[user_col]) if user_col < len(row) else ""
+            if not user:
+                collector.error(line, "The user is empty.", USERS_FILE)
+                continue
+            try:
+                team = collector.team(row[team_col] if team_col < len(row) else "")
+            except RowProblem as problem:
+                collector.error(line, str(problem), USERS_FILE)
+                continue
+            if user in users and users[user] is not team:
+                collector.error(
+                    line, f"{user!r} is on line {first_line[user]} with another team.", USERS_FILE
+                )
+                continue
+            users[user] = team
+            first_line.setdefault(user, line)
+    except FileProblem as problem:
+        collector.error(problem.line, problem.message, USERS_FILE)
+    return users
+
+
+def plan_activity_log(
+    initiative: Initiative,
+    log: Iterable[str],
+    mapping: ActivityMapping,
+    users: Iterable[str] | None = None,
+    on_conflict: str = REJECT,
+) -> ImportPlan:
+    """Weekly adoption figures derived from a CRM activity log (see insights.adoption).
+
+    The log is read one row at a time. A derived value's line is the first row
+    of its week, so a week already stored is reported once, on that line.
+    """
+    collector = Collector(initiative, on_conflict)
+    summary = collector.plan.activity = ActivitySummary()
+    try:
+        week_zone = adoption.zone(mapping.week_zone)
+    except ValueError as problem:
+        collector.error(1, str(problem))
+        return collector.plan
+    user_teams = _user_teams(collector, users, mapping) if users is not None else {}
+    activity = WeeklyActivity(week_zone, mapping.active_on)
+    week_lines: dict[date, int] = {}
+    try:
+        _read_log(collector, log, mapping, user_teams, activity, week_lines)
+    except FileProblem as problem:
+        collector.error(problem.line, problem.message)
+    headcounts = {team.name: team.headcount for team in collector.teams.values()}
+    by_name = {team.name: team for team in collector.teams.values()}
+    for week, team, key, value in adoption.observations(
+        activity.figures(initiative.licensed_seats, headcounts)
+    ):
+        team_id = by_name[team].id if team else None
+        collector.add(week_lines[week], week, team_id, collector.metrics[key], value)
+    summary.logins, summary.records = activity.logins, activity.records
+    if week_lines:
+        summary.first_week, summary.last_week = min(week_lines), max(week_lines)
+    if not collector.plan.errors and not collector.plan.observations and summary.rows:
+        collector.error(2, "No row counts with this mapping: check the event types and statuses.")
+    return finish_plan(collector, conflicts_per_line=False)
+
+
+def _read_log(
+    collector: Collector,
+    log: Iterable[str],
+    mapping: ActivityMapping,
+    user_teams: Mapping[str, Team | None],
+    activity: WeeklyActivity,
+    week_lines: dict[date, int],
+) -> None:
+    summary = collector.plan.activity
+    assert summary is not None
+    reader: ActivityRowReader | None = None
+    users: set[str] = set()
+    without_team: set[str] = set()
+    for line, row in csv_rows(log):
+        if reader is None:
+            try:
+                reader = ActivityRowReader(mapping, row)
+            except (RowProblem, ValueError) as problem:
+                collector.error(1, str(problem))
+                return
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        summary.rows += 1
+        try:
+            event = reader.read(row)
+            if isinstance(event, Skipped):
+                summary.skipped.note(event.reason)
+                continue
+            # The log's own team column first, else the user list.
+            team = collector.team(event.team) if event.team else user_teams.get(event.user)
+        except RowProblem as problem:
+            collector.error(line, str(problem))
+            continue
+        users.add(event.user)
+        if team is None:
+            without_team.add(event.user)
+        named = ActivityEvent(event.user, event.at, event.kind, team.name if team else None)
+        week_lines.setdefault(activity.add(named), line)
+    summary.users = len(users)
+    summary.users_without_team = len(without_team)
+    summary.examples_without_team = sorted(without_team)[:5]

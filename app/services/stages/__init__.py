@@ -1,0 +1,96 @@
+"""The Kotter step tracker of an initiative, by question.
+
+- :mod:`.steps` — the eight steps, their evidence checklist and the actions;
+- :mod:`.rounds` — the leaders' assessment rounds and how ratings moved;
+- :mod:`.overview` — ``stage_overview``, the one summary the tracker page,
+  the dashboard and the JSON API all use.
+
+The steps are created with their initiative (:func:`ensure_stages`); pages
+only read them.
+"""
+
+from app.services.stages.overview import StageOverview, StageRow, stage_overview
+from app.services.stages.rounds import (
+    RatingComment,
+    RatingInput,
+    RoundResult,
+    StepResult,
+    close_round,
+    create_round,
+    latest_rated_round,
+    mark_round_closed,
+    new_round,
+    rater_counts,
+    rater_key,
+    ratings_by,
+    record_ratings,
+    round_by_id,
+    round_comments,
+    round_history,
+    round_summaries,
+    rounds_of,
+    save_ratings,
+)
+from app.services.stages.steps import (
+    ACTION_STATUSES,
+    action_by_id,
+    actions_query,
+    add_evidence,
+    edit_evidence,
+    ensure_stages,
+    evidence_item,
+    evidence_of,
+    find_stage,
+    is_overdue,
+    member_owner,
+    remove_evidence,
+    save_action,
+    stage_for,
+    stages_of,
+    status_history,
+    tick_evidence,
+    update_stage,
+)
+
+__all__ = [
+    "ACTION_STATUSES",
+    "RatingComment",
+    "RatingInput",
+    "RoundResult",
+    "StageOverview",
+    "StageRow",
+    "StepResult",
+    "action_by_id",
+    "actions_query",
+    "add_evidence",
+    "close_round",
+    "create_round",
+    "edit_evidence",
+    "ensure_stages",
+    "evidence_item",
+    "evidence_of",
+    "find_stage",
+    "is_overdue",
+    "latest_rated_round",
+    "mark_round_closed",
+    "member_owner",
+    "new_round",
+    "rater_counts",
+    "rater_key",
+    "ratings_by",
+    "record_ratings",
+    "remove_evidence",
+    "round_by_id",
+    "round_comments",
+    "round_history",
+    "round_summaries",
+    "rounds_of",
+    "save_action",
+    "save_ratings",
+    "stage_for",
+    "stage_overview",
+    "stages_of",
+    "status_history",
+    "tick_evidence",
+    "update_stage",
+]

@@ -1,0 +1,261 @@
+"""The eight steps of an initiative: status, owner, evidence checklist and actions.
+
+The steps are created with the initiative (:func:`ensure_stages`, called by
+``organizations.save_initiative``); everything else here only reads them, so
+no page view writes. Each function that completes a person's change commits.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, case, select
+from sqlalchemy.orm import selectinload
+
+from app.services.errors import ServiceError
+from insights.kotter import STEPS, STEPS_BY_KEY
+from insights.stages import STATUSES
+from models import (
+    Action,
+    EvidenceItem,
+    Initiative,
+    Membership,
+    Stage,
+    StageStatusChange,
+    User,
+    db,
+)
+from models.base import utcnow
+
+ACTION_STATUSES = ("open", "in_progress", "done")
+
+
+def ensure_stages(initiative: Initiative) -> list[Stage]:
+    """Create whichever of the eight steps the initiative lacks, with suggested evidence.
+
+    Part of creating an initiative: it flushes and the caller commits. Safe to
+    call again; steps that exist are left as they are.
+    """
+    stages = stages_of(initiative)
+    present = {stage.key for stage in stages}
+    for step in STEPS:
+        if step.key in present:
+            continue
+        stage = Stage(initiative_id=initiative.id, key=step.key, position=step.position, notes="")
+        stage.evidence = [
+            EvidenceItem(position=index, text=text) for index, text in enumerate(step.evidence)
+        ]
+        db.session.add(stage)
+        stages.append(stage)
+    if len(present) < len(STEPS):
+        db.session.flush()
+    return sorted(stages, key=lambda stage: stage.position)
+
+
+def stages_of(initiative: Initiative) -> list[Stage]:
+    """The initiative's steps in order (read only)."""
+    return list(
+        db.session.scalars(
+            select(Stage).where(Stage.initiative_id == initiative.id).order_by(Stage.position)
+        )
+    )
+
+
+def find_stage(initiative: Initiative, key: str) -> Stage | None:
+    if key not in STEPS_BY_KEY:
+        return None
+    return db.session.scalar(
+        select(Stage).where(Stage.initiative_id == initiative.id, Stage.key == key)
+    )
+
+
+def stage_for(initiative: Initiative, key: str) -> Stage:
+    """The step ``key`` of the initiative; refused for a key that is not one of the eight."""
+    stage = find_stage(initiative, key)
+    if stage is None:
+        raise ServiceError(f"There is no step {key!r}.", "stage_key")
+    return stage
+
+
+def update_stage(
+    stage: Stage,
+    *,
+    status: str,
+    owner: User | None,
+    target_date: date | None,
+    notes: str,
+    by: User,
+) -> None:
+    """Save a step's status, owner, date and notes; a status change is kept in its history."""
+    if status not in STATUSES:
+        raise ServiceError(
+            f"Status {status!r} is not one of: not started, in progress, done.", "status"
+        )
+    if status != stage.status:
+        db.session.add(
+            StageStatusChange(
+                stage_id=stage.id, from_status=stage.status, to_status=status, changed_by_id=by.id
+            )
+        )
+        stage.status = status
+    stage.owner_id = owner.id if owner else None
+    stage.target_date = target_date
+    stage.notes = notes.strip()
+    db.session.commit()
+
+
+def status_history(stage: Stage) -> list[StageStatusChange]:
+    return list(
+        db.session.scalars(
+            select(StageStatusChange)
+            .options(selectinload(StageStatusChange.changed_by))
+            .where(StageStatusChange.stage_id == stage.id)
+            .order_by(StageStatusChange.changed_at.desc(), StageStatusChange.id.desc())
+        )
+    )
+
+
+# --- the evidence checklist ------------------------------------------------------------
+
+
+def _evidence_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise ServiceError("Describe the evidence.", "text")
+    return text
+
+
+def add_evidence(stage: Stage, text: str) -> EvidenceItem:
+    text = _evidence_text(text)
+    position = max((item.position for item in stage.evidence), default=-1) + 1
+    item = EvidenceItem(stage=stage, position=position, text=text)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def tick_evidence(item: EvidenceItem, done: bool, by: User) -> None:
+    item.done_at = utcnow() if done else None
+    item.done_by_id = by.id if done else None
+    db.session.commit()
+
+
+def evidence_of(stage: Stage) -> list[EvidenceItem]:
+    """The step's checklist in order, with who ticked each item loaded in the same round trip."""
+    return list(
+        db.session.scalars(
+            select(EvidenceItem)
+            .options(selectinload(EvidenceItem.done_by))
+            .where(EvidenceItem.stage_id == stage.id)
+            .order_by(EvidenceItem.position, EvidenceItem.id)
+        )
+    )
+
+
+def evidence_item(item_id: int) -> EvidenceItem | None:
+    return db.session.get(EvidenceItem, item_id)
+
+
+def edit_evidence(item: EvidenceItem, text: str) -> None:
+    item.text = _evidence_text(text)
+    db.session.commit()
+
+
+def remove_evidence(item: EvidenceItem) -> None:
+    db.session.delete(item)
+    db.session.commit()
+
+
+# --- owners ----------------------------------------------------------------------------
+
+
+def member_owner(organization_id: int, user_id: int | None) -> User | None:
+    """The member chosen as owner; nobody for 0 or None.
+
+    Anyone else is refused without saying whether such a person exists, so
+    the owner list of one client never reveals the people of another.
+    """
+    if not user_id:
+        return None
+    owner: User | None = db.session.scalar(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organization_id == organization_id, User.id == user_id)
+    )
+    if owner is None:
+        raise ServiceError("Choose an owner from the members of this organisation.", "owner_id")
+    return owner
+
+
+# --- actions ---------------------------------------------------------------------------
+
+
+def save_action(
+    initiative: Initiative,
+    *,
+    stage_key: str,
+    title: str,
+    owner: User | None,
+    due_date: date | None,
+    status: str,
+    by: User,
+    action: Action | None = None,
+) -> Action:
+    """Create an action (or change ``action``); every problem is named before anything is saved."""
+    problems = {}
+    if stage_key not in STEPS_BY_KEY:
+        problems["stage_key"] = f"There is no step {stage_key!r}."
+    if status not in ACTION_STATUSES:
+        problems["status"] = f"Status {status!r} is not one of: open, in progress, done."
+    if not title.strip():
+        problems["title"] = "Give the action a title."
+    if problems:
+        raise ServiceError(problems)
+    if action is None:
+        action = Action(initiative_id=initiative.id, created_by_id=by.id)
+        db.session.add(action)
+    action.stage_key = stage_key
+    action.title = title.strip()
+    action.owner_id = owner.id if owner else None
+    action.due_date = due_date
+    action.status = status
+    db.session.commit()
+    return action
+
+
+def action_by_id(action_id: int) -> Action | None:
+    return db.session.get(Action, action_id)
+
+
+def is_overdue(action: Action, today: date) -> bool:
+    return action.status != "done" and action.due_date is not None and action.due_date < today
+
+
+def actions_query(
+    initiative: Initiative,
+    *,
+    owner_id: int | None = None,
+    status: str | None = None,
+    stage_key: str | None = None,
+    today: date | None = None,
+) -> Select[Action]:
+    """Actions of the initiative, overdue and soonest due first, with their owners."""
+    query = (
+        select(Action)
+        .options(selectinload(Action.owner))
+        .where(Action.initiative_id == initiative.id)
+    )
+    if owner_id is not None:
+        query = query.where(Action.owner_id == owner_id)
+    if stage_key is not None:
+        query = query.where(Action.stage_key == stage_key)
+    if status == "overdue":
+        query = query.where(Action.status != "done", Action.due_date < (today or date.today()))
+    elif status:
+        query = query.where(Action.status == status)
+    return query.order_by(
+        case((Action.status == "done", 1), else_=0),
+        Action.due_date.is_(None),
+        Action.due_date,
+        Action.id,
+    )

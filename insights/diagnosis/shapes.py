@@ -1,0 +1,105 @@
+"""The findings' inputs and their one output shape, with the order findings are read in."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from insights.trends import Trend
+
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+# A test result is quoted only when it supports the words around it.
+SIGNIFICANT = 0.05
+# Within a severity: the step holding everything up first, then what explains it.
+KIND_ORDER = {
+    kind: rank
+    for rank, kind in enumerate(
+        ("stall", "gap", "hotspot", "adoption", "barrier", "resistance", "skipped", "driver",
+         "leadership", "actions")
+    )
+}  # fmt: skip
+LOWER = {"high": "medium", "medium": "low", "low": "low"}
+# Per-team adoption findings listed one by one; the rest become one finding naming a few.
+MAX_TEAM_FINDINGS = 5
+FOLDED_NAMES = 8
+# How many resistance findings the organisation-wide pulse may add.
+MAX_RESISTANCE_FINDINGS = 2
+NO_REASON_MEASURED = (
+    "Ask why before acting: add ADKAR and resistance questions to the next pulse, or hear "
+    "the team out in its next meeting."
+)
+NOT_SHOWN_IN_PULSE = (
+    "Hear the team out in its next meeting: the pulse keeps its answers inside larger groups."
+)
+NOTHING_WRONG_MEASURED = (
+    "The pulse shows no barrier here: look at workload, data and tools with the team's manager."
+)
+
+
+@dataclass(frozen=True)
+class SeriesInput:
+    """One metric for one team (or the whole initiative, team None) over weekly periods."""
+
+    metric_key: str
+    metric_name: str
+    unit: str
+    team: str | None
+    periods: Sequence[date]
+    values: Sequence[float]
+    target: float | None
+    higher_is_better: bool
+    trend: Trend
+    target_date: date | None = None
+    projected_on: date | None = None  # when the projection reaches the target, if it does
+    projection_state: str | None = None  # insights.trends.PROJECTION_STATES
+
+
+@dataclass(frozen=True)
+class TeamInput:
+    """A team above the anonymity threshold: its adoption and its pulse dimension means."""
+
+    name: str
+    respondents: int
+    adoption: float | None
+    adoption_target: float | None
+    dimensions: Mapping[str, float]
+    adoption_trend: Trend | None = None
+
+
+@dataclass(frozen=True)
+class PulseInput:
+    """The organisation-wide figures of the newest published pulse."""
+
+    dimensions: Mapping[str, float]
+    respondents: int
+    period: tuple[date, date]
+    names: Mapping[str, str]  # every library dimension asked, by key
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    severity: str  # high | medium | low
+    title: str
+    evidence: str
+    suggestion: str
+    step: str | None = None
+    teams: tuple[str, ...] = field(default_factory=tuple)
+    period: tuple[date, date] | None = None
+
+
+def fmt_value(value: float, unit: str) -> str:
+    return f"{value:.0f}%" if unit == "%" else f"{value:.1f} {unit}".strip()
+
+
+def day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def span(period: tuple[date, date]) -> str:
+    return f"{day(period[0])} to {day(period[1])}"
+
+
+def finding_order(finding: Finding) -> tuple[int, int]:
+    return SEVERITY_ORDER[finding.severity], KIND_ORDER.get(finding.kind, len(KIND_ORDER))
