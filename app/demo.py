@@ -28,6 +28,7 @@ from app.services import (
 from app.services.accounts import hash_token
 from app.services.results import publication
 from app.services.stages import RatingInput
+from app.services.transaction import one_transaction
 from insights.kotter import STEP_KEYS
 from models import (
     Action,
@@ -105,25 +106,25 @@ def seed_demo(*, only_if_empty: bool = False, today: date | None = None) -> Seed
     if only_if_empty and db.session.scalar(select(func.count()).select_from(Organization)):
         return SeedResult.SKIPPED
     today = today or date.today()
-    organization = organizations.create_organization(DEMO_ORGANIZATION)
-    users = _demo_users(organization)
-    start = demo_start(today)
-    initiative = Initiative(
-        organization=organization,
-        name="Customer 360 CRM rollout",
-        crm_product="Salesforce Financial Services Cloud",
-        start_date=start,
-        go_live_date=start + timedelta(weeks=10),
-        licensed_seats=175,
-    )
-    db.session.add(initiative)
-    teams = _demo_teams(organization)
-    db.session.flush()
-    _demo_stages(initiative, users, today)
-    _demo_practices(initiative, users, today)
-    _demo_surveys(initiative, teams, users, today)
-    _demo_metrics(initiative, today)
-    db.session.commit()
+    with one_transaction():  # the services' own commits become flushes: all or nothing
+        organization = organizations.create_organization(DEMO_ORGANIZATION)
+        users = _demo_users(organization)
+        start = demo_start(today)
+        initiative = Initiative(
+            organization=organization,
+            name="Customer 360 CRM rollout",
+            crm_product="Salesforce Financial Services Cloud",
+            start_date=start,
+            go_live_date=start + timedelta(weeks=10),
+            licensed_seats=175,
+        )
+        db.session.add(initiative)
+        teams = _demo_teams(organization)
+        db.session.flush()
+        _demo_stages(initiative, users, today)
+        _demo_practices(initiative, users, today)
+        _demo_surveys(initiative, teams, users, today)
+        _demo_metrics(initiative, today)
     return SeedResult.CREATED
 
 

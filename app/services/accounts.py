@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.services.errors import ServiceError
+from app.services.transaction import commit
 from models import ApiToken, Invitation, Membership, Organization, Role, User, db
 from models.base import utcnow
 
@@ -56,7 +57,7 @@ def create_user(email: str, name: str, password: str, *, is_admin: bool = False)
 def create_account(email: str, name: str, password: str, *, is_admin: bool = False) -> User:
     """``create_user`` as a whole action (the admin page, the CLI): committed."""
     user = create_user(email, name, password, is_admin=is_admin)
-    db.session.commit()
+    commit()
     return user
 
 
@@ -79,7 +80,7 @@ def create_api_token(user: User) -> str:
     now or never."""
     token = "sw_" + secrets.token_urlsafe(32)
     db.session.add(ApiToken(user=user, token_hash=hash_token(token)))
-    db.session.commit()
+    commit()
     return token
 
 
@@ -146,7 +147,7 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
         raise ServiceError(f"This invitation is for {invitation.email}.")
     invitation.accepted_at = utcnow()
     membership = add_member(user, invitation.organization, invitation.role)
-    db.session.commit()
+    commit()
     return membership
 
 

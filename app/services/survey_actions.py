@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app.services.errors import ServiceError
 from app.services.results import RECOMMEND_KEY, SurveyResults
+from app.services.transaction import commit
 from models import SurveyAction, Team, User, db
 
 MAX_YOU_SAID = 300
@@ -78,7 +79,7 @@ def post_action(
         created_by_id=by.id,
     )
     db.session.add(action)
-    db.session.commit()
+    commit()
     return action
 
 
@@ -116,7 +117,7 @@ def get_action(action_id: int) -> SurveyAction | None:
 def delete_action(action: SurveyAction) -> None:
     """Take an entry down, committed: staff no longer see it."""
     db.session.delete(action)
-    db.session.commit()
+    commit()
 
 
 def suggested_you_said(

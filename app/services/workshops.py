@@ -22,6 +22,7 @@ from app.services import stages
 from app.services.accounts import hash_token
 from app.services.errors import ServiceError
 from app.services.stages import RatingInput
+from app.services.transaction import commit
 from insights.kotter import STEP_KEYS, STEPS_BY_KEY
 from insights.stages import RATING_MAX, RATING_MIN, RatingSummary, summarize_ratings
 from models import (
@@ -94,7 +95,7 @@ def start_session(
         expires_at=now + timedelta(hours=SESSION_HOURS),
     )
     db.session.add(session)
-    db.session.commit()
+    commit()
     return session
 
 
@@ -158,14 +159,14 @@ def join(
         raise ServiceError(f"Keep it under {MAX_DISPLAY_NAME} characters.", "display_name")
     if rejoining is not None and rejoining.session_id == session.id:
         rejoining.display_name = display_name
-        db.session.commit()
+        commit()
         return rejoining, None
     token = secrets.token_urlsafe(32)
     participant = WorkshopParticipant(
         session_id=session.id, display_name=display_name, token_hash=hash_token(token)
     )
     db.session.add(participant)
-    db.session.commit()
+    commit()
     return participant, token
 
 
@@ -226,7 +227,7 @@ def save_votes(
             db.session.add(vote)
         vote.score = score
         vote.voted_at = now
-    db.session.commit()
+    commit()
 
 
 # --- the facilitator's screen -------------------------------------------
@@ -318,7 +319,7 @@ def close_session(
     db.session.refresh(session)
     if not claimed:
         existing = db.session.get(AssessmentRound, session.round_id)
-        db.session.commit()
+        commit()
         if existing is None:  # pragma: no cover - round_id is only ever set with the round
             raise ServiceError("This workshop was saved, but its round is gone.")
         return existing
@@ -344,7 +345,7 @@ def close_session(
         stages.record_ratings(assessment, f"participant:{participant_id}", name, ratings)
     stages.mark_round_closed(assessment)
     session.round_id = assessment.id
-    db.session.commit()
+    commit()
     return assessment
 
 

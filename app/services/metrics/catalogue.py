@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app.services import outlooks
 from app.services.errors import ServiceError
+from app.services.transaction import commit
 from insights.adoption import (
     CATEGORIES,
     DEFAULT_CATALOGUE,
@@ -130,7 +131,7 @@ def add_metric(initiative: Initiative, fields: MetricFields) -> Metric:
         is_default=False,
     )
     db.session.add(metric)
-    db.session.commit()
+    commit()
     return metric
 
 
@@ -154,4 +155,4 @@ def set_target(metric: Metric, target: float | None, target_date: date | None) -
     metric.target_date = target_date
     db.session.flush()
     outlooks.refresh(metric.initiative_id)
-    db.session.commit()
+    commit()

@@ -33,6 +33,7 @@ from app.services.metrics.plans import (
     read_text,
     read_value,
 )
+from app.services.transaction import commit
 from insights.adoption import ActivityMapping, RowProblem
 from models import Initiative, Metric, Observation, db
 
@@ -245,5 +246,5 @@ def confirm_import(
     written = apply_plan(plan)
     if mapping is not None:
         remember_mapping(initiative, mapping)
-    db.session.commit()
+    commit()
     return written

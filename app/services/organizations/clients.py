@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from app.services import accounts
 from app.services.errors import ServiceError
+from app.services.transaction import commit
 from models import Initiative, Organization, Role, User, db
 
 
@@ -44,7 +45,7 @@ def open_organization(
             _, token = accounts.create_invitation(
                 organization, consultant_email, Role.CONSULTANT, opened_by
             )
-    db.session.commit()
+    commit()
     return organization, token
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from app.services import metrics, stages
 from app.services.errors import ServiceError
+from app.services.transaction import commit
 from models import Initiative, Organization, db
 
 
@@ -78,5 +79,5 @@ def save_initiative(
     if new:
         stages.ensure_stages(initiative)
         metrics.ensure_catalogue(initiative)
-    db.session.commit()
+    commit()
     return initiative

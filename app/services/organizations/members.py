@@ -6,6 +6,7 @@ from sqlalchemy import delete, func, select
 
 from app.services import accounts
 from app.services.errors import ServiceError
+from app.services.transaction import commit
 from models import Invitation, Membership, Organization, Role, User, db
 
 
@@ -29,7 +30,7 @@ def invite_member(
 ) -> tuple[Invitation, str]:
     """An invitation, committed, and the secret token for its link (shown once)."""
     invitation, token = accounts.create_invitation(organization, email, role, invited_by)
-    db.session.commit()
+    commit()
     return invitation, token
 
 
@@ -50,4 +51,4 @@ def remove_member(organization: Organization, user: User) -> None:
             Membership.organization_id == organization.id, Membership.user_id == user.id
         )
     )
-    db.session.commit()
+    commit()

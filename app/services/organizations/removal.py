@@ -10,6 +10,7 @@ from sqlalchemy import select, union
 
 from app.services.errors import ServiceError
 from app.services.organizations.teams import teams_of
+from app.services.transaction import commit
 from models import (
     AnswerTally,
     Campaign,
@@ -167,7 +168,7 @@ def remove_team(team: Team, choice: SubTeams | None) -> Removal:
             child.parent_id = team.parent_id
             removal.moved.append(child.name)
     _apply(team.organization_id, fates, removal)
-    db.session.commit()
+    commit()
     return removal
 
 
@@ -216,5 +217,5 @@ def restore_team(team: Team) -> Team | None:
     lifted_from = parent if parent is not None and parent.archived_at is not None else None
     if lifted_from is not None:
         team.parent_id = None
-    db.session.commit()
+    commit()
     return lifted_from

@@ -11,6 +11,7 @@ from app.services.organizations.teams import (
     teams_of,
     would_make_cycle,
 )
+from app.services.transaction import commit
 from models import Organization, Team, db
 
 
@@ -106,7 +107,7 @@ def import_teams(organization: Organization, text: str) -> tuple[int, list[LineE
             ]
         team.parent_id = parent_id
         db.session.flush()
-    db.session.commit()
+    commit()
     return len(rows), []
 
 

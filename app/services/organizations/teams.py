@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select
 
 from app.services.errors import ServiceError
+from app.services.transaction import commit
 from models import Organization, Team, db
 
 # The same limit as the team form's; far above any real team, and within an INTEGER column.
@@ -101,7 +102,7 @@ def save_team(
     team.name = name
     team.headcount = headcount
     team.parent_id = parent_id
-    db.session.commit()
+    commit()
     return team
 
 

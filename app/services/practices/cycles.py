@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from app.routing import LARGEST_ID
 from app.services.errors import ServiceError
+from app.services.transaction import commit
 from models import Initiative, Membership, PracticeCycle, PracticeResponse, Role, User, db
 from models.base import utcnow
 
@@ -105,7 +106,7 @@ def open_cycle(
         created_at=now or utcnow(),
     )
     db.session.add(cycle)
-    db.session.commit()
+    commit()
     return cycle
 
 
@@ -124,7 +125,7 @@ def close_cycle(cycle: PracticeCycle, *, now: datetime | None = None) -> bool:
             .execution_options(synchronize_session=False)
         ),
     ).rowcount
-    db.session.commit()
+    commit()
     return bool(closed)
 
 

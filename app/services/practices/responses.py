@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select
 
 from app.services.errors import ServiceError
 from app.services.practices.cycles import SELF
+from app.services.transaction import commit
 from models import PracticeAnswer, PracticeCycle, PracticeResponse, User, db
 from survey.practices import BEHAVIOURS, RELATIONSHIPS, SCALE_MAX, SCALE_MIN
 
@@ -52,7 +53,7 @@ def _commit_if_still_open(cycle: PracticeCycle) -> None:
     if closed_at is not None:
         db.session.rollback()
         raise ServiceError(CLOSED_MESSAGE)
-    db.session.commit()
+    commit()
 
 
 def _insert_response(

@@ -18,6 +18,7 @@ from app.services.responses import (
     claim_personal_link,
     record_response,
 )
+from app.services.transaction import commit
 from models import db
 from models.base import utcnow
 
@@ -57,4 +58,4 @@ def submit(pulse: Pulse, answers: Mapping[str, int], comment: str | None, today:
         if isinstance(error, CampaignClosed):
             forget_link(pulse.code)
         raise
-    db.session.commit()
+    commit()

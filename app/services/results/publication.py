@@ -32,6 +32,7 @@ from app.services.results.detail import adkar_distribution, dimension_alphas
 from app.services.results.groups import GroupResult
 from app.services.results.published import survey_results
 from app.services.results.suppression import compute_campaign
+from app.services.transaction import commit
 from models import Campaign, Initiative, PublishedGroup, Survey, Team, db
 
 PUBLISH_GRACE = timedelta(minutes=2)
@@ -116,10 +117,10 @@ def publish_due(now: datetime) -> list[Published]:
     """Publish every campaign that is due, each in its own transaction."""
     done: list[Published] = []
     due = due_for_publication(now)
-    db.session.commit()  # end the read before claiming: the claim starts the write
+    commit()  # end the read before claiming: the claim starts the write
     for campaign_id in due:
         published = publish(campaign_id, now)
-        db.session.commit()
+        commit()
         if published is not None:
             done.append(published)
     return done

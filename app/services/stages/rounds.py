@@ -17,6 +17,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.services.errors import ServiceError
+from app.services.transaction import commit
 from insights.kotter import STEPS, STEPS_BY_KEY, Step
 from insights.stages import RATING_MAX, RATING_MIN, RatingSummary
 from models import AssessmentRating, AssessmentRound, Initiative, User, db
@@ -47,7 +48,7 @@ def new_round(
 
 def create_round(initiative: Initiative, name: str, held_on: date, by: User) -> AssessmentRound:
     assessment = new_round(initiative, name, held_on, by)
-    db.session.commit()
+    commit()
     return assessment
 
 
@@ -88,7 +89,7 @@ def save_ratings(
 ) -> None:
     """One rater's ratings in a round, replacing their earlier ones."""
     record_ratings(assessment, rater, rater_name, ratings)
-    db.session.commit()
+    commit()
 
 
 def mark_round_closed(assessment: AssessmentRound) -> None:
@@ -99,7 +100,7 @@ def mark_round_closed(assessment: AssessmentRound) -> None:
 
 def close_round(assessment: AssessmentRound) -> None:
     mark_round_closed(assessment)
-    db.session.commit()
+    commit()
 
 
 def rater_key(user: User) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy import Select, case, select
 from sqlalchemy.orm import selectinload
 
 from app.services.errors import ServiceError
+from app.services.transaction import commit
 from insights.kotter import STEPS, STEPS_BY_KEY
 from insights.stages import STATUSES
 from models import (
@@ -101,7 +102,7 @@ def update_stage(
     stage.owner_id = owner.id if owner else None
     stage.target_date = target_date
     stage.notes = notes.strip()
-    db.session.commit()
+    commit()
 
 
 def status_history(stage: Stage) -> list[StageStatusChange]:
@@ -130,14 +131,14 @@ def add_evidence(stage: Stage, text: str) -> EvidenceItem:
     position = max((item.position for item in stage.evidence), default=-1) + 1
     item = EvidenceItem(stage=stage, position=position, text=text)
     db.session.add(item)
-    db.session.commit()
+    commit()
     return item
 
 
 def tick_evidence(item: EvidenceItem, done: bool, by: User) -> None:
     item.done_at = utcnow() if done else None
     item.done_by_id = by.id if done else None
-    db.session.commit()
+    commit()
 
 
 def evidence_of(stage: Stage) -> list[EvidenceItem]:
@@ -158,12 +159,12 @@ def evidence_item(item_id: int) -> EvidenceItem | None:
 
 def edit_evidence(item: EvidenceItem, text: str) -> None:
     item.text = _evidence_text(text)
-    db.session.commit()
+    commit()
 
 
 def remove_evidence(item: EvidenceItem) -> None:
     db.session.delete(item)
-    db.session.commit()
+    commit()
 
 
 # --- owners ----------------------------------------------------------------------------
@@ -219,7 +220,7 @@ def save_action(
     action.owner_id = owner.id if owner else None
     action.due_date = due_date
     action.status = status
-    db.session.commit()
+    commit()
     return action
 
 

@@ -19,6 +19,7 @@ from app.services.results.publication import frozen_tree
 from app.services.surveys.instruments import latest_version
 from app.services.surveys.links import team_links
 from app.services.surveys.timing import Status, day_start, last_day_of, status_of
+from app.services.transaction import commit
 from models import Campaign, CampaignTeam, Initiative, PersonalLink, Survey, Team, TeamLink, db
 
 # A campaign is a pulse, not a census: a quarter at the very most.
@@ -88,14 +89,14 @@ def schedule_campaign(survey: Survey, schedule: Schedule, now: datetime) -> Camp
     survey.campaign_days = schedule.days
     db.session.flush()
     team_links(survey.id, [team.id for team in teams])
-    db.session.commit()
+    commit()
     return campaign
 
 
 def stop_repeating(survey: Survey) -> None:
     """No more follow-up campaigns; those that exist stay. Committed."""
     survey.recurrence_days = None
-    db.session.commit()
+    commit()
 
 
 def close_campaign(campaign: Campaign, now: datetime) -> None:
@@ -106,7 +107,7 @@ def close_campaign(campaign: Campaign, now: datetime) -> None:
     if status_of(campaign.opens_at, campaign.closes_at, now) is not Status.OPEN:
         raise ServiceError({"campaign": "Only an open campaign can be closed early."})
     campaign.closes_at = now
-    db.session.commit()
+    commit()
 
 
 def cancel_campaign(campaign: Campaign, now: datetime) -> None:
@@ -119,7 +120,7 @@ def cancel_campaign(campaign: Campaign, now: datetime) -> None:
     survey = db.session.get_one(Survey, campaign.survey_id)
     survey.recurrence_days = None
     db.session.delete(campaign)
-    db.session.commit()
+    commit()
 
 
 @dataclass(frozen=True)

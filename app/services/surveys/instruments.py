@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from app.services.errors import WHOLE_REQUEST, ServiceError
+from app.services.transaction import commit
 from models import Campaign, Initiative, Survey, SurveyVersion, User, db
 from survey.instruments import (
     CUSTOM_DIMENSION,
@@ -76,7 +77,7 @@ def create_survey(
     db.session.add(survey)
     db.session.flush()
     db.session.add(SurveyVersion(survey_id=survey.id, number=1, items=items))
-    db.session.commit()
+    commit()
     return survey
 
 
@@ -101,7 +102,7 @@ def update_survey(
     survey.intro = intro.strip()
     latest = latest_version(survey.id)
     if latest.items == items:
-        db.session.commit()
+        commit()
         return None
     version = SurveyVersion(survey_id=survey.id, number=latest.number + 1, items=items)
     db.session.add(version)
@@ -111,7 +112,7 @@ def update_survey(
         .where(Campaign.survey_id == survey.id, Campaign.opens_at > now)
         .values(version_id=version.id)
     )
-    db.session.commit()
+    commit()
     return version
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.services.errors import ServiceError
 from app.services.organizations import LineError, teams_of
 from app.services.surveys.timing import Status, status_of
+from app.services.transaction import commit
 from models import Campaign, CampaignTeam, Initiative, PersonalLink, Survey, Team, TeamLink, db
 
 # Far above any organisation's headcount; keeps one upload's work bounded.
@@ -108,7 +109,7 @@ def import_personal_links(
     if errors:
         return LinkImport(0, 0), errors
     insert_personal_links(campaign.id, roster.new)
-    db.session.commit()
+    commit()
     return LinkImport(len(roster.new), roster.kept), []
 
 

@@ -12,6 +12,7 @@ from app.services.results.publication import frozen_tree
 from app.services.surveys.instruments import latest_version
 from app.services.surveys.links import insert_personal_links, team_links
 from app.services.surveys.timing import last_day_of
+from app.services.transaction import commit
 from models import Campaign, CampaignTeam, Initiative, PersonalLink, Survey, Team, db
 
 
@@ -51,7 +52,7 @@ def tick(now: datetime) -> list[FollowUp]:
     # due at once; two rounds reach a campaign in the future.
     for _round in range(3):
         due = _due(now)
-        db.session.commit()  # end the read before claiming: the claim starts the write
+        commit()  # end the read before claiming: the claim starts the write
         if not due:
             break
         for campaign_id in due:
@@ -59,7 +60,7 @@ def tick(now: datetime) -> list[FollowUp]:
                 db.session.rollback()
                 continue
             follow_up = _create_next(campaign_id, now)
-            db.session.commit()
+            commit()
             if follow_up is not None:
                 done.append(follow_up)
     return done
