@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask import request
 from flask_wtf import FlaskForm
 
 
@@ -28,3 +29,9 @@ def attach_problems(form: Any, problems: Mapping[str, str]) -> list[str]:
 
 class ConfirmForm(FlaskForm):
     """A POST with only its CSRF token: confirms an action."""
+
+
+def form_page(page: str) -> str | tuple[str, int]:
+    """A form page as answered: 422 when it comes back from a POST (the form was refused,
+    re-rendered with what was typed), 200 when it is simply shown."""
+    return (page, 422) if request.method == "POST" else page

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from app.auth.forms import AcceptInvitationForm, JoinForm, LoginForm
-from app.formtools import attach_problems
+from app.formtools import attach_problems, form_page
 from app.services import accounts
 from app.services.errors import ServiceError
 from models import Invitation, User
@@ -37,7 +37,7 @@ def login() -> str | Response | tuple[str, int]:
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors = ["That email and password do not match an account."]
-    return _answer(render_template("auth/login.html", form=form))
+    return form_page(render_template("auth/login.html", form=form))
 
 
 @bp.post("/logout")
@@ -72,12 +72,7 @@ def accept_invitation(token: str) -> str | Response | tuple[str, int]:
                 url_for("orgs.organization", organization_id=invitation.organization_id)
             )
     page = render_template("auth/accept_invitation.html", form=form, invitation=invitation)
-    return _answer(page)
-
-
-def _answer(page: str) -> str | tuple[str, int]:
-    """A form page: 422 when it comes back from a POST (the form was not accepted)."""
-    return (page, 422) if request.method == "POST" else page
+    return form_page(page)
 
 
 def _join_existing_account(invitation: Invitation, user: User) -> str | Response:

@@ -17,7 +17,7 @@ from app.access import (
     team_access,
     visible_organizations,
 )
-from app.formtools import ConfirmForm, attach_problems
+from app.formtools import ConfirmForm, attach_problems, form_page
 from app.orgs.forms import InitiativeForm, InviteForm, TeamForm, TeamImportForm, TeamRemoveForm
 from app.pagination import paginate
 from app.services import organizations
@@ -56,7 +56,7 @@ def new_initiative(organization_id: int) -> str | Response | tuple[str, int]:
             flash(f"Initiative “{initiative.name}” created. Add its teams next.", "success")
             return redirect(url_for("orgs.initiative", initiative_id=initiative.id))
     page = render_template("orgs/initiative_form.html", form=form, access=access, initiative=None)
-    return _answer(page)
+    return form_page(page)
 
 
 @bp.get("/initiatives/<int:initiative_id>")
@@ -83,18 +83,13 @@ def edit_initiative(initiative_id: int) -> str | Response | tuple[str, int]:
     page = render_template(
         "orgs/initiative_form.html", form=form, access=access, initiative=initiative
     )
-    return _answer(page)
+    return form_page(page)
 
 
 def _attach(form: FlaskForm, error: ServiceError) -> None:
     """Put the problems on the form's fields; flash those about no field."""
     for message in attach_problems(form, error.problems):
         flash(message, "error")
-
-
-def _answer(page: str) -> str | tuple[str, int]:
-    """A form page: 422 when it comes back from a POST (the form was not accepted)."""
-    return (page, 422) if request.method == "POST" else page
 
 
 @bp.route("/orgs/<int:organization_id>/teams", methods=["GET", "POST"])
@@ -118,7 +113,7 @@ def teams(organization_id: int) -> str | Response | tuple[str, int]:
             else:
                 flash(f"Team “{team.name}” added.", "success")
                 return redirect(url_for("orgs.teams", organization_id=organization_id))
-    return _answer(_render_teams(access, form, import_form))
+    return form_page(_render_teams(access, form, import_form))
 
 
 @bp.post("/orgs/<int:organization_id>/teams/import")
@@ -198,7 +193,7 @@ def edit_team(team_id: int) -> str | Response | tuple[str, int]:
         access=access,
         plan=organizations.removal_plan(team),
     )
-    return _answer(page)
+    return form_page(page)
 
 
 def _archived_team(team: Team, access: OrgAccess) -> str | Response:
@@ -234,7 +229,7 @@ def delete_team(team_id: int) -> str | Response | tuple[str, int]:
         else:
             flash(_removal_message(name, parent, removal), "success")
             return redirect(url_for("orgs.teams", organization_id=access.organization.id))
-    return _answer(_render_removal(team, access, plan, form, problem))
+    return form_page(_render_removal(team, access, plan, form, problem))
 
 
 def _render_removal(
@@ -315,7 +310,7 @@ def members(organization_id: int) -> str | tuple[str, int]:
                 flash(f"Invitation for {invitation.email} created. Copy the link below.", "success")
                 invite_link = url_for("auth.accept_invitation", token=token, _external=True)
                 return _render_members(access, InviteForm(formdata=None), invite_link)
-    return _answer(_render_members(access, form))
+    return form_page(_render_members(access, form))
 
 
 def _render_members(access: OrgAccess, form: InviteForm, invite_link: str | None = None) -> str:

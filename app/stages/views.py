@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.access import OrgAccess, initiative_access, members_only
-from app.formtools import ConfirmForm, attach_problems
+from app.formtools import ConfirmForm, attach_problems, form_page
 from app.pagination import paginate
 from app.services import organizations, stages
 from app.services.errors import ServiceError
@@ -99,11 +99,6 @@ def _refused(form: FlaskForm, error: ServiceError) -> None:
         flash(message, "error")
 
 
-def _invalid(page: str) -> Page:
-    """A submitted form that was refused answers 422, re-rendered with what was typed."""
-    return (page, 422) if request.method == "POST" else page
-
-
 def _step_url(stage: Stage, anchor: str | None = None) -> str:
     return url_for("stages.step", initiative_id=stage.initiative_id, key=stage.key, _anchor=anchor)
 
@@ -145,7 +140,7 @@ def step(initiative_id: int, key: str) -> Page | Response:
         else:
             flash(f"Step {stage.position} saved.", "success")
             return redirect(_step_url(stage))
-    return _invalid(_render_step(initiative, access, stage, members, stage_form=form))
+    return form_page(_render_step(initiative, access, stage, members, stage_form=form))
 
 
 @bp.post("/initiatives/<int:initiative_id>/steps/<key>/evidence")
@@ -162,7 +157,7 @@ def add_evidence(initiative_id: int, key: str) -> Page | Response:
         else:
             flash("Evidence added to the checklist.", "success")
             return redirect(_step_url(stage, "evidence"))
-    return _invalid(_render_step(initiative, access, stage, _members(access), evidence_form=form))
+    return form_page(_render_step(initiative, access, stage, _members(access), evidence_form=form))
 
 
 @bp.post("/initiatives/<int:initiative_id>/steps/<key>/actions")
@@ -173,7 +168,7 @@ def add_step_action(initiative_id: int, key: str) -> Page | Response:
     if form.validate_on_submit() and _save_action(form, initiative, access) is not None:
         flash(f"Action “{form.title.data}” added.", "success")
         return redirect(_step_url(stage, "actions"))
-    return _invalid(_render_step(initiative, access, stage, members, action_form=form))
+    return form_page(_render_step(initiative, access, stage, members, action_form=form))
 
 
 def _render_step(
@@ -251,7 +246,7 @@ def edit_evidence(item_id: int) -> Page | Response:
         access=access,
         delete_form=ConfirmForm(formdata=None),
     )
-    return _invalid(page)
+    return form_page(page)
 
 
 @bp.post("/evidence/<int:item_id>/delete")
@@ -318,7 +313,7 @@ def actions(initiative_id: int) -> Page | Response:
         today=today,
         is_overdue=stages.is_overdue,
     )
-    return _invalid(page)
+    return form_page(page)
 
 
 @bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
@@ -331,7 +326,7 @@ def edit_action(action_id: int) -> Page | Response:
     page = render_template(
         "stages/action_form.html", form=form, action=action, initiative=initiative, access=access
     )
-    return _invalid(page)
+    return form_page(page)
 
 
 # --- assessment rounds -------------------------------------------------------------------
@@ -357,7 +352,7 @@ def rounds(initiative_id: int) -> Page | Response:
         history=stages.round_history(initiative),
         form=form,
     )
-    return _invalid(page)
+    return form_page(page)
 
 
 @bp.get("/rounds/<int:round_id>")
@@ -408,7 +403,7 @@ def rate(round_id: int) -> Page | Response:
     )
     if request.method == "POST" and assessment.closed_at is not None:
         return page, 409  # not a mistake in the form: the round closed
-    return _invalid(page)
+    return form_page(page)
 
 
 @bp.post("/rounds/<int:round_id>/close")

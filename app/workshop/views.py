@@ -24,7 +24,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app.access import OrgAccess, initiative_access
-from app.formtools import attach_problems
+from app.formtools import attach_problems, form_page
 from app.services import workshops
 from app.services.errors import ServiceError
 from app.services.workshops import INVALID_CODE
@@ -185,7 +185,7 @@ def join() -> Page | Response:
     page = render_template(
         "workshop/join.html", form=form, current=current, participant=participant
     )
-    return (page, 422) if request.method == "POST" else page
+    return form_page(page)
 
 
 def _join(form: JoinForm, participant: WorkshopParticipant | None) -> Response | None:
@@ -235,4 +235,4 @@ def vote() -> Page | Response:
         question=QUESTION,
         scale_labels=SCALE_LABELS,
     )
-    return (page, 422) if request.method == "POST" else page
+    return form_page(page)
