@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.services.errors import ServiceError
 from app.services.organizations import LineError, teams_of
+from app.services.results.exports import csv_cell
 from app.services.surveys.timing import Status, status_of
 from app.services.transaction import commit
 from models import Campaign, CampaignTeam, Initiative, PersonalLink, Survey, Team, TeamLink, db
@@ -32,13 +33,7 @@ MAX_PERSONAL_LINKS = 20_000
 # 9 random bytes = 12 URL-safe characters: short enough for a QR code and a
 # poster, 72 bits that nobody guesses. Personal links get 16 characters.
 TEAM_CODE_BYTES = 9
-
-
 PERSONAL_CODE_BYTES = 12
-
-
-# Spreadsheets run cells starting with these as formulas ("CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def new_code(nbytes: int = TEAM_CODE_BYTES) -> str:
@@ -132,7 +127,7 @@ def unused_links_csv(campaign: Campaign, link_for: Callable[[str], str], now: da
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["email", "team", "link"])
     for email, team, code in rows:
-        writer.writerow([_cell(email), _cell(team), link_for(code)])
+        writer.writerow([csv_cell(email), csv_cell(team), link_for(code)])
     return out.getvalue()
 
 
@@ -275,8 +270,3 @@ def insert_personal_links(campaign_id: int, people: Sequence[tuple[str, int]]) -
                 for email, team_id in people
             ],
         )
-
-
-def _cell(value: str) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
