@@ -414,3 +414,25 @@ def test_the_demo_tells_the_adoption_story(app: Flask) -> None:
     assert demo_series(initiative, "meetings_logged", "Sales North")[-1] < 35
     assert seed_demo() is not None  # idempotent: the second call changes nothing
     assert len(demo_series(initiative, "adoption_rate", None)) == 26
+
+
+def test_a_team_under_the_threshold_has_no_line_of_its_own(
+    client: FlaskClient, world: World
+) -> None:
+    tiny = builders.make_team(world.organization, "Tiny desk", headcount=3)
+    db.session.commit()
+    adoption = metrics.metric_by_key(world.initiative, "adoption_rate")
+    assert adoption is not None
+    monday = date(2026, 11, 2)
+    for team_id, value in ((None, 40.0), (world.team.id, 45.0), (tiny.id, 84.9)):
+        db.session.add(
+            Observation(metric_id=adoption.id, team_id=team_id, period=monday, value=value)
+        )
+    db.session.commit()
+    builders.login(client, world.executive)
+    page = client.get(f"/initiatives/{world.initiative.id}/metrics/adoption_rate")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert world.team.name in text and "45" in text
+    assert "Tiny desk" not in text and "84.9" not in text
+    assert "Teams of fewer than 5 people count in the whole initiative only." in text

@@ -42,6 +42,7 @@ from app.services import metrics
 from app.services.errors import ServiceError
 from app.services.metrics import ACTIVITY_LOG, ImportPlan, MetricFields
 from app.services.outlooks import outlook_of
+from app.services.results import min_group_size
 from insights.adoption import CATEGORIES, DIRECTIONS, meets_target
 from insights.trends import Projection, projection_words
 from models import Initiative, Metric
@@ -175,6 +176,7 @@ def metric(initiative_id: int, key: str) -> str:
         category=CATEGORIES[metric.category],
         meets_target=meets_target,
         courses=courses,
+        min_group_size=min_group_size(),
     )
 
 

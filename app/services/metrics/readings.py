@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import and_, func, select
 
+from app.services.results import min_group_size
 from models import Initiative, Metric, Observation, Team, db
 
 WHOLE_INITIATIVE = "Whole initiative"
@@ -80,7 +81,17 @@ class TeamSeries:
 
 
 def series_by_team(initiative: Initiative, metric: Metric) -> list[TeamSeries]:
-    """Every series of the metric: the whole initiative first, then teams by name."""
+    """The metric's series: the whole initiative first, then teams by name.
+
+    A team of fewer than the reporting threshold's people counts in the whole
+    only, as on the dashboard and in the API: its own line would show what a
+    handful of named people do.
+    """
+    shown = {
+        team.id: team.name
+        for team in teams_of(initiative, include_archived=True)
+        if team.headcount >= min_group_size()
+    }
     rows = db.session.execute(
         select(Observation.team_id, Observation.period, Observation.value)
         .where(Observation.metric_id == metric.id)
@@ -88,8 +99,9 @@ def series_by_team(initiative: Initiative, metric: Metric) -> list[TeamSeries]:
     )
     points: dict[int | None, list[Point]] = {}
     for team_id, period, value in rows:
-        points.setdefault(team_id, []).append(Point(period, value))
-    names = {team.id: team.name for team in teams_of(initiative, include_archived=True)}
+        if team_id is None or team_id in shown:
+            points.setdefault(team_id, []).append(Point(period, value))
+    names = shown
     result = [
         TeamSeries(team_id, names.get(team_id, WHOLE_INITIATIVE), values)  # type: ignore[arg-type]
         for team_id, values in points.items()
