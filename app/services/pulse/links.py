@@ -91,17 +91,8 @@ def _team_pulse(code: str, now: datetime) -> Pulse | None:
         .order_by(Campaign.opens_at, Campaign.id)
         .limit(1)
     ).first()
-    base = Pulse(
-        code=code,
-        personal_link_id=None,
-        state=LinkState.CLOSED,
-        organization=organization,
-        initiative=initiative,
-        survey_id=survey.id,
-        title=survey.title,
-        intro=survey.intro,
-        team_id=team_id,
-        team=team,
+    base = _pulse_of(
+        code, None, LinkState.CLOSED, survey, team_id, team, (initiative, organization)
     )
     if current is None:
         return base
@@ -140,19 +131,26 @@ def _personal_pulse(code: str, now: datetime) -> Pulse | None:
         if used_on is not None
         else LINK_STATES[status_of(campaign.opens_at, campaign.closes_at, now)]
     )
-    base = Pulse(
-        code=code,
-        personal_link_id=link_id,
-        state=state,
-        organization=organization,
-        initiative=initiative,
-        survey_id=survey.id,
-        title=survey.title,
-        intro=survey.intro,
-        team_id=team_id,
-        team=team,
-    )
+    base = _pulse_of(code, link_id, state, survey, team_id, team, (initiative, organization))
     return _with_campaign(base, campaign, items, state)
+
+
+def _pulse_of(
+    code: str,
+    personal_link_id: int | None,
+    state: LinkState,
+    survey: Survey,
+    team_id: int,
+    team: str,
+    names: tuple[str, str],
+) -> Pulse:
+    """What a link shows before its campaign: who runs the survey, for which team."""
+    initiative, organization = names
+    return Pulse(
+        code=code, personal_link_id=personal_link_id, state=state, organization=organization,
+        initiative=initiative, survey_id=survey.id, title=survey.title, intro=survey.intro,
+        team_id=team_id, team=team,
+    )  # fmt: skip
 
 
 def _with_campaign(
