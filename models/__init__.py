@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models. No HTTP, no Flask globals: only tables and their relations."""
 
-from models.accounts import ApiToken, Invitation, User
+from models.accounts import ApiToken, Invitation, LoginSession, User
+from models.audit import AuditEvent
 from models.base import Base, db
 from models.metrics import ImportMapping, Metric, Observation, SeriesOutlook
 from models.organizations import Initiative, Membership, Organization, Role, Team
@@ -47,6 +48,8 @@ __all__ = [
     "TeamLink",
     "Action",
     "ApiToken",
+    "AuditEvent",
+    "LoginSession",
     "AssessmentRating",
     "AssessmentRound",
     "EvidenceItem",

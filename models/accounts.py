@@ -21,6 +21,7 @@ class User(UserMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(default=False)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Invitation(TimestampMixin, Base):
@@ -40,6 +41,21 @@ class Invitation(TimestampMixin, Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organization: Mapped[Organization] = relationship()
+
+
+class LoginSession(TimestampMixin, Base):
+    """One logged-in browser. The session and remember-me cookies carry its token, so
+    deleting the row (logging out, a password change) ends both at once."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+
+    user: Mapped[User] = relationship()
 
 
 class ApiToken(TimestampMixin, Base):
