@@ -12,6 +12,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import event
 
 from app import PROJECT_ROOT
+from app.services import accounts
 from config import sqlite_synchronous
 from models import User, db
 
@@ -85,7 +86,7 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    return db.session.get(User, int(user_id))
+def load_user(login_id: str) -> User | None:
+    """The user of the login session whose token the cookie carries (app/auth/sessions.py);
+    None once that session has ended."""
+    return accounts.user_for_login(login_id)

@@ -5,13 +5,53 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import request
+from flask import render_template, request
 from flask_wtf import FlaskForm
+from wtforms.validators import ValidationError
+
+from app.services import accounts
+from app.services.errors import ServiceError
 
 
 def strip(value: Any) -> Any:
     """Field filter: ignore spaces pasted around a value."""
     return value.strip() if isinstance(value, str) else value
+
+
+def email_address(form: Any, field: Any) -> None:
+    """Field validator: the one email rule (``accounts.valid_email``) of the login form,
+    invitations, the admin page and the CLI (the services store it lower-cased)."""
+    if not field.data:
+        return
+    try:
+        accounts.valid_email(field.data)
+    except ServiceError as error:
+        raise ValidationError(error.message) from None
+
+
+def strong_password(form: Any, field: Any) -> None:
+    """Field validator: the one password rule (``accounts.password_problem``)."""
+    problem = accounts.password_problem(field.data or "")
+    if problem is not None:
+        raise ValidationError(problem)
+
+
+PASSWORD_RULE = (
+    f"At least {accounts.MIN_PASSWORD_LENGTH} characters, and not one of the most common"
+    " passwords; a few unrelated words make a good one."
+)
+
+
+def refuse_nul_characters() -> tuple[str, int] | None:
+    """Before every request: a form value holding a NUL character is refused (400), naming
+    the field. Nobody types one; PostgreSQL cannot store one (SQLite would, silently)."""
+    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return None
+    for name, value in request.form.items(multi=True):
+        if "\x00" in value:
+            message = f"The field {name!r} holds a NUL character, which cannot be stored."
+            return render_template("errors/error.html", code=400, message=message), 400
+    return None
 
 
 def attach_problems(form: Any, problems: Mapping[str, str]) -> list[str]:

@@ -100,7 +100,7 @@ def test_invitation_link_creates_an_account_and_joins(client: FlaskClient, world
         link.group(1), data={"name": "New Leader", "password": "short", "confirm": "short"}
     )
     assert response.status_code == 422
-    assert "at least 10 characters" in response.get_data(as_text=True)
+    assert "at least 12 characters" in response.get_data(as_text=True)
     assert 'value="New Leader"' in response.get_data(as_text=True)
 
     response = client.post(

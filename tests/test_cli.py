@@ -128,10 +128,27 @@ def test_create_user(runner: FlaskCliRunner, client: FlaskClient, admin: bool) -
     assert response.status_code == 302
 
 
+@pytest.mark.parametrize("email", ["admin@x.test", "Ops@Corp.Local", "ops@intranet"])
+def test_a_user_created_on_an_internal_domain_can_log_in(
+    runner: FlaskCliRunner, client: FlaskClient, email: str
+) -> None:
+    """The CLI and the login form apply one email rule: what can be created can log in."""
+    args = ["create-user", "--email", email, "--name", "Ops", "--password", PASSWORD]
+    assert runner.invoke(args=args).exit_code == 0
+
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert client.get("/").status_code == 200
+
+
 # email, name, password, what the operator is told
 BAD_USERS = [
     pytest.param("EXEC@acme.example", "Again", PASSWORD, "already exists", id="duplicate-email"),
-    pytest.param("new@acme.example", "New", "short", "at least 10 characters", id="short-password"),
+    pytest.param("new@acme.example", "New", "short", "at least 12 characters", id="short-password"),
+    pytest.param("new@acme.example", "New", "Qwerty123456", "most common", id="common-password"),
+    pytest.param("new.acme.example", "New", PASSWORD, "not an email address", id="no-at-sign"),
+    pytest.param("a@b@acme.example", "New", PASSWORD, "not an email address", id="two-at-signs"),
     pytest.param("new@acme.example", "  ", PASSWORD, "A name is required", id="blank-name"),
 ]
 

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
-from app.formtools import strip
-from app.services.accounts import MIN_PASSWORD_LENGTH
+from app.formtools import PASSWORD_RULE, email_address, strip, strong_password
 
 
 class OrganizationForm(FlaskForm):
@@ -15,7 +14,7 @@ class OrganizationForm(FlaskForm):
     consultant_email = EmailField(
         "Lead consultant's email",
         filters=[strip],
-        validators=[Optional(), Email(), Length(max=254)],
+        validators=[Optional(), email_address, Length(max=254)],
         description="An existing account joins at once; anyone else gets an invitation link.",
     )
     submit = SubmitField("Create organisation")
@@ -23,13 +22,13 @@ class OrganizationForm(FlaskForm):
 
 class UserForm(FlaskForm):
     email = EmailField(
-        "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "Email", filters=[strip], validators=[DataRequired(), email_address, Length(max=254)]
     )
     name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=120)])
     password = PasswordField(
         "Temporary password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters; hand it over in person.",
+        validators=[DataRequired(), strong_password],
+        description=f"{PASSWORD_RULE} Hand it over in person.",
     )
     is_admin = BooleanField("Site administrator (sees every organisation)")
     submit = SubmitField("Create account")

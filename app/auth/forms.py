@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
-from app.formtools import strip
-from app.services.accounts import MIN_PASSWORD_LENGTH
+from app.formtools import PASSWORD_RULE, email_address, strip, strong_password
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", filters=[strip], validators=[DataRequired(), Email()])
+    email = EmailField(
+        "Email", filters=[strip], validators=[DataRequired(), email_address, Length(max=254)]
+    )
     password = PasswordField("Password", validators=[DataRequired()])
     remember = BooleanField("Keep me logged in on this device")
     submit = SubmitField("Log in")
@@ -20,9 +21,7 @@ class AcceptInvitationForm(FlaskForm):
 
     name = StringField("Your name", filters=[strip], validators=[DataRequired(), Length(max=120)])
     password = PasswordField(
-        "Choose a password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+        "Choose a password", validators=[DataRequired(), strong_password], description=PASSWORD_RULE
     )
     confirm = PasswordField(
         "Repeat the password",
@@ -33,3 +32,15 @@ class AcceptInvitationForm(FlaskForm):
 
 class JoinForm(FlaskForm):
     submit = SubmitField("Join")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+    new_password = PasswordField(
+        "New password", validators=[DataRequired(), strong_password], description=PASSWORD_RULE
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(), EqualTo("new_password", message="The passwords differ.")],
+    )
+    submit = SubmitField("Change password")

@@ -1,20 +1,23 @@
-"""Logging in and out, and accepting an invitation."""
+"""Logging in and out, the account page (password, "log out everywhere"), and
+accepting an invitation. How a login session lives and ends: app/auth/sessions.py."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.auth.forms import AcceptInvitationForm, JoinForm, LoginForm
-from app.formtools import attach_problems, form_page
+from app.auth import sessions
+from app.auth.forms import AcceptInvitationForm, ChangePasswordForm, JoinForm, LoginForm
+from app.formtools import ConfirmForm, attach_problems, form_page
 from app.services import accounts
 from app.services.errors import ServiceError
 from models import Invitation, User
 
 bp = Blueprint("auth", __name__)
+bp.before_app_request(sessions.end_idle_session)
 
 
 def _safe_next(target: str | None) -> str:
@@ -34,8 +37,9 @@ def login() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            sessions.log_in(user, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")))
+        # The same words whether the account exists or not.
         form.password.errors = ["That email and password do not match an account."]
     return form_page(render_template("auth/login.html", form=form))
 
@@ -43,8 +47,52 @@ def login() -> str | Response | tuple[str, int]:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    logout_user()
+    sessions.log_out()
     flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/account")
+@login_required
+def account() -> str:
+    return _account_page(ChangePasswordForm())
+
+
+def _account_page(form: ChangePasswordForm) -> str:
+    return render_template("auth/account.html", form=form, everywhere_form=ConfirmForm())
+
+
+@bp.post("/account/password")
+@login_required
+def change_password() -> str | Response | tuple[str, int]:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            login = accounts.change_password(
+                current_user,
+                form.current_password.data or "",
+                form.new_password.data or "",
+                token=sessions.current_token(),
+                user_agent=request.headers.get("User-Agent"),
+            )
+        except ServiceError as error:
+            for message in attach_problems(form, error.problems):
+                flash(message, "error")
+        else:
+            sessions.keep_after_password_change(login)
+            flash("Your password is changed; every other device is logged out.", "success")
+            return redirect(url_for("auth.account"))
+    return form_page(_account_page(form))
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere() -> Response:
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("auth.account"))
+    accounts.end_all_login_sessions(current_user)
+    sessions.log_out()
+    flash("You are logged out on every device.", "info")
     return redirect(url_for("auth.login"))
 
 
@@ -66,7 +114,7 @@ def accept_invitation(token: str) -> str | Response | tuple[str, int]:
             for message in attach_problems(form, error.problems):
                 flash(message, "error")
         else:
-            login_user(user)
+            sessions.log_in(user, remember=False)
             flash(f"Welcome to {invitation.organization.name}.", "success")
             return redirect(
                 url_for("orgs.organization", organization_id=invitation.organization_id)

@@ -12,9 +12,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.formtools import strip
+from app.formtools import email_address, strip
 from app.services.organizations import (
     CHOOSE_SUB_TEAMS,
     MAX_HEADCOUNT,
@@ -124,7 +124,16 @@ class TeamRemoveForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     email = EmailField(
-        "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "Email", filters=[strip], validators=[DataRequired(), email_address, Length(max=254)]
     )
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.EXECUTIVE.value)
     submit = SubmitField("Create invitation link")
+
+
+class OrganizationDeleteForm(FlaskForm):
+    """Deleting an organisation is confirmed by typing its exact name."""
+
+    name = StringField(
+        "Type the organisation's name to confirm",
+        validators=[DataRequired(message="Type the organisation's name to confirm.")],
+    )
