@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask import Flask, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError, TooManyRequests
 from werkzeug.wrappers import Response
 
+from app import limits
 from models import db
 
 MESSAGES = {
@@ -33,6 +34,21 @@ def handle_http_error(error: HTTPException) -> tuple[Response | str, int]:
     return render_template("errors/error.html", code=code, message=message), code
 
 
+def handle_too_many(_error: TooManyRequests) -> Response:
+    """An abuse limit (app/limits.py): how long to wait, in words and in Retry-After."""
+    seconds = limits.retry_after()
+    wait = limits.wait_phrase(seconds)
+    if wants_json():
+        message = f"Too many requests. Try again in {wait}."
+        response = make_response(jsonify(error=message), 429)
+    else:
+        message = f"Too many attempts. Try again in {wait}."
+        page = render_template("errors/error.html", code=429, message=message)
+        response = make_response(page, 429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
     db.session.rollback()
     if isinstance(error, HTTPException):
@@ -42,4 +58,5 @@ def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(TooManyRequests, handle_too_many)
     app.register_error_handler(InternalServerError, handle_unexpected)

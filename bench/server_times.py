@@ -55,6 +55,7 @@ def main() -> None:
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
     env.setdefault("SECRET_KEY", "bench")
+    env["STEPWISE_RATELIMIT_ENABLED"] = "false"  # timed requests, not abuse
     app = create_app(settings_from_env(ROOT / "instance", env))
     app.config["WTF_CSRF_ENABLED"] = False  # the login form only; the pulse form has none
     with app.app_context():
