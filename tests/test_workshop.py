@@ -430,7 +430,7 @@ def test_closing_saves_one_round_with_each_participants_ratings(
 
     screen = client.get(f"/workshops/{session.id}").get_data(as_text=True)
     assert "Closed and saved as an assessment round" in screen
-    assert "workshop.js" not in screen and session.code not in screen
+    assert "data-live-url" not in screen and session.code not in screen  # no more polling
 
     again = client.post(f"/workshops/{session.id}/close")
     assert again.status_code == 302

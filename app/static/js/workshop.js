@@ -1,6 +1,10 @@
 // The facilitator's projector screen: poll the vote counts every 2 seconds and
 // redraw the bars, means and disagreement marks without reloading the page.
 (() => {
+  // Bar heights come as data-share, not a style attribute the Content-Security-Policy blocks.
+  document.querySelectorAll(".ws-fill[data-share]").forEach((fill) => {
+    fill.style.setProperty("--share", `${fill.dataset.share}%`);
+  });
   const screen = document.querySelector("[data-live-url]");
   if (!screen) return;
   const url = screen.dataset.liveUrl;
