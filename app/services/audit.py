@@ -2,14 +2,48 @@
 
 ``record`` only adds the row; the service that performs the action commits it
 with its own work, so an action and its audit entry are stored together or not
-at all.
+at all. A read that is audited (the raw-answers export) is the one exception to
+"a GET never writes": ``record_read`` stores its entry on its own, because who
+downloaded raw answers is exactly what the log is for.
+
+An entry names the actor, the organisation and the object; its ``details`` hold
+ids and counts only, never an answer, a comment or a group's figure. The actor
+is None for what the system does by itself (the tick, the demo, the CLI).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
-from models import AuditEvent, Organization, User, db
+from sqlalchemy import Select, select
+
+from app.services.results.exports import csv_cell
+from app.services.transaction import commit
+from models import AuditEvent, Initiative, Organization, User, db
+
+# Every action key with the label the log's filter shows; a key missing here is
+# shown as it is (so an entry written by a newer version still reads).
+ACTIONS: dict[str, str] = {
+    "organization.created": "Organisation created",
+    "organization.deleted": "Organisation deleted",
+    "account.created": "Account created",
+    "invitation.created": "Invitation created",
+    "invitation.accepted": "Invitation accepted",
+    "member.removed": "Member removed",
+    "team.removed": "Team archived or deleted",
+    "team.restored": "Team restored",
+    "teams.imported": "Teams imported",
+    "metrics.imported": "Metrics imported",
+    "campaign.closed": "Campaign closed",
+    "campaign.cancelled": "Campaign cancelled",
+    "cycle.closed": "360 closed",
+    "answers.exported": "Raw answers exported",
+    "survey_action.deleted": "“You said, we did” entry deleted",
+    "evidence.removed": "Evidence removed",
+    "api_token.created": "API token created",
+}
 
 
 def record(
@@ -20,7 +54,7 @@ def record(
     organization: Organization | None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Add an audit entry for ``action`` (a short dotted key such as ``member.role_changed``)."""
+    """Add an audit entry for ``action`` (a short dotted key such as ``member.removed``)."""
     event = AuditEvent(
         action=action,
         summary=summary[:500],
@@ -32,3 +66,67 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def record_read(
+    action: str,
+    summary: str,
+    *,
+    actor: User | None,
+    organization: Organization | None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """``record`` for an audited read (an export), committed at once: nothing else is written."""
+    event = record(action, summary, actor=actor, organization=organization, details=details)
+    commit()
+    return event
+
+
+def organization_of(initiative_id: int) -> Organization | None:
+    """The organisation an initiative's object belongs to, for its entry."""
+    initiative = db.session.get(Initiative, initiative_id)
+    return initiative.organization if initiative is not None else None
+
+
+def label(action: str) -> str:
+    return ACTIONS.get(action, action)
+
+
+def events_query(organization_id: int | None, action: str | None = None) -> Select[Any]:
+    """Entries newest first: one organisation's, or every one (``None``, for site admins)."""
+    query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    if organization_id is not None:
+        query = query.where(AuditEvent.organization_id == organization_id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    return query
+
+
+def actions_logged(organization_id: int | None) -> list[tuple[str, str]]:
+    """The action kinds present in the scope, as (key, label), for the filter."""
+    query = select(AuditEvent.action).distinct()
+    if organization_id is not None:
+        query = query.where(AuditEvent.organization_id == organization_id)
+    return sorted(((key, label(key)) for key in db.session.scalars(query)), key=lambda kv: kv[1])
+
+
+_CSV_HEADER = ("when_utc", "organization", "actor", "action", "summary")
+
+
+def events_csv(query: Select[Any]) -> str:
+    """The entries of ``query`` as CSV, every cell neutralised for spreadsheets."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(_CSV_HEADER)
+    for event in db.session.scalars(query):
+        writer.writerow(
+            csv_cell(cell)
+            for cell in (
+                f"{event.created_at:%Y-%m-%d %H:%M:%S}",
+                event.organization_name or "",
+                event.actor_email or "system",
+                event.action,
+                event.summary,
+            )
+        )
+    return out.getvalue()
