@@ -125,3 +125,60 @@ def plan_hierarchy(
                 shown.add(kid)
                 visible.append(kid)
     return frozenset(shown)
+
+
+@dataclass(frozen=True)
+class TeamFolding:
+    """Where each team's figure goes: shown on its own, or folded into a shown ancestor.
+
+    ``into[team]`` is the team itself when shown, its nearest shown ancestor
+    when folded, or None when no ancestor is shown: it then counts in the whole
+    only (with every other such team, "other teams"). Teams with nobody in
+    them are in no group at all.
+    """
+
+    into: Mapping[str, str | None]
+
+    @property
+    def shown(self) -> frozenset[str]:
+        return frozenset(team for team, target in self.into.items() if target == team)
+
+    def members(self, team: str) -> tuple[str, ...]:
+        """The teams whose people a shown team's figure covers: itself and those folded in."""
+        return tuple(member for member, target in self.into.items() if target == team)
+
+    def folded(self, target: str | None) -> tuple[str, ...]:
+        """The teams folded into ``target`` (None: into the whole only), not ``target`` itself."""
+        return tuple(t for t, into in self.into.items() if into == target and t != target)
+
+
+def fold_teams(
+    sizes: Mapping[str, int], parents: Mapping[str, str | None], min_size: int
+) -> TeamFolding:
+    """One rule for per-team figures that cover a team's own people (adoption, usage).
+
+    ``sizes[team]`` counts the team's own people (not its sub-teams'). The
+    shown teams are those of ``plan_hierarchy``; a shown team's figure covers
+    its own people and every team folded into it (its hidden descendants
+    whose nearest shown ancestor it is), so the shown figures cover disjoint
+    groups. ``plan_hierarchy`` pools, under each shown team, its own people
+    with its hidden sub-teams until the pool holds nobody or at least
+    ``min_size`` people, and does the same for the top-level teams under the
+    whole; so each shown figure covers at least ``min_size`` people, and the
+    whole minus every shown figure ("other teams") covers nobody or at least
+    ``min_size``. No sum or difference of shown figures isolates fewer people.
+    """
+    shown = plan_hierarchy(sizes, parents, min_size)
+    into: dict[str, str | None] = {}
+    for team, size in sizes.items():
+        if size <= 0:
+            continue
+        target: str | None = team
+        seen: set[str] = set()
+        while target is not None and target not in shown:
+            if target in seen:
+                raise ValueError("the parent links form a cycle")
+            seen.add(target)
+            target = parents.get(target)
+        into[team] = target
+    return TeamFolding(into)

@@ -1,8 +1,8 @@
 """Plotly figures of the diagnosis, built only from the :class:`Diagnosis` object.
 
 Pulse figures come from groups the anonymity plan shows (hidden teams are
-labelled blank rows, never numbers); per-team adoption only for teams at or
-above the reporting threshold. So the ``data-chart`` JSON never holds more
+labelled blank rows, never numbers); per-team adoption only for the teams
+the small-team rule shows (``fold_team_points``). So the ``data-chart`` JSON never holds more
 than the tables beside the charts.
 """
 

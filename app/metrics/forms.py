@@ -61,6 +61,21 @@ def finite(form: FlaskForm, field: Any) -> None:
         raise ValidationError("Enter a number.")
 
 
+def csv_text(form: FlaskForm, field: Any) -> None:
+    """A CSV is text: a NUL byte at its start means a spreadsheet, a UTF-16 export or other
+    binary data, which would otherwise reach the mapping step as columns of garbage."""
+    stream = getattr(field.data, "stream", None)
+    if stream is None:
+        return
+    head = stream.read(65536)
+    stream.seek(0)
+    if b"\x00" in head:
+        raise ValidationError(
+            "This is not a CSV file: it holds binary data (a spreadsheet, or text saved as "
+            "UTF-16). Save it as “CSV UTF-8” and upload it again."
+        )
+
+
 def _words(values: str | None) -> tuple[str, ...]:
     return tuple(value.strip() for value in (values or "").split(",") if value.strip())
 
@@ -198,12 +213,13 @@ class UploadForm(FlaskForm):
     kind = RadioField("What is in the file?", choices=_choices(KINDS), default=TIDY)
     file = FileField(
         "CSV file",
-        validators=[FileRequired(message="Choose a CSV file.")],
+        validators=[FileRequired(message="Choose a CSV file."), csv_text],
         description="Saved as CSV (UTF-8) from a spreadsheet or exported from the CRM.",
         render_kw={"accept": ".csv,text/csv,text/plain"},
     )
     users_file = FileField(
         "User list (activity log only, optional)",
+        validators=[csv_text],
         description="A CSV with a user column and a team column, e.g. from the CRM's user "
         "export or HR. Without it, only teams named in the log itself are used.",
         render_kw={"accept": ".csv,text/csv,text/plain"},

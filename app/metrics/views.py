@@ -41,8 +41,8 @@ from app.metrics.forms import (
 from app.services import metrics
 from app.services.errors import ServiceError
 from app.services.metrics import ACTIVITY_LOG, ImportPlan, MetricFields
+from app.services.metrics.readings import metric_lines
 from app.services.outlooks import outlook_of
-from app.services.results import min_group_size
 from insights.adoption import CATEGORIES, DIRECTIONS, meets_target
 from insights.trends import Projection, projection_words
 from models import Initiative, Metric
@@ -157,7 +157,7 @@ def _metric_or_404(initiative: Initiative, key: str) -> Metric:
 def metric(initiative_id: int, key: str) -> str:
     initiative, access = initiative_access(current_user, initiative_id)
     metric = _metric_or_404(initiative, key)
-    lines = metrics.series_by_team(initiative, metric)
+    lines, folded = metric_lines(initiative, metric)
     courses = {line.team_id: _course(metric, line) for line in lines}
     figure = charts.metric_series_chart(
         [(s.name, [p.period for p in s.points], [p.value for p in s.points]) for s in lines],
@@ -176,7 +176,7 @@ def metric(initiative_id: int, key: str) -> str:
         category=CATEGORIES[metric.category],
         meets_target=meets_target,
         courses=courses,
-        min_group_size=min_group_size(),
+        folded=folded,
     )
 
 
@@ -343,7 +343,7 @@ def confirm(initiative_id: int, token: str) -> tuple[str, int] | Response:
     plan = uploads.plan(initiative, upload)
     if not plan.ok:
         return _render_preview(initiative, access, upload, plan), 422
-    written = metrics.confirm_import(initiative, plan, upload.mapping)
+    written = metrics.confirm_import(initiative, plan, upload.mapping, actor=current_user)
     uploads.discard(upload)
     flash(f"{written:,} values imported from {upload.meta['filename']}.", "success")
     return redirect(url_for("metrics.catalogue", initiative_id=initiative.id))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from flask import abort, request
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.access import initiative_access
@@ -24,9 +23,9 @@ from app.api.schemas.metrics import (
 )
 from app.routing import as_id
 from app.services import metrics
-from app.services import results as results_service
+from app.services.metrics.readings import shown_series
 from app.services.outlooks import outlook_of
-from models import Initiative, Team, db
+from models import Initiative
 
 CSV_EXAMPLE = "date,team,metric,value\n2026-06-01,Claims,csat,82\n2026-06-01,,adoption_rate,64.5\n"
 
@@ -77,7 +76,8 @@ def import_metrics(initiative_id: int) -> Response:
         fail(415, "Send text/csv (date,team,metric,value) or application/json.")
     if plan.errors:
         return answer(ImportRejected.of(plan.errors), 422)
-    return answer(Imported(imported=metrics.confirm_import(initiative, plan)))
+    written = metrics.confirm_import(initiative, plan, actor=api_user())
+    return answer(Imported(imported=written))
 
 
 @documented(
@@ -95,15 +95,15 @@ def metric_series(initiative_id: int, key: str) -> Response:
     initiative, _ = initiative_access(api_user(), initiative_id)
     metric = metrics.metric_by_key(initiative, key) or abort(404)
     team_id = _team_param(initiative)
-    if team_id is not None and _below_threshold(team_id):
-        # Per-team usage of a handful of people would say who does not use the CRM.
+    points = shown_series(initiative, metric, team_id)
+    if points is None:
+        # A team too small to show (or hidden to protect one) counts in a larger figure.
         return answer(
             MetricSeries(
                 metric=Metric.of(metric), team_id=team_id, suppressed=True, series=[],
                 trend=None, projected_target_date=None, projection_method=None, projection=None,
             )
         )  # fmt: skip
-    points = metrics.series(metric, team_id)
     trend, projection = outlook_of(
         metric, [point.period for point in points], [point.value for point in points]
     )
@@ -119,12 +119,6 @@ def metric_series(initiative_id: int, key: str) -> Response:
             projection=Projection.of(projection),
         )
     )
-
-
-def _below_threshold(team_id: int) -> bool:
-    """Whether a team has fewer people than the reporting threshold (as on the dashboard)."""
-    headcount = db.session.scalar(select(Team.headcount).where(Team.id == team_id)) or 0
-    return bool(headcount < results_service.min_group_size())
 
 
 def _team_param(initiative: Initiative) -> int | None:

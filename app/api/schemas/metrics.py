@@ -139,8 +139,9 @@ class MetricSeries(ApiModel):
     metric: Metric
     team_id: int | None
     suppressed: bool = Field(
-        description="true for a team under the reporting threshold: its series is empty and "
-        "it has no trend or projection"
+        description="true for a team folded into a larger figure (under the reporting "
+        "threshold, or hidden so that such a team cannot be worked out): its series is empty "
+        "and it has no trend or projection"
     )
     series: list[SeriesPoint]
     trend: TrendLabel | None

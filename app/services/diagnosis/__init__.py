@@ -9,10 +9,10 @@ one-page summary, the CSV/XLSX exports and the JSON API all read the
 shows, so a figure hidden in one place is hidden everywhere.
 
 Anonymity: pulse figures come from ``survey_results``, so a team the plan
-hides has no figures here at all. Per-team adoption is held to the same
-reporting threshold on the team's headcount: a team smaller than the
-threshold counts in the whole initiative only, so nobody can read off which
-of three colleagues does not use the CRM.
+hides has no figures here at all. Per-team adoption follows the small-team
+rule of the metric pages and the API (``survey.anonymity.fold_teams``): a
+team smaller than the threshold counts in a shown parent or the whole only,
+so nobody can read off which of three colleagues does not use the CRM.
 
 By question: :mod:`.shapes` (what a diagnosis holds), :mod:`.pulse_inputs`
 and :mod:`.usage` (reading its inputs), :mod:`.assemble` (``diagnose``).

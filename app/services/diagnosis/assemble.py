@@ -57,7 +57,8 @@ def diagnose(
         for row, stage, health in zip(overview.rows, inputs, healths, strict=True)
     )  # fmt: skip
     teams = active_teams(initiative)
-    series = usage_series(initiative, teams, min_size, every_team_series)
+    series, folded = usage_series(initiative, teams, min_size, every_team_series)
+    hidden = {t for teams_in in (folded.folded.values() if folded else []) for t in teams_in}
     per_team = team_inputs(pulse, series, teams)
     overdue = _overdue(initiative, today)
     names = dimension_names(pulse)
@@ -88,7 +89,10 @@ def diagnose(
         leadership=_leadership(initiative, stalled),
         overdue=tuple(overdue),
         pulse=pulse,
-        hidden_teams=tuple(name for name, size in teams.values() if size < min_size),
+        hidden_teams=tuple(
+            name for team_id, (name, size) in teams.items() if size < min_size or team_id in hidden
+        ),
+        folded_note=folded.note(min_size) if folded else None,
     )
 
 

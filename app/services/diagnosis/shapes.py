@@ -158,7 +158,9 @@ class Diagnosis:
     leadership: Finding | None
     overdue: tuple[OverdueAction, ...]
     pulse: Pulse | None
-    hidden_teams: tuple[str, ...] = field(default_factory=tuple)  # too small for team figures
+    # Active teams without their own adoption figure: too small, or hidden to protect one.
+    hidden_teams: tuple[str, ...] = field(default_factory=tuple)
+    folded_note: str | None = None  # where those teams count, in plain words
     # What is missing before a driver finding is possible ("not enough teams: 4 of 10").
     drivers_status: str | None = None
     team_ids: Mapping[str, int] = field(default_factory=dict)  # active teams by name

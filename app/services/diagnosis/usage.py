@@ -1,16 +1,20 @@
 """The diagnosis's adoption inputs: every usage series with its stored (or computed) outlook.
 
-Per-team series only for teams of at least the reporting threshold: a smaller
-team counts in the whole initiative, so nobody can read off who does not use the CRM.
+Per-team series follow the one rule of the metric pages and the API
+(``app.services.metrics.readings.fold_team_points``): a team too small to show
+counts in a larger team above it or in the whole, so nobody can read off who
+does not use the CRM.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 
 from sqlalchemy import select
 
 from app.services.diagnosis.shapes import Outlook
+from app.services.metrics.readings import FoldedSeries, fold_team_points, team_tree
 from app.services.outlooks import outlook_for, stored_outlooks, usage_points
 from insights.adoption import ADOPTION_RATE, USAGE
 from insights.diagnosis import SeriesInput
@@ -34,8 +38,12 @@ def usage_series(
     teams: Mapping[int, tuple[str, int]],
     min_size: int,
     every_team_series: bool = True,
-) -> list[Outlook]:
-    """Every usage metric's series: the whole initiative, then teams of at least ``min_size``."""
+) -> tuple[list[Outlook], FoldedSeries | None]:
+    """Every usage metric's series: the whole initiative, then the shown active teams.
+
+    Teams are folded by ``fold_team_points``, the rule of the metric pages and
+    the API; also returned: how the headline metric's teams were folded.
+    """
     usage = {
         metric.id: metric
         for metric in db.session.scalars(
@@ -43,23 +51,38 @@ def usage_series(
         )
     }
     stored = stored_outlooks(list(usage))
+    headline = _headline_ids(usage.values())
+    per_team = list(usage) if every_team_series else headline
+    lines: dict[tuple[int, int | None], tuple[Sequence[date], Sequence[float]]] = {}
+    by_metric: dict[int, dict[int, tuple[list[date], list[float]]]] = {}
+    for (metric_id, team_id), line in usage_points(list(usage), per_team).items():
+        if team_id is None:
+            lines[metric_id, None] = line
+        else:
+            by_metric.setdefault(metric_id, {})[team_id] = line
+    tree = team_tree(initiative) if by_metric else None
+    folds: dict[int, FoldedSeries] = {}
+    for metric_id, team_lines in by_metric.items():
+        assert tree is not None
+        folds[metric_id] = fold_team_points(tree, team_lines, min_size)
+        for team_id, line in folds[metric_id].series.items():
+            if team_id in teams:  # archived teams are history
+                lines[metric_id, team_id] = line
     found = []
-    per_team = list(usage) if every_team_series else _headline_ids(usage.values())
-    for (metric_id, team_id), (periods, values) in usage_points(list(usage), per_team).items():
-        if team_id is not None and teams.get(team_id, ("", 0))[1] < min_size:
-            continue
+    for (metric_id, team_id), (periods, values) in lines.items():
         metric = usage[metric_id]
+        name = folds[metric_id].names[team_id] if team_id is not None else None
         trend, projection = outlook_for(stored, metric, team_id, periods, values)
         found.append(
             Outlook(
                 metric.key, metric.name, metric.unit, team_id,
-                teams[team_id][0] if team_id is not None else None,
-                tuple(periods), tuple(values), metric.target, metric.target_date,
+                name, tuple(periods), tuple(values), metric.target, metric.target_date,
                 metric.direction == "higher", trend, projection,
             )
         )  # fmt: skip
     order = {metric.key: _metric_rank(metric) for metric in usage.values()}
-    return sorted(found, key=lambda s: (order[s.metric_key], s.team_id is not None, s.scope))
+    found.sort(key=lambda s: (order[s.metric_key], s.team_id is not None, s.scope))
+    return found, folds.get(headline[0]) if headline else None
 
 
 def _headline_ids(metrics: Iterable[Metric]) -> list[int]:
