@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, request
 from werkzeug.routing import IntegerConverter
 
@@ -14,13 +12,15 @@ LARGEST_ID = 2**31 - 1
 class IdConverter(IntegerConverter):
     """``<int:...>`` limited to what an id column can hold.
 
-    A larger number can name no row, so it is a plain 404 from routing; passed
-    on to the database it would overflow there and answer 500.
+    A larger number can name no row: it is read as 0 (no row has that id either),
+    so the view answers its usual 404. Passed on to the database it would overflow
+    there and answer 500; refused by routing it would be a 405 wherever another
+    method shares the path (Werkzeug checks the method before the converter).
     """
 
-    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", LARGEST_ID)
-        super().__init__(map, *args, **kwargs)
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        return number if number <= LARGEST_ID else 0
 
 
 def as_id(raw: str) -> int | None:

@@ -37,7 +37,7 @@ class Operation:
     """What the document says about one route and method.
 
     ``answers`` are the models a 200 may be (several: any of them); ``errors``
-    the statuses beyond 401 and 404 with their meaning, answered as ``Error``
+    the statuses beyond 401, 404 and 429 with their meaning, answered as ``Error``
     unless ``error_models`` names another shape; ``body`` the request body's
     schema per media type (a model, or a JSON Schema).
     """
@@ -106,6 +106,11 @@ def openapi_document(app: Flask, prefix: str, itself: str) -> dict[str, Any]:
             "responses": {
                 "Unauthorized": _answer("Missing or invalid bearer token", refs[Error]),
                 "NotFound": _answer("No such object among the caller's organisations", refs[Error]),
+                "TooManyRequests": _answer(
+                    "Too many requests from this token or address (app/limits.py); "
+                    "the Retry-After header says after how many seconds to try again",
+                    refs[Error],
+                ),
             },
         },
     }
@@ -156,6 +161,7 @@ def _operation(rule: str, operation: Operation, refs: Refs) -> dict[str, Any]:
         responses[str(status)] = _answer(description, refs[model])
     responses["401"] = {"$ref": "#/components/responses/Unauthorized"}
     responses["404"] = {"$ref": "#/components/responses/NotFound"}
+    responses["429"] = {"$ref": "#/components/responses/TooManyRequests"}
     described: dict[str, Any] = {"summary": operation.summary}
     if operation.description:
         described["description"] = operation.description
