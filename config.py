@@ -127,6 +127,53 @@ def pulse_link_cache_seconds(raw: str | None) -> float:
     return seconds
 
 
+def https(raw: str | None, production: bool) -> bool:
+    """Served over HTTPS (``STEPWISE_HTTPS``): unset, true exactly in production."""
+    if raw is None or not raw.strip():
+        return production
+    value = raw.strip().lower()
+    if value not in ("true", "false", "1", "0", "yes", "no"):
+        raise ConfigError("STEPWISE_HTTPS must be true or false")
+    return value in ("true", "1", "yes")
+
+
+def https_settings(enabled: bool) -> dict[str, Any]:
+    """HSTS (app/security_headers.py), Secure session and remember-me cookies, https links."""
+    return {
+        "STEPWISE_HTTPS": enabled,
+        "SESSION_COOKIE_SECURE": enabled,
+        "REMEMBER_COOKIE_SECURE": enabled,
+        "PREFERRED_URL_SCHEME": "https" if enabled else "http",
+    }
+
+
+# A browser session ends after this long without a request; "keep me logged in"
+# lasts this many days from the login (docs: README, "Accounts and sessions").
+DEFAULT_SESSION_IDLE_MINUTES = 120
+DEFAULT_REMEMBER_DAYS = 30
+
+
+def whole_number(name: str, raw: str | None, default: int, lowest: int, highest: int) -> int:
+    if raw is None or not raw.strip():
+        return default
+    value = int(raw) if raw.strip().isdigit() else -1
+    if not lowest <= value <= highest:
+        raise ConfigError(f"{name} must be a whole number, {lowest}-{highest}")
+    return value
+
+
+# Abuse limits (app/limits.py): counted in memory, per process, unless a shared store is named.
+DEFAULT_RATELIMIT_STORAGE_URL = "memory://"
+
+
+def ratelimit_enabled(raw: str | None) -> bool:
+    """``STEPWISE_RATELIMIT_ENABLED``: on unless switched off (benchmarks send thousands)."""
+    value = (raw or "true").strip().lower()
+    if value not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+        raise ConfigError("STEPWISE_RATELIMIT_ENABLED must be true or false")
+    return value in ("true", "1", "yes", "on")
+
+
 def settings_from_env(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if environ is None else environ
     production = env.get("STEPWISE_ENV", "development") == "production"
@@ -152,7 +199,28 @@ def settings_from_env(instance_path: Path, environ: dict[str, str] | None = None
             env.get("STEPWISE_PULSE_LINK_CACHE_SECONDS")
         ),
         "STEPWISE_IMPORTS_DIR": imports or None,
-        "SESSION_COOKIE_SECURE": production,
+        "STEPWISE_SESSION_IDLE_MINUTES": whole_number(
+            "STEPWISE_SESSION_IDLE_MINUTES",
+            env.get("STEPWISE_SESSION_IDLE_MINUTES"),
+            DEFAULT_SESSION_IDLE_MINUTES,
+            1,
+            7 * 24 * 60,
+        ),
+        "STEPWISE_REMEMBER_DAYS": whole_number(
+            "STEPWISE_REMEMBER_DAYS",
+            env.get("STEPWISE_REMEMBER_DAYS"),
+            DEFAULT_REMEMBER_DAYS,
+            1,
+            365,
+        ),
+        **https_settings(https(env.get("STEPWISE_HTTPS"), production)),
+        # How many proxies in front to trust for X-Forwarded-* (0: none).
+        "STEPWISE_PROXY_FIX": whole_number(
+            "STEPWISE_PROXY_FIX", env.get("STEPWISE_PROXY_FIX"), 0, 0, 10
+        ),
+        "STEPWISE_RATELIMIT_ENABLED": ratelimit_enabled(env.get("STEPWISE_RATELIMIT_ENABLED")),
+        "STEPWISE_RATELIMIT_STORAGE_URL": env.get("STEPWISE_RATELIMIT_STORAGE_URL", "").strip()
+        or DEFAULT_RATELIMIT_STORAGE_URL,
     }
 
 
@@ -167,6 +235,15 @@ DEFAULTS: dict[str, Any] = {
     "STEPWISE_PULSE_LINK_CACHE_SECONDS": DEFAULT_PULSE_LINK_CACHE_SECONDS,
     # Where uploaded metric files wait between preview and import (None: instance/imports).
     "STEPWISE_IMPORTS_DIR": None,
+    # HTTPS (HSTS, Secure cookies, https links) and trusted proxies: app/security_headers.py.
+    "STEPWISE_HTTPS": False,
+    "STEPWISE_PROXY_FIX": 0,
+    # Logins: app/auth/sessions.py.
+    "STEPWISE_SESSION_IDLE_MINUTES": DEFAULT_SESSION_IDLE_MINUTES,
+    "STEPWISE_REMEMBER_DAYS": DEFAULT_REMEMBER_DAYS,
+    # Abuse limits: app/limits.py.
+    "STEPWISE_RATELIMIT_ENABLED": True,
+    "STEPWISE_RATELIMIT_STORAGE_URL": DEFAULT_RATELIMIT_STORAGE_URL,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,

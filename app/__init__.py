@@ -26,9 +26,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     # Imported here, not at the top: importing any ``app.*`` module runs this file
     # first, and the blueprints import the services that such a module may be.
-    from app import assets, cli, errors, extensions, templating
+    from app import assets, cli, errors, extensions, formtools, limits, security_headers, templating
     from app.admin.views import bp as admin_bp
     from app.api.views import bp as api_bp
+    from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.dashboard.views import bp as dashboard_bp
     from app.metrics.views import bp as metrics_bp
@@ -46,10 +47,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     for blueprint in (
         auth_bp, orgs_bp, admin_bp, stages_bp, workshop_bp, practices_bp, surveys_bp,
-        pulse_bp, results_bp, metrics_bp, dashboard_bp, api_bp, system_bp,
+        pulse_bp, results_bp, metrics_bp, dashboard_bp, api_bp, system_bp, audit_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     extensions.csrf.exempt(api_bp)  # the API authenticates by bearer token, not cookie
-    for module in (assets, errors, cli, templating):
+    app.before_request(formtools.refuse_nul_characters)
+    for module in (assets, errors, cli, templating, security_headers, limits):
         module.init_app(app)
     return app

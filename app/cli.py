@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from app.backup import backup_command, restore_command
 from app.services import accounts, surveys
 from app.services.errors import ServiceError
 from app.services.results import publication
@@ -75,6 +76,12 @@ def surveys_tick_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_user_command, create_token_command, seed_demo_command):
+    for command in (
+        create_user_command,
+        create_token_command,
+        seed_demo_command,
+        backup_command,
+        restore_command,
+    ):
         app.cli.add_command(command)
     app.cli.add_command(surveys_group)

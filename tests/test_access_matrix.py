@@ -29,6 +29,9 @@ ROUTES = [
     ("GET", "/orgs/{org}", None, (302, 200, 200, 404, 200)),
     ("GET", "/orgs/{other_org}", None, (302, 404, 404, 200, 200)),
     ("GET", "/orgs/{org}/initiatives/new", None, (302, 403, 200, 404, 200)),
+    # Deleting an organisation: a wrong name deletes nothing (tests/test_org_deletion.py).
+    ("GET", "/orgs/{org}/delete", None, (302, 403, 200, 404, 200)),
+    ("POST", "/orgs/{org}/delete", {"name": "not it"}, (302, 403, 422, 404, 422)),
     ("POST", "/orgs/{org}/initiatives/new", {}, (302, 403, 422, 404, 422)),
     ("GET", "/initiatives/{initiative}", None, (302, 200, 200, 404, 200)),
     ("GET", "/initiatives/{initiative}/edit", None, (302, 403, 200, 404, 200)),
@@ -52,6 +55,13 @@ ROUTES = [
     ("GET", "/admin/", None, (302, 403, 403, 403, 200)),
     ("POST", "/admin/organizations", {"name": "Initech"}, (302, 403, 403, 403, 302)),
     ("POST", "/admin/users", {}, (302, 403, 403, 403, 422)),
+    # The audit log: consultants read their organisation's, site admins every one.
+    ("GET", "/orgs/{org}/audit", None, (302, 403, 200, 404, 200)),
+    ("GET", "/orgs/{org}/audit?action=member.removed&page=2", None, (302, 403, 200, 404, 200)),
+    ("GET", "/orgs/{org}/audit.csv", None, (302, 403, 200, 404, 200)),
+    ("GET", "/orgs/999999/audit", None, (302, 404, 404, 404, 404)),
+    ("GET", "/admin/audit", None, (302, 403, 403, 403, 200)),
+    ("GET", "/admin/audit.csv", None, (302, 403, 403, 403, 200)),
     ("GET", "/initiatives/999999", None, (302, 404, 404, 404, 404)),
     # Leadership 360: {cycle} is the executive's own (fellow executives: tests/test_practices.py).
     ("GET", "/initiatives/{initiative}/practices", None, (302, 200, 200, 404, 200)),
@@ -232,6 +242,10 @@ ROUTES = [
     ("GET", "/login", None, (200, 302, 302, 302, 302)),
     ("POST", "/login", {}, (422, 302, 302, 302, 302)),
     ("POST", "/logout", {}, (302, 302, 302, 302, 302)),
+    # Everyone's own account: a password change, "log out everywhere" (tests/test_sessions.py).
+    ("GET", "/account", None, (302, 200, 200, 200, 200)),
+    ("POST", "/account/password", {}, (302, 422, 422, 422, 422)),
+    ("POST", "/account/logout-everywhere", {}, (302, 302, 302, 302, 302)),
     ("GET", "/invite/{invite}", None, (200, 200, 200, 200, 200)),
     ("POST", "/invite/{invite}", {}, (422, 422, 422, 422, 422)),
     ("GET", "/invite/not-a-token", None, (410, 410, 410, 410, 410)),

@@ -70,6 +70,7 @@ def create_user() -> str | Response | tuple[str, int]:
                 form.name.data or "",
                 form.password.data or "",
                 is_admin=form.is_admin.data,
+                actor=current_user,
             )
         except ServiceError as error:
             _flash(attach_problems(form, error.problems))

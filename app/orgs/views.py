@@ -18,11 +18,18 @@ from app.access import (
     visible_organizations,
 )
 from app.formtools import ConfirmForm, attach_problems, form_page
-from app.orgs.forms import InitiativeForm, InviteForm, TeamForm, TeamImportForm, TeamRemoveForm
+from app.orgs.forms import (
+    InitiativeForm,
+    InviteForm,
+    OrganizationDeleteForm,
+    TeamForm,
+    TeamImportForm,
+    TeamRemoveForm,
+)
 from app.pagination import paginate
 from app.services import organizations
 from app.services.errors import ServiceError
-from app.services.organizations import Removal, RemovalPlan
+from app.services.organizations import Removal, RemovalPlan, deletion
 from models import Role, Team, User, db
 
 bp = Blueprint("orgs", __name__)
@@ -41,6 +48,24 @@ def organization(organization_id: int) -> str:
     access = organization_access(current_user, organization_id)
     initiatives = organizations.initiatives_of(organization_id)
     return render_template("orgs/organization.html", access=access, initiatives=initiatives)
+
+
+@bp.route("/orgs/<int:organization_id>/delete", methods=["GET", "POST"])
+def delete_organization(organization_id: int) -> str | Response | tuple[str, int]:
+    """The danger page: delete the organisation and all of its data, its exact name typed."""
+    access = organization_access(current_user, organization_id, manage=True)
+    form = OrganizationDeleteForm()
+    if form.validate_on_submit():
+        try:
+            done = deletion.delete_organization(
+                access.organization, form.name.data or "", current_user
+            )
+        except ServiceError as error:
+            _attach(form, error)
+        else:
+            flash(f"Organisation “{done.name}” and all of its data deleted.", "success")
+            return redirect(url_for("orgs.home"))
+    return form_page(render_template("orgs/delete.html", access=access, form=form))
 
 
 @bp.route("/orgs/<int:organization_id>/initiatives/new", methods=["GET", "POST"])
@@ -125,7 +150,7 @@ def import_teams(organization_id: int) -> Response | tuple[str, int]:
     line_errors: list[organizations.LineError] = []
     if import_form.validate_on_submit():
         saved, line_errors = organizations.import_teams(
-            access.organization, import_form.lines.data or ""
+            access.organization, import_form.lines.data or "", actor=current_user
         )
         if not line_errors:
             flash(f"{saved} team{'s' if saved != 1 else ''} saved.", "success")
@@ -221,7 +246,7 @@ def delete_team(team_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         name, parent = team.name, plan.new_parent.name if plan.new_parent else None
         try:
-            removal = organizations.remove_team(team, form.children_value())
+            removal = organizations.remove_team(team, form.children_value(), actor=current_user)
         except ServiceError as error:
             # Sub-teams added since the page was shown: ask again with them listed.
             problem = error.message
@@ -273,7 +298,7 @@ def restore_team(team_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        lifted_from = organizations.restore_team(team)
+        lifted_from = organizations.restore_team(team, actor=current_user)
     except ServiceError as error:
         flash(error.message, "error")
         return redirect(url_for("orgs.teams", organization_id=access.organization.id))
@@ -331,7 +356,7 @@ def remove_member(organization_id: int, user_id: int) -> Response:
     if user is None or not ConfirmForm().validate_on_submit():
         abort(404 if user is None else 400)
     try:
-        organizations.remove_member(access.organization, user)
+        organizations.remove_member(access.organization, user, actor=current_user)
     except ServiceError as error:
         flash(error.message, "error")
     else:

@@ -110,7 +110,7 @@ def open_cycle(initiative_id: int) -> Page | Response:
 @login_required
 def close_cycle(cycle_id: int) -> Response:
     cycle, initiative, _ = cycle_access(current_user, cycle_id, manage=True)
-    if CloseCycleForm().validate_on_submit() and practices.close_cycle(cycle):
+    if CloseCycleForm().validate_on_submit() and practices.close_cycle(cycle, actor=current_user):
         flash(f"The 360 of {cycle.leader.name} is closed; it accepts no more ratings.", "success")
     return redirect(url_for("practices.overview", initiative_id=initiative.id))
 

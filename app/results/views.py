@@ -30,7 +30,7 @@ from app.formtools import ConfirmForm, attach_problems
 from app.results.forms import ActionForm
 from app.results.page import build_page, default_campaign
 from app.routing import id_arg
-from app.services import survey_actions
+from app.services import audit, survey_actions
 from app.services.errors import ServiceError
 from app.services.results import (
     SurveyResults,
@@ -111,9 +111,18 @@ def export_aggregates(survey_id: int) -> Response:
 
 @bp.get("/surveys/<int:survey_id>/answers.csv")
 def export_answers(survey_id: int) -> Response:
-    """Raw anonymised answers, for consultants and site admins only."""
-    survey, _, _ = _survey(survey_id, manage=True)
-    results = _results(survey, id_arg("campaign"), None)
+    """Raw anonymised answers, for consultants and site admins only; each download is audited."""
+    survey, _, access = _survey(survey_id, manage=True)
+    campaign_id = id_arg("campaign")
+    results = _results(survey, campaign_id, None)
+    audit.record_read(
+        "answers.exported",
+        f"Downloaded the raw answers of survey {survey.title!r}"
+        + (f", campaign #{campaign_id}" if campaign_id is not None else ""),
+        actor=current_user,
+        organization=access.organization,
+        details={"survey_id": survey.id, "campaign_id": campaign_id},
+    )
     return _streamed(answers_csv_lines(results), f"survey-{survey.id}-answers.csv")
 
 
@@ -182,6 +191,6 @@ def delete_action(action_id: int) -> Response:
         abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    survey_actions.delete_action(action)
+    survey_actions.delete_action(action, actor=current_user)
     flash("The entry was taken down; staff no longer see it.", "success")
     return redirect(_back(survey.id) + "#you-said")

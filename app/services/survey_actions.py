@@ -14,10 +14,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from app.services import audit
 from app.services.errors import ServiceError
 from app.services.results import RECOMMEND_KEY, SurveyResults
 from app.services.transaction import commit
-from models import SurveyAction, Team, User, db
+from models import Survey, SurveyAction, Team, User, db
 
 MAX_YOU_SAID = 300
 MAX_WE_DID = 2000
@@ -114,8 +115,16 @@ def get_action(action_id: int) -> SurveyAction | None:
     return db.session.get(SurveyAction, action_id)
 
 
-def delete_action(action: SurveyAction) -> None:
+def delete_action(action: SurveyAction, *, actor: User | None = None) -> None:
     """Take an entry down, committed: staff no longer see it."""
+    survey = db.session.get_one(Survey, action.survey_id)
+    audit.record(
+        "survey_action.deleted",
+        f"Took down a “you said, we did” entry of survey {survey.title!r}",
+        actor=actor,
+        organization=audit.organization_of(survey.initiative_id),
+        details={"survey_action_id": action.id, "survey_id": survey.id},
+    )
     db.session.delete(action)
     commit()
 

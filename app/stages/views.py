@@ -255,7 +255,7 @@ def delete_evidence(item_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     stage, text = item.stage, item.text
-    stages.remove_evidence(item)
+    stages.remove_evidence(item, actor=current_user)
     flash(f"“{text}” removed from the checklist.", "success")
     return redirect(_step_url(stage, "evidence"))
 

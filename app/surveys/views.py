@@ -254,7 +254,7 @@ def close(campaign_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        surveys.close_campaign(campaign, utcnow())
+        surveys.close_campaign(campaign, utcnow(), actor=current_user)
     except ServiceError as error:
         flash(str(error), "error")
     else:
@@ -268,7 +268,7 @@ def cancel(campaign_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        surveys.cancel_campaign(campaign, utcnow())
+        surveys.cancel_campaign(campaign, utcnow(), actor=current_user)
     except ServiceError as error:
         flash(str(error), "error")
         return redirect(url_for("surveys.campaign", campaign_id=campaign.id))

@@ -15,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.services import outlooks
+from app.services import audit, outlooks
 from app.services.metrics.activity import remember_mapping
 from app.services.metrics.plans import (
     ISO_DATE,
@@ -35,7 +35,7 @@ from app.services.metrics.plans import (
 )
 from app.services.transaction import commit
 from insights.adoption import ActivityMapping, RowProblem
-from models import Initiative, Metric, Observation, db
+from models import Initiative, Metric, Observation, User, db
 
 
 def plan_tidy(
@@ -240,11 +240,23 @@ def _write_observations(rows: list[dict[str, Any]], on_conflict: str) -> None:
 
 
 def confirm_import(
-    initiative: Initiative, plan: ImportPlan, mapping: ActivityMapping | None = None
+    initiative: Initiative,
+    plan: ImportPlan,
+    mapping: ActivityMapping | None = None,
+    *,
+    actor: User | None = None,
 ) -> int:
     """Write a clean plan, remember the activity log's mapping, and commit: the import."""
     written = apply_plan(plan)
     if mapping is not None:
         remember_mapping(initiative, mapping)
+    audit.record(
+        "metrics.imported",
+        f"Imported {written:,} metric value{'s' if written != 1 else ''} "
+        f"into initiative {initiative.name!r}",
+        actor=actor,
+        organization=initiative.organization,
+        details={"initiative_id": initiative.id, "values": written},
+    )
     commit()
     return written

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.services import accounts
+from app.services import accounts, audit
 from app.services.errors import ServiceError
 from app.services.transaction import commit
 from models import Initiative, Organization, Role, User, db
@@ -37,14 +37,18 @@ def open_organization(
     """
     organization = create_organization(name)
     token = None
+    summary = f"Created organisation {organization.name}"
     if consultant_email:
         consultant = accounts.user_by_email(consultant_email)
         if consultant is not None:
             accounts.add_member(consultant, organization, Role.CONSULTANT)
+            summary += f" with {consultant.email} as consultant"
         else:
-            _, token = accounts.create_invitation(
+            invitation, token = accounts.create_invitation(
                 organization, consultant_email, Role.CONSULTANT, opened_by
             )
+            summary += f" and invited {invitation.email} as consultant"
+    audit.record("organization.created", summary, actor=opened_by, organization=organization)
     commit()
     return organization, token
 

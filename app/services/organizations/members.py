@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, select
 
-from app.services import accounts
+from app.services import accounts, audit
 from app.services.errors import ServiceError
 from app.services.transaction import commit
 from models import Invitation, Membership, Organization, Role, User, db
@@ -30,11 +30,18 @@ def invite_member(
 ) -> tuple[Invitation, str]:
     """An invitation, committed, and the secret token for its link (shown once)."""
     invitation, token = accounts.create_invitation(organization, email, role, invited_by)
+    audit.record(
+        "invitation.created",
+        f"Invited {invitation.email} as {role.value}",
+        actor=invited_by,
+        organization=organization,
+        details={"invitation_id": invitation.id},
+    )
     commit()
     return invitation, token
 
 
-def remove_member(organization: Organization, user: User) -> None:
+def remove_member(organization: Organization, user: User, *, actor: User | None = None) -> None:
     """Take ``user`` out of ``organization``, committed; the last consultant stays."""
     membership = db.session.get(Membership, (user.id, organization.id))
     if membership is None:
@@ -50,5 +57,12 @@ def remove_member(organization: Organization, user: User) -> None:
         delete(Membership).where(
             Membership.organization_id == organization.id, Membership.user_id == user.id
         )
+    )
+    audit.record(
+        "member.removed",
+        f"Removed {user.email} ({membership.role.value}) from {organization.name}",
+        actor=actor,
+        organization=organization,
+        details={"user_id": user.id},
     )
     commit()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, union
 
+from app.services import audit
 from app.services.errors import ServiceError
 from app.services.organizations.teams import teams_of
 from app.services.transaction import commit
@@ -17,6 +18,7 @@ from models import (
     CampaignTeam,
     Initiative,
     Observation,
+    Organization,
     PersonalLink,
     PublishedGroup,
     Response,
@@ -25,6 +27,7 @@ from models import (
     SurveyAction,
     Team,
     TeamLink,
+    User,
     db,
 )
 from models.base import utcnow
@@ -145,7 +148,7 @@ class Removal:
     moved: list[str] = field(default_factory=list)
 
 
-def remove_team(team: Team, choice: SubTeams | None) -> Removal:
+def remove_team(team: Team, choice: SubTeams | None, *, actor: User | None = None) -> Removal:
     """Archive ``team`` if it has history, else delete it; its sub-teams as ``choice`` says.
 
     Nothing is lifted silently: with active sub-teams ``choice`` is required.
@@ -167,7 +170,19 @@ def remove_team(team: Team, choice: SubTeams | None) -> Removal:
         for child in plan.sub_teams:
             child.parent_id = team.parent_id
             removal.moved.append(child.name)
+    name, organization = team.name, db.session.get(Organization, team.organization_id)
     _apply(team.organization_id, fates, removal)
+    audit.record(
+        "team.removed",
+        f"{'Archived' if name in removal.archived else 'Deleted'} team {name}",
+        actor=actor,
+        organization=organization,
+        details={
+            "archived": len(removal.archived),
+            "deleted": len(removal.deleted),
+            "moved": len(removal.moved),
+        },
+    )
     commit()
     return removal
 
@@ -203,7 +218,7 @@ def _reparent_survivors(organization_id: int, doomed: set[int]) -> None:
         team.parent_id = parent_id
 
 
-def restore_team(team: Team) -> Team | None:
+def restore_team(team: Team, *, actor: User | None = None) -> Team | None:
     """Make an archived team active again; the archived parent it was lifted from, if any.
 
     An active team never sits under an archived one (pickers would not offer
@@ -217,5 +232,12 @@ def restore_team(team: Team) -> Team | None:
     lifted_from = parent if parent is not None and parent.archived_at is not None else None
     if lifted_from is not None:
         team.parent_id = None
+    audit.record(
+        "team.restored",
+        f"Restored team {team.name}",
+        actor=actor,
+        organization=db.session.get(Organization, team.organization_id),
+        details={"team_id": team.id},
+    )
     commit()
     return lifted_from

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.services import audit
 from app.services.organizations.teams import (
     MAX_HEADCOUNT,
     archived_name_message,
@@ -12,7 +13,7 @@ from app.services.organizations.teams import (
     would_make_cycle,
 )
 from app.services.transaction import commit
-from models import Organization, Team, db
+from models import Organization, Team, User, db
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,9 @@ def parse_team_lines(text: str) -> tuple[list[TeamLine], list[LineError]]:
     return rows, errors
 
 
-def import_teams(organization: Organization, text: str) -> tuple[int, list[LineError]]:
+def import_teams(
+    organization: Organization, text: str, *, actor: User | None = None
+) -> tuple[int, list[LineError]]:
     """Create or update teams from pasted lines, all or nothing (committed when saved).
 
     Returns how many teams were saved, or the errors by line with nothing saved.
@@ -107,6 +110,14 @@ def import_teams(organization: Organization, text: str) -> tuple[int, list[LineE
             ]
         team.parent_id = parent_id
         db.session.flush()
+    created = len([row for row in rows if row.name.lower() not in existing])
+    audit.record(
+        "teams.imported",
+        f"Imported {len(rows)} team{'s' if len(rows) != 1 else ''} ({created} new)",
+        actor=actor,
+        organization=organization,
+        details={"teams": len(rows), "created": created},
+    )
     commit()
     return len(rows), []
 

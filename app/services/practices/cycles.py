@@ -14,6 +14,7 @@ from sqlalchemy import CursorResult, event, func, select, update
 from sqlalchemy.orm import selectinload
 
 from app.routing import LARGEST_ID
+from app.services import audit
 from app.services.errors import ServiceError
 from app.services.transaction import commit
 from models import Initiative, Membership, PracticeCycle, PracticeResponse, Role, User, db
@@ -110,7 +111,9 @@ def open_cycle(
     return cycle
 
 
-def close_cycle(cycle: PracticeCycle, *, now: datetime | None = None) -> bool:
+def close_cycle(
+    cycle: PracticeCycle, *, now: datetime | None = None, actor: User | None = None
+) -> bool:
     """Stop accepting ratings and publish the report; False when it was already closed.
 
     A conditional UPDATE, so that two people closing at once close it once and
@@ -125,6 +128,14 @@ def close_cycle(cycle: PracticeCycle, *, now: datetime | None = None) -> bool:
             .execution_options(synchronize_session=False)
         ),
     ).rowcount
+    if closed:
+        audit.record(
+            "cycle.closed",
+            f"Closed the 360 of {cycle.leader.name}",
+            actor=actor,
+            organization=audit.organization_of(cycle.initiative_id),
+            details={"cycle_id": cycle.id},
+        )
     commit()
     return bool(closed)
 

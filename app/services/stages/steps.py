@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import selectinload
 
+from app.services import audit
 from app.services.errors import ServiceError
 from app.services.transaction import commit
 from insights.kotter import STEPS, STEPS_BY_KEY
@@ -162,7 +163,15 @@ def edit_evidence(item: EvidenceItem, text: str) -> None:
     commit()
 
 
-def remove_evidence(item: EvidenceItem) -> None:
+def remove_evidence(item: EvidenceItem, *, actor: User | None = None) -> None:
+    step = STEPS_BY_KEY[item.stage.key]
+    audit.record(
+        "evidence.removed",
+        f"Removed evidence {item.text!r} from step {step.position}, {step.name}",
+        actor=actor,
+        organization=audit.organization_of(item.stage.initiative_id),
+        details={"stage_id": item.stage_id},
+    )
     db.session.delete(item)
     commit()
 

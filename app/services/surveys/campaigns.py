@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from app.services import audit
 from app.services.errors import ServiceError
 from app.services.organizations import teams_of
 from app.services.results.participation import progress_of_teams
@@ -20,7 +21,17 @@ from app.services.surveys.instruments import latest_version
 from app.services.surveys.links import team_links
 from app.services.surveys.timing import Status, day_start, last_day_of, status_of
 from app.services.transaction import commit
-from models import Campaign, CampaignTeam, Initiative, PersonalLink, Survey, Team, TeamLink, db
+from models import (
+    Campaign,
+    CampaignTeam,
+    Initiative,
+    PersonalLink,
+    Survey,
+    Team,
+    TeamLink,
+    User,
+    db,
+)
 
 # A campaign is a pulse, not a census: a quarter at the very most.
 MAX_CAMPAIGN_DAYS = 92
@@ -99,7 +110,7 @@ def stop_repeating(survey: Survey) -> None:
     commit()
 
 
-def close_campaign(campaign: Campaign, now: datetime) -> None:
+def close_campaign(campaign: Campaign, now: datetime, *, actor: User | None = None) -> None:
     """Close an open campaign now; its results are published by the next tick after the grace.
 
     A closed campaign never reopens: its results, once published, are final. Committed.
@@ -107,10 +118,11 @@ def close_campaign(campaign: Campaign, now: datetime) -> None:
     if status_of(campaign.opens_at, campaign.closes_at, now) is not Status.OPEN:
         raise ServiceError({"campaign": "Only an open campaign can be closed early."})
     campaign.closes_at = now
+    _audit("campaign.closed", "Closed", campaign, actor)
     commit()
 
 
-def cancel_campaign(campaign: Campaign, now: datetime) -> None:
+def cancel_campaign(campaign: Campaign, now: datetime, *, actor: User | None = None) -> None:
     """Delete a campaign that has not opened; repetition stops (schedule again to restart).
 
     Committed.
@@ -119,8 +131,21 @@ def cancel_campaign(campaign: Campaign, now: datetime) -> None:
         raise ServiceError({"campaign": "Only a campaign that has not opened can be cancelled."})
     survey = db.session.get_one(Survey, campaign.survey_id)
     survey.recurrence_days = None
+    _audit("campaign.cancelled", "Cancelled", campaign, actor)
     db.session.delete(campaign)
     commit()
+
+
+def _audit(action: str, verb: str, campaign: Campaign, actor: User | None) -> None:
+    survey = db.session.get_one(Survey, campaign.survey_id)
+    audit.record(
+        action,
+        f"{verb} campaign #{campaign.id} (opening {campaign.opens_at:%Y-%m-%d}) "
+        f"of survey {survey.title!r}",
+        actor=actor,
+        organization=audit.organization_of(survey.initiative_id),
+        details={"campaign_id": campaign.id, "survey_id": survey.id},
+    )
 
 
 @dataclass(frozen=True)
