@@ -12,6 +12,10 @@ What it is for: a clean restart after a hard kill (README, "Running in productio
   killed master whose number now belongs to another program is removed at start instead of
   blocking it ("Already running on PID ...").
 - No control socket (gunicorn 25+): one path per user, shared by every instance.
+- The app is loaded once, in the master, before the workers fork (``preload_app``): a
+  restart serves as soon as one process has imported Stepwise (about a second), instead
+  of after every worker has imported it on its own (2.5 s and more with 4 workers on 2
+  cores). Each worker then drops any database connection inherited from the master.
 - A short graceful timeout: a restart or stop waits at most 10 s for requests in flight
   (a pulse answer takes milliseconds; the slowest export a few seconds).
 
@@ -33,6 +37,7 @@ pidfile = os.environ.get("STEPWISE_PIDFILE") or None
 # gunicorn 25+ opens a control socket at one path per user ($XDG_RUNTIME_DIR or ~/.gunicorn),
 # shared by every instance and left behind by a killed master; Stepwise does not use it.
 control_socket_disable = True
+preload_app = True
 graceful_timeout = 10
 timeout = 30
 
@@ -67,6 +72,22 @@ if pidfile:
 
 
 def post_fork(server: Any, worker: Any) -> None:
+    _own_database_connections(server)
+    _die_with_master(server)
+
+
+def _own_database_connections(server: Any) -> None:
+    """A connection opened in the master must never be shared by two workers."""
+    app = getattr(server.app, "callable", None)
+    if app is None or not hasattr(app, "app_context"):
+        return
+    from models import db
+
+    with app.app_context():
+        db.engine.dispose(close=False)
+
+
+def _die_with_master(server: Any) -> None:
     """Have the kernel SIGKILL this worker as soon as its master dies (Linux only)."""
     if sys.platform != "linux":
         return

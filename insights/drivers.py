@@ -28,7 +28,6 @@ from itertools import permutations
 from typing import Protocol
 
 import numpy as np
-from scipy import stats
 
 DRIVER_ALPHA = 0.05
 # Fewer teams than this: no driver finding, only what is missing. From the
@@ -128,7 +127,9 @@ def _seed(y: np.ndarray) -> int:
     p < 0.0033 than nominal at 14 teams); drawing them per adoption ranking keeps
     the Monte Carlo p valid on average while every call stays reproducible.
     """
-    doubled = np.rint(2 * stats.rankdata(y)).astype(np.int64)  # average ranks are k/2
+    from scipy.stats import rankdata  # not at the top: see _unit_ranks
+
+    doubled = np.rint(2 * rankdata(y)).astype(np.int64)  # average ranks are k/2
     return int.from_bytes(hashlib.blake2b(doubled.tobytes(), digest_size=8).digest(), "big")
 
 
@@ -138,7 +139,11 @@ def _unit_ranks(values: np.ndarray) -> np.ndarray:
     The dot product of two such vectors is Spearman's rho (Pearson on ranks,
     which is how ties are handled).
     """
-    ranks = stats.rankdata(values, axis=-1)
+    # Imported here: scipy.stats takes half a second to import, which every server start
+    # would pay (gunicorn.conf.py preloads the app); only the drivers need it.
+    from scipy.stats import rankdata
+
+    ranks = rankdata(values, axis=-1)
     centred = ranks - ranks.mean(axis=-1, keepdims=True)
     normed: np.ndarray = centred / np.linalg.norm(centred, axis=-1, keepdims=True)
     return normed

@@ -230,7 +230,11 @@ def test_a_sigkill_mid_burst_loses_no_acknowledged_answer(
     restarted: Server | None = None
     try:
         cold_start = first.wait_accepting()
-        workers = first.workers()
+        # The app is preloaded in the master: the first worker may serve before the
+        # second is forked.
+        deadline = time.monotonic() + 10
+        while len(workers := first.workers()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert len(workers) == 2
         with Burst.running(target, port) as burst:
             deadline = time.monotonic() + 15

@@ -8,9 +8,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
-from scipy import stats
 
 RECENT_PERIODS = 12
 # The fewest periods with a trend or a projection: below this, "too few weeks".
@@ -30,8 +30,11 @@ TURN_Z = 2.2
 NOISE_PERIODS = 26  # second differences that estimate the noise level
 TRIMMED_SHARE = 0.8  # of them, the smallest share kept
 # E[Z^2 | |Z| < z] for a standard normal cut at its central TRIMMED_SHARE.
-_TRIM_Z = float(stats.norm.ppf(0.5 + TRIMMED_SHARE / 2))
-_TRIMMED_VARIANCE = 1 - 2 * _TRIM_Z * float(stats.norm.pdf(_TRIM_Z)) / TRIMMED_SHARE
+# (The standard library's normal distribution, not scipy's: importing scipy.stats costs
+# half a second at every server start, see gunicorn.conf.py.)
+_NORMAL = NormalDist()
+_TRIM_Z = _NORMAL.inv_cdf(0.5 + TRIMMED_SHARE / 2)
+_TRIMMED_VARIANCE = 1 - 2 * _TRIM_Z * _NORMAL.pdf(_TRIM_Z) / TRIMMED_SHARE
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def mann_kendall(values: Sequence[float], alpha: float = SIGNIFICANCE) -> MannKe
         z = (s + 1) / math.sqrt(variance)
     else:
         z = 0.0
-    p = float(2 * stats.norm.sf(abs(z)))
+    p = 2 * _NORMAL.cdf(-abs(z))
     tau = s / (n * (n - 1) / 2)
     trend = "no trend"
     if p < alpha:
@@ -75,7 +78,9 @@ def theil_sen_slope(values: Sequence[float]) -> float:
     """Median of all pairwise slopes, per period: robust to outliers."""
     if len(values) < 2:
         return 0.0
-    return float(stats.theilslopes(np.asarray(values, dtype=float)).slope)
+    y = np.asarray(values, dtype=float)
+    first, second = np.triu_indices(len(y), k=1)
+    return float(np.median((y[second] - y[first]) / (second - first)))
 
 
 @dataclass(frozen=True)

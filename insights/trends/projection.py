@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import numpy as np
-from scipy import stats
 
 from insights.trends.classify import MIN_PERIODS, RECENT_PERIODS, classify_trend, mann_kendall
 from insights.trends.s_curve import HORIZON_PERIODS, s_curve_posterior
@@ -228,6 +227,8 @@ def straight(values: Sequence[float] | np.ndarray, weeks: int = RECENT_PERIODS) 
     if line_sse <= 1e-12 * max(float(y @ y), 1.0):
         return True
     ratio = ((line_sse - cubic_sse) / 2) / max(cubic_sse / (len(y) - 4), 1e-300)
+    from scipy import stats  # not at the top: see insights/drivers.py _unit_ranks
+
     return bool(ratio < stats.f.ppf(STRAIGHT_QUANTILE, 2, len(y) - 4))
 
 
