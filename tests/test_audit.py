@@ -24,6 +24,7 @@ from tests.builders import (
     answer,
     login,
     make_campaign,
+    make_personal_link,
     make_practice_cycle,
     make_survey,
     make_team,
@@ -114,6 +115,15 @@ def _export_answers(client: FlaskClient, world: World) -> object:
     return response
 
 
+def _export_unused_links(client: FlaskClient, world: World) -> object:
+    survey = make_survey(world.initiative, title="Monthly pulse")
+    campaign = make_campaign(survey, [world.team])
+    make_personal_link(campaign, world.team)
+    response = client.get(f"/campaigns/{campaign.id}/personal-links.csv")
+    assert response.status_code == 200 and "ana@acme.example" in response.text
+    return response
+
+
 def _import_metrics(client: FlaskClient, world: World) -> object:
     base = f"/initiatives/{world.initiative.id}/metrics"
     data = {
@@ -163,6 +173,9 @@ CASES = {
     ),
     "360 close": Case("consultant", _close_cycle, "cycle.closed", ("360",)),
     "raw export": Case("consultant", _export_answers, "answers.exported", ("Monthly pulse",)),
+    "links export": Case(
+        "consultant", _export_unused_links, "links.exported", ("Monthly pulse", "campaign #")
+    ),
     "metric import": Case("consultant", _import_metrics, "metrics.imported", ("1 metric value",)),
     "you-said deletion": Case(
         "consultant", _delete_survey_action, "survey_action.deleted", ("Monthly pulse",)

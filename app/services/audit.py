@@ -40,6 +40,7 @@ ACTIONS: dict[str, str] = {
     "campaign.cancelled": "Campaign cancelled",
     "cycle.closed": "360 closed",
     "answers.exported": "Raw answers exported",
+    "links.exported": "Unused personal links exported",
     "survey_action.deleted": "“You said, we did” entry deleted",
     "evidence.removed": "Evidence removed",
     "api_token.created": "API token created",

@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 from app.access import OrgAccess, initiative_access, members_only, survey_access
 from app.downloads import attachment
 from app.formtools import ConfirmForm, attach_problems
-from app.services import organizations, surveys
+from app.services import audit, organizations, surveys
 from app.services.errors import ServiceError
 from app.services.organizations import LineError
 from app.services.surveys import PROMISED_MINUTES, CampaignTeamRow, Status
@@ -221,7 +221,7 @@ def _imported_message(result: surveys.LinkImport) -> str:
 
 @bp.get("/campaigns/<int:campaign_id>/personal-links.csv")
 def unused_links(campaign_id: int) -> Response:
-    campaign, _, _, _ = _campaign(campaign_id, manage=True)
+    campaign, survey, _, access = _campaign(campaign_id, manage=True)
     try:
         body = surveys.unused_links_csv(
             campaign, lambda code: url_for("pulse.answer", code=code, _external=True), utcnow()
@@ -229,6 +229,14 @@ def unused_links(campaign_id: int) -> Response:
     except ServiceError as error:
         flash(str(error), "error")
         return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
+    # The file holds working answer links: whoever holds one can answer as that person.
+    audit.record_read(
+        "links.exported",
+        f"Downloaded the unused personal links of survey {survey.title!r}, campaign #{campaign.id}",
+        actor=current_user,
+        organization=access.organization,
+        details={"survey_id": survey.id, "campaign_id": campaign.id},
+    )
     return attachment(body, f"personal-links-not-used-campaign-{campaign.id}.csv")
 
 
