@@ -11,6 +11,7 @@ prints the rows, the seconds and the peak memory.
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import csv
 import io
@@ -28,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
 from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.services import metrics  # noqa: E402
@@ -113,8 +115,20 @@ def fresh_initiative() -> Initiative:
         licensed_seats=sum(TEAMS.values()),
     )
     db.session.add(initiative)
+    db.session.flush()
+    metrics.ensure_catalogue(initiative)  # as organizations.save_initiative does
     db.session.commit()
     return initiative
+
+
+def real_headcounts(users: Path) -> None:
+    """Each team's headcount: the people the generated user list puts in it (an import
+    refuses more active people than a team has)."""
+    with users.open(newline="") as handle:
+        counts = collections.Counter(row["Team"] for row in csv.DictReader(handle))
+    for team in db.session.scalars(select(Team)):
+        team.headcount = counts.get(team.name, 0)
+    db.session.commit()
 
 
 def plan(initiative: Initiative, log: Path, users: Path, on_conflict: str) -> metrics.ImportPlan:
@@ -140,6 +154,7 @@ def main() -> None:
             with contextlib.redirect_stderr(io.StringIO()):  # Alembic's INFO lines
                 upgrade()
             initiative = fresh_initiative()
+            real_headcounts(users)
 
             started = time.perf_counter()
             first = plan(initiative, log, users, metrics.REJECT)

@@ -46,6 +46,9 @@ class Metric(TimestampMixin, Base):
     target: Mapped[float | None] = mapped_column(Float)
     target_date: Mapped[date | None]
     is_default: Mapped[bool] = mapped_column(default=False)
+    # What an imported activity metric was counted from ("logins", "record changes"…);
+    # "" for values typed or imported as they are. Set by each activity-log import.
+    basis: Mapped[str] = mapped_column(String(60), default="")
 
 
 class Observation(Base):

@@ -226,6 +226,17 @@ def test_a_wide_file_stores_one_value_per_filled_cell(world: World) -> None:
     }
 
 
+def test_a_share_of_people_over_100_percent_is_refused_naming_team_and_week(
+    world: World,
+) -> None:
+    plan = tidy(world.initiative, HEADER + "2026-06-01,Claims,adoption_rate,260\n" + GOOD)
+    assert errors(plan) == [
+        (2, "Adoption rate of 260% for Claims, week of 2026-06-01, is impossible: a share of "
+            "people is between 0 and 100%.")
+    ]  # fmt: skip
+    assert tidy(world.initiative, HEADER + "2026-06-01,,adoption_rate,100\n").errors == []
+
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
@@ -407,15 +418,21 @@ def test_a_mapping_that_counts_nothing_says_so(world: World, sales: Team) -> Non
         login_events=("Sign-in",),
     )  # fmt: skip
     plan = metrics.plan_activity_log(world.initiative, io.StringIO(LOG), mapping, None)
-    assert errors(plan) == [
-        (2, "No row counts with this mapping: check the event types and statuses.")
-    ]
+    [problem] = plan.errors
+    assert (problem.file, problem.line) == ("mapping", 0)  # the mapping, not "Line 2"
+    assert problem.message.startswith(
+        "No row counts with this mapping: check “Event types that are logins” (Sign-in)"
+    )
+    assert "for the column 'Action'" in problem.message
+    assert "event type 'Login' is not counted" in problem.message
 
 
-def test_a_mapping_naming_a_column_not_in_the_file_is_reported_on_line_1(world: World) -> None:
+def test_a_mapping_naming_a_column_not_in_the_file_is_a_mapping_problem(world: World) -> None:
     mapping = ActivityMapping(user_column="Who", timestamp_column="LoginTime")
     plan = metrics.plan_activity_log(world.initiative, io.StringIO(LOG), mapping, None)
-    assert errors(plan) == [(1, "The user column 'Who' is not in the file.")]
+    assert [(e.file, e.line, e.message) for e in plan.errors] == [
+        ("mapping", 0, "The user column 'Who' is not in the file.")
+    ]
 
 
 def test_the_mapping_is_remembered_per_initiative(world: World) -> None:

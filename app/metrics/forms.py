@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
-from datetime import UTC
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -15,15 +13,17 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.formtools import strip
-from app.metrics.uploads import Sample
 from app.services.metrics import DATE_FORMATS, KINDS, ON_CONFLICT, REJECT, TIDY
+from app.services.metrics.measurable import MEASURES, measurable_keys
 from insights.adoption import (
     ACTIVE_ON,
     CATEGORIES,
@@ -32,24 +32,10 @@ from insights.adoption import (
     RECORD,
     TIMESTAMP_FORMATS,
     ActivityMapping,
-    parse_timestamp,
     zone,
 )
 
 NONE = ""
-# Header names that usually mean a column, most telling first (compared without case,
-# spaces or punctuation): exact matches are tried before partial ones.
-GUESSES = {
-    "user_column": ("username", "user", "email", "useremail", "login", "owner"),
-    "timestamp_column": ("timestamp", "logintime", "datetime", "time", "date", "when"),
-    "event_column": ("eventtype", "event", "action", "activity", "type"),
-    "status_column": ("status", "result", "outcome"),
-    "team_column": ("team", "department", "group"),
-}
-USER_GUESSES = {
-    "users_user_column": GUESSES["user_column"],
-    "users_team_column": GUESSES["team_column"],
-}
 
 
 def _choices(options: dict[str, str]) -> list[SelectChoice]:
@@ -78,97 +64,6 @@ def csv_text(form: FlaskForm, field: Any) -> None:
 
 def _words(values: str | None) -> tuple[str, ...]:
     return tuple(value.strip() for value in (values or "").split(",") if value.strip())
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.casefold())
-
-
-def guess_format(values: list[str]) -> str | None:
-    """The first offered timestamp format that reads all of ``values``."""
-    for fmt in TIMESTAMP_FORMATS:
-        try:
-            for value in values:
-                parse_timestamp(value, fmt, UTC)
-        except ValueError:
-            continue
-        if values:
-            return fmt
-    return None
-
-
-def guess_columns(header: list[str], guesses: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """A first guess at which column is which, from the header's names."""
-    names = {_norm(name): name for name in header}
-    found: dict[str, str] = {}
-    for partial in (False, True):
-        for field, words in guesses.items():
-            if field in found:
-                continue
-            for word in words:
-                match = next(
-                    (
-                        name
-                        for norm, name in names.items()
-                        if (word in norm if partial else word == norm)
-                        and name not in found.values()
-                    ),
-                    None,
-                )
-                if match:
-                    found[field] = match
-                    break
-    return found
-
-
-def initial_mapping(
-    mapping: ActivityMapping | None, log: Sample, users: Sample | None
-) -> dict[str, Any]:
-    """What the mapping step shows first: the given mapping if the file has its columns,
-    else columns and a timestamp format guessed from the header and the first rows."""
-    header = {name.casefold() for name in log.header}
-    if (
-        mapping is not None
-        and {
-            mapping.user_column.casefold(),
-            mapping.timestamp_column.casefold(),
-        }
-        <= header
-    ):
-        return MappingForm.initial(mapping)
-    guessed: dict[str, Any] = guess_columns(log.header, GUESSES)
-    if users is not None:
-        guessed |= guess_columns(users.header, USER_GUESSES)
-    guessed |= _guess_values(guessed, log)
-    if "timestamp_column" in guessed:
-        column = log.header.index(guessed["timestamp_column"])
-        fmt = guess_format([row[column] for row in log.rows if column < len(row)])
-        if fmt:
-            guessed["timestamp_format"] = fmt
-    return guessed
-
-
-# Words in event types and statuses that usually mean a login, a record change, a success.
-LOGIN_WORDS = ("login", "log in", "logon", "sign in", "signin")
-RECORD_WORDS = ("create", "update", "edit", "insert", "modif", "save")
-SUCCESS_WORDS = ("success", "succeeded")
-
-
-def _guess_values(guessed: dict[str, str], log: Sample) -> dict[str, str]:
-    """Event types and statuses picked from the values seen in the guessed columns."""
-    found: dict[str, str] = {}
-
-    def matching(column: str | None, words: tuple[str, ...]) -> str:
-        values = log.values.get(column or "", [])
-        return ", ".join(v for v in values if any(word in v.casefold() for word in words))
-
-    if logins := matching(guessed.get("event_column"), LOGIN_WORDS):
-        found["login_events"] = logins
-    if records := matching(guessed.get("event_column"), RECORD_WORDS):
-        found["record_events"] = records
-    if statuses := matching(guessed.get("status_column"), SUCCESS_WORDS):
-        found["counted_statuses"] = statuses
-    return found
 
 
 class TargetForm(FlaskForm):
@@ -296,6 +191,17 @@ class MappingForm(FlaskForm):
     )
     users_user_column = SelectField("User list: user column", default=NONE)
     users_team_column = SelectField("User list: team column", default=NONE)
+    metrics = SelectMultipleField(
+        "Metrics to store",
+        choices=_choices(MEASURES),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        description="Only metrics the file can measure are stored: a login-only export "
+        "cannot measure records per active user, so it is never stored (nor replaced) from it.",
+    )
+    # Rendered as a hidden "1" next to the boxes: a client that never showed them gets
+    # every measurable metric, one that did and had all unticked gets an error.
+    metrics_shown = StringField()
     submit = SubmitField("Preview the import")
 
     def set_columns(self, header: list[str], users_header: list[str] | None) -> None:
@@ -344,6 +250,23 @@ class MappingForm(FlaskForm):
                 "the event types that change records. Choose “logged in” for a login-only "
                 "export."
             )
+
+    def validate_metrics(self, field: Any) -> None:
+        if not self.metrics_shown.data:
+            return  # a client that does not show the choice: every measurable metric
+        if not field.data:
+            raise ValidationError("Tick at least one metric to store.")
+        if not set(field.data) & set(measurable_keys(self.mapping())):
+            raise ValidationError(
+                "None of the ticked metrics can be measured from this file with this mapping."
+            )
+
+    def chosen_metrics(self) -> list[str]:
+        """The ticked metrics the mapping can measure (all of them if the choice was not shown)."""
+        keys = measurable_keys(self.mapping())
+        if not self.metrics_shown.data:
+            return keys
+        return [key for key in keys if key in (self.metrics.data or [])]
 
     def validate_users_team_column(self, field: Any) -> None:
         if self.has_users and not (self.users_user_column.data and field.data):

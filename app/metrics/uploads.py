@@ -154,7 +154,12 @@ def plan(initiative: Initiative, upload: Upload) -> ImportPlan:
         if kind == WIDE:
             return metrics.plan_wide(initiative, source, on_conflict, date_format)
         assert kind == ACTIVITY_LOG and upload.mapping is not None
+        keys = upload.meta.get("metrics")  # None: every metric the mapping can measure
         if not upload.has_users:
-            return metrics.plan_activity_log(initiative, source, upload.mapping, None, on_conflict)
+            return metrics.plan_activity_log(
+                initiative, source, upload.mapping, None, on_conflict, keys
+            )
         with upload.open(USERS) as users:
-            return metrics.plan_activity_log(initiative, source, upload.mapping, users, on_conflict)
+            return metrics.plan_activity_log(
+                initiative, source, upload.mapping, users, on_conflict, keys
+            )

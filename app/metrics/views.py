@@ -36,14 +36,16 @@ from app.metrics.forms import (
     MetricForm,
     TargetForm,
     UploadForm,
-    initial_mapping,
 )
+from app.metrics.guesses import initial_mapping
 from app.services import metrics
 from app.services.errors import ServiceError
-from app.services.metrics import ACTIVITY_LOG, ImportPlan, MetricFields
-from app.services.metrics.readings import metric_lines
+from app.services.metrics import ACTIVITY_LOG, ImportPlan, MetricFields, crm_shapes
+from app.services.metrics.measurable import MEASURES, definition
+from app.services.metrics.readings import metric_lines, team_only_values
 from app.services.outlooks import outlook_of
 from insights.adoption import CATEGORIES, DIRECTIONS, meets_target
+from insights.adoption.badges import target_badge
 from insights.trends import Projection, projection_words
 from models import Initiative, Metric
 
@@ -128,8 +130,13 @@ def _render_catalogue(
         (label, [metric for metric in catalogue if metric.category == key])
         for key, label in CATEGORIES.items()
     ]
-    met = {
-        metric.id: meets_target(latest[metric.id].value, metric.target, metric.direction)
+    met = {  # how far from target and which side, e.g. "0.6 points below target"
+        metric.id: target_badge(
+            latest[metric.id].value,
+            metric.target,
+            higher_is_better=metric.direction == "higher",
+            unit=metric.unit,
+        )
         for metric in catalogue
         if metric.id in latest
     }
@@ -139,6 +146,7 @@ def _render_catalogue(
         access=access,
         groups=groups,
         latest=latest,
+        teams_only=team_only_values(initiative),
         met=met,
         has_values=metrics.observation_count(initiative) > 0,
         form=form,
@@ -177,6 +185,7 @@ def metric(initiative_id: int, key: str) -> str:
         meets_target=meets_target,
         courses=courses,
         folded=folded,
+        definition=definition(metric.description, metric.basis),
     )
 
 
@@ -273,13 +282,21 @@ def map_columns(initiative_id: int, token: str) -> tuple[str, int] | Response:
     users = uploads.sample(upload, uploads.USERS) if upload.has_users else None
     remembered = upload.mapping or metrics.remembered_mapping(initiative)
     data = initial_mapping(remembered, log, users) if request.method == "GET" else None
+    if data is not None and upload.meta.get("metrics") is not None:
+        data["metrics"] = upload.meta["metrics"]  # back from the preview: as chosen
     form = MappingForm(data=data)
     form.set_columns(log.header, users.header if users else None)
     if form.validate_on_submit():
         upload.meta["mapping"] = form.mapping().settings()
+        upload.meta["metrics"] = form.chosen_metrics()
         upload.save_meta()
         return _step("metrics.preview", initiative, upload)
-    context: dict[str, Any] = {"log": log, "users": users, "zones": time_zones()}
+    context: dict[str, Any] = {
+        "log": log,
+        "users": users,
+        "zones": time_zones(),
+        "shape": crm_shapes.recognise(log.header),
+    }
     page = render_template(
         "metrics/map.html",
         initiative=initiative,
@@ -313,6 +330,7 @@ def _render_preview(
         counts=metrics.preview_counts(plan),
         confirm_form=ConfirmForm(),
         max_errors=MAX_ERRORS_SHOWN,
+        measures=MEASURES,
     )
 
 

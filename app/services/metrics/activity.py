@@ -12,8 +12,11 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.services.metrics.crm_shapes import active_column, is_inactive
+from app.services.metrics.measurable import basis, measurable
 from app.services.metrics.plans import (
     ACTIVITY_LOG,
+    MAPPING_FILE,
     REJECT,
     USERS_FILE,
     ActivitySummary,
@@ -66,10 +69,16 @@ def remember_mapping(initiative: Initiative, mapping: ActivityMapping) -> None:
 def _user_teams(
     collector: Collector, source: Iterable[str], mapping: ActivityMapping
 ) -> dict[str, Team | None]:
-    """The user list: user → team. Unknown teams and contradictory lines are errors."""
+    """The user list: user → team. Unknown teams and contradictory lines are errors.
+
+    Deactivated accounts (an IsActive/Active/Status column saying so) are noted for
+    the preview."""
     users: dict[str, Team | None] = {}
     first_line: dict[str, int] = {}
     user_col = team_col = 0
+    active_col: int | None = None
+    summary = collector.plan.activity
+    assert summary is not None
     try:
         for line, row in csv_rows(source):
             if line == 1:
@@ -81,6 +90,9 @@ def _user_teams(
                     )
                     return users
                 user_col, team_col = (names.index(n.strip().casefold()) for n in wanted)
+                active_col = active_column(row)
+                if active_col in (user_col, team_col):
+                    active_col = None
                 continue
             if not any(cell.strip() for cell in row):
                 continue
@@ -100,6 +112,8 @@ def _user_teams(
                 continue
             users[user] = team
             first_line.setdefault(user, line)
+            if active_col is not None and active_col < len(row) and is_inactive(row[active_col]):
+                summary.inactive.add(user)
     except FileProblem as problem:
         collector.error(problem.line, problem.message, USERS_FILE)
     return users
@@ -111,18 +125,26 @@ def plan_activity_log(
     mapping: ActivityMapping,
     users: Iterable[str] | None = None,
     on_conflict: str = REJECT,
+    keys: Iterable[str] | None = None,
 ) -> ImportPlan:
     """Weekly adoption figures derived from a CRM activity log (see insights.adoption).
 
     The log is read one row at a time. A derived value's line is the first row
-    of its week, so a week already stored is reported once, on that line.
+    of its week, so a week already stored is reported once, on that line. Only
+    the metrics the mapping can measure are planned, and of those only ``keys``
+    (default: all of them); impossible values (adoption over 100%) are errors.
     """
     collector = Collector(initiative, on_conflict)
     summary = collector.plan.activity = ActivitySummary()
+    reasons = measurable(mapping)
+    summary.basis = basis(mapping)
+    summary.not_measurable = {key: why for key, why in reasons.items() if why is not None}
+    wanted = set(reasons) if keys is None else set(keys)
+    summary.stored_keys = [key for key, why in reasons.items() if why is None and key in wanted]
     try:
         week_zone = adoption.zone(mapping.week_zone)
     except ValueError as problem:
-        collector.error(1, str(problem))
+        collector.error(0, f"Time zone of the weeks: {problem}", MAPPING_FILE)
         return collector.plan
     user_teams = _user_teams(collector, users, mapping) if users is not None else {}
     activity = WeeklyActivity(week_zone, mapping.active_on)
@@ -133,17 +155,68 @@ def plan_activity_log(
         collector.error(problem.line, problem.message)
     headcounts = {team.name: team.headcount for team in collector.teams.values()}
     by_name = {team.name: team for team in collector.teams.values()}
-    for week, team, key, value in adoption.observations(
-        activity.figures(initiative.licensed_seats, headcounts)
-    ):
+    figures = activity.figures(initiative.licensed_seats, headcounts)
+    if adoption.ADOPTION_RATE in summary.stored_keys:
+        _refuse_impossible(collector, figures, week_lines)
+    for week, team, key, value in adoption.observations(figures):
+        if key not in summary.stored_keys:
+            continue  # not measurable from this file, or not chosen: never stored
+        if key == adoption.ADOPTION_RATE and value > 100:
+            continue  # refused above, with the active users and the headcount
         team_id = by_name[team].id if team else None
         collector.add(week_lines[week], week, team_id, collector.metrics[key], value)
     summary.logins, summary.records = activity.logins, activity.records
     if week_lines:
         summary.first_week, summary.last_week = min(week_lines), max(week_lines)
     if not collector.plan.errors and not collector.plan.observations and summary.rows:
-        collector.error(2, "No row counts with this mapping: check the event types and statuses.")
+        collector.error(0, _counts_nothing(mapping, summary), MAPPING_FILE)
     return finish_plan(collector, conflicts_per_line=False)
+
+
+def _refuse_impossible(
+    collector: Collector, figures: list[adoption.WeekFigures], week_lines: dict[date, int]
+) -> None:
+    """More active users than people: a wrong headcount or user list, never a value to store."""
+    for figure in figures:
+        if figure.seats <= 0 or figure.active_users <= figure.seats:
+            continue
+        rate = figure.adoption_rate or 0
+        if figure.team is None:
+            where, fix = "the whole initiative", "raise the initiative's licensed seats"
+            size = f"{figure.seats} licensed seats"
+        else:
+            where, fix = f"team {figure.team}", "correct the team's own headcount under Teams"
+            size = f"a headcount of {figure.seats}"
+        collector.error(
+            week_lines.get(figure.week, 1),
+            f"Week of {figure.week.isoformat()}, {where}: {figure.active_users} active users "
+            f"but {size} — adoption {rate:g}% is impossible. Check the user list or {fix}.",
+        )
+
+
+def _counts_nothing(mapping: ActivityMapping, summary: ActivitySummary) -> str:
+    """Which setting to change when every row is left out, with what the rows held."""
+    seen = ", ".join(reason for reason, _ in summary.skipped.most_common(3))
+    settings = []
+    if mapping.event_column:
+        settings.append(
+            f"“Event types that are logins” ({', '.join(mapping.login_events) or 'none'}) and "
+            f"“Event types that create or update a record” "
+            f"({', '.join(mapping.record_events) or 'none'}) for the column "
+            f"{mapping.event_column!r}"
+        )
+    if mapping.status_column:
+        settings.append(
+            f"“Statuses that count” ({', '.join(mapping.counted_statuses) or 'all'}) for the "
+            f"column {mapping.status_column!r}"
+        )
+    if mapping.active_on == adoption.RECORD:
+        settings.append("“A user is active in a week when they” (record changes only)")
+    return (
+        "No row counts with this mapping: check "
+        + ("; ".join(settings) or "the user and timestamp columns")
+        + (f". Rows left out: {seen}." if seen else ".")
+    )
 
 
 def _read_log(
@@ -159,12 +232,13 @@ def _read_log(
     reader: ActivityRowReader | None = None
     users: set[str] = set()
     without_team: set[str] = set()
+    inactive_active: set[str] = set()
     for line, row in csv_rows(log):
         if reader is None:
             try:
                 reader = ActivityRowReader(mapping, row)
             except (RowProblem, ValueError) as problem:
-                collector.error(1, str(problem))
+                collector.error(0, str(problem), MAPPING_FILE)
                 return
             continue
         if not any(cell.strip() for cell in row):
@@ -183,8 +257,11 @@ def _read_log(
         users.add(event.user)
         if team is None:
             without_team.add(event.user)
+        if event.user in summary.inactive:
+            inactive_active.add(event.user)
         named = ActivityEvent(event.user, event.at, event.kind, team.name if team else None)
         week_lines.setdefault(activity.add(named), line)
     summary.users = len(users)
     summary.users_without_team = len(without_team)
     summary.examples_without_team = sorted(without_team)[:5]
+    summary.inactive_in_log = sorted(inactive_active)

@@ -250,6 +250,9 @@ def confirm_import(
     written = apply_plan(plan)
     if mapping is not None:
         remember_mapping(initiative, mapping)
+    if plan.activity is not None and plan.activity.basis:
+        for metric_id in {o.metric_id for o in plan.observations}:
+            plan.metrics[metric_id].basis = plan.activity.basis  # shown with the values
     audit.record(
         "metrics.imported",
         f"Imported {written:,} metric value{'s' if written != 1 else ''} "

@@ -47,13 +47,16 @@ DATE_FORMATS = {
 TIDY_COLUMNS = ("date", "team", "metric", "value")
 WIDE_DATE_COLUMNS = ("date", "period", "week")
 USERS_FILE = "users"
+# Shares of people (weekly active ÷ seats or headcount, weekly ÷ monthly): 0–100% only.
+SHARES = frozenset({"adoption_rate", "stickiness"})
+MAPPING_FILE = "mapping"  # a problem of the mapping, not of a line: the setting is named
 
 
 @dataclass(frozen=True)
 class RowError:
     line: int
     message: str
-    file: str = ""  # "" for the main file, USERS_FILE for an activity log's user list
+    file: str = ""  # "" for the main file, USERS_FILE for a user list, MAPPING_FILE (line 0)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,11 @@ class ActivitySummary:
     examples_without_team: list[str] = field(default_factory=list)
     first_week: date | None = None
     last_week: date | None = None
+    inactive: set[str] = field(default_factory=set)  # deactivated in the user list
+    inactive_in_log: list[str] = field(default_factory=list)  # … yet active in the log
+    basis: str = ""  # what "active" was counted from (measurable.basis)
+    stored_keys: list[str] = field(default_factory=list)  # metrics this import stores
+    not_measurable: dict[str, str] = field(default_factory=dict)  # metric key → why not
 
 
 @dataclass
@@ -192,6 +200,14 @@ class Collector:
     def add(
         self, line: int, period: date, team_id: int | None, metric: Metric, value: float
     ) -> None:
+        if metric.key in SHARES and not 0 <= value <= 100:
+            team = self.plan.team_names.get(team_id, "the whole initiative")
+            self.error(
+                line,
+                f"{metric.name} of {value:g}% for {team}, week of {period.isoformat()}, is "
+                "impossible: a share of people is between 0 and 100%.",
+            )
+            return
         planned = Planned(line, period, team_id, metric.id, value)
         first = self.first_line.setdefault(planned.key, line)
         if first != line:
@@ -218,7 +234,7 @@ class Collector:
                     self.error(o.line, self._stored_message(o))
             else:
                 self._stored_per_line(clashes)
-        plan.errors.sort(key=lambda e: (e.file != USERS_FILE, e.line))
+        plan.errors.sort(key=lambda e: (e.file != MAPPING_FILE, e.file != USERS_FILE, e.line))
         return plan
 
     def _stored_message(self, o: Planned) -> str:

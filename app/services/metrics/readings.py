@@ -45,6 +45,37 @@ def latest_values(initiative: Initiative) -> dict[int, Point]:
     return {metric_id: Point(period, value) for metric_id, period, value in rows}
 
 
+@dataclass(frozen=True)
+class TeamsOnly:
+    """A metric imported per team only: how many teams have values, and the latest period.
+
+    No figure is shown here (a whole computed from teams would give away a lone
+    small team): the metric's page shows the teams under the small-team rule."""
+
+    teams: int
+    period: date
+
+
+def team_only_values(initiative: Initiative) -> dict[int, TeamsOnly]:
+    """Metrics with per-team values and no whole-initiative value, by metric id, in one query."""
+    rows = db.session.execute(
+        select(
+            Observation.metric_id,
+            func.count(func.distinct(Observation.team_id)),
+            func.max(Observation.period),
+            func.count(Observation.id).filter(Observation.team_id.is_(None)),
+        )
+        .join(Metric, Metric.id == Observation.metric_id)
+        .where(Metric.initiative_id == initiative.id)
+        .group_by(Observation.metric_id)
+    )
+    return {
+        metric_id: TeamsOnly(teams, period)
+        for metric_id, teams, period, whole in rows
+        if not whole and teams
+    }
+
+
 def observation_count(initiative: Initiative) -> int:
     return (
         db.session.scalar(
