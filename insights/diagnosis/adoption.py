@@ -23,6 +23,7 @@ from insights.diagnosis.shapes import (
     fmt_value,
     span,
 )
+from insights.diagnosis.words import over_weeks, people_in_teams, plural, trend_plain
 from insights.evidence import Evidence, measured_evidence
 
 
@@ -74,17 +75,18 @@ def adoption_finding(
     else:
         title = f"{item.metric_name} in {where} is behind its path to {target_words}"
         severity = state.severity or "low"
-    bits = [
-        f"{fmt_value(latest, unit)} in the week of {day(item.periods[-1])}, {_trend_words(item)}"
-    ]
+    now = f"{fmt_value(latest, unit)} in the week of {day(item.periods[-1])}"
+    bits = [f"{now}, {_trend_words(item)}"]
+    plain = [f"{now}, {trend_plain(item.trend.label, item.trend.periods)}"]
     if state.state == "overdue":
         bits.append(f"the target date has passed without reaching {fmt_value(item.target, unit)}")
     elif state.behind and state.expected is not None:
         bits.append(
             f"the path to {target_words} called for about "
             f"{fmt_value(state.expected, unit)} by now; "
-            f"short of it for {state.weeks_behind} week{'s' if state.weeks_behind != 1 else ''}"
+            f"short of it for {plural(state.weeks_behind, 'week')}"
         )
+    plain.extend(bits[1:])
     period = (item.periods[0], item.periods[-1])
     means, respondents, asked = _pulse_of(item.team, teams, pulse)
     reasons = measured_evidence(means, pulse.names) if pulse else []
@@ -95,18 +97,29 @@ def adoption_finding(
         step, suggestion = top.step, top.action
         bits.append(_reason_words(top, respondents, pulse))
         bits.extend(f"also {e.words()}" for e in reasons[1:3])
+        plain.append(_reason_plain(top, respondents, pulse))
+        plain.extend(f"also {e.name.lower()} {e.mean:.1f} of 5" for e in reasons[1:3])
     elif asked and pulse is not None:
         bits.append(
             f"the pulse of {span(pulse.period)} shows no barrier or resistance here "
             f"(n={respondents})"
         )
+        plain.append(
+            f"the pulse of {span(pulse.period)} shows no barrier or resistance here "
+            f"({plural(respondents, 'answer')})"
+        )
         suggestion = NOTHING_WRONG_MEASURED
     elif pulse is not None and item.team is not None:
         bits.append("the pulse cannot show this team on its own, so it cannot say why")
+        plain.append(bits[-1])
         suggestion = NOT_SHOWN_IN_PULSE
     evidence = "; ".join(bits) + f". Weekly data from {span(period)}."
     teams_named = (item.team,) if item.team else ()
-    finding = Finding(kind, severity, title, evidence, suggestion, step, teams_named, period)
+    finding = Finding(
+        kind, severity, title, evidence, suggestion, step, teams_named, period,
+        basis=over_weeks(period, people_in_teams(item.people, item.team_count)),
+        plain="; ".join(plain) + ".",
+    )  # fmt: skip
     return finding, state
 
 
@@ -135,6 +148,20 @@ def _reason_words(evidence: Evidence, respondents: int, pulse: PulseInput | None
     return f"{lead}: {evidence.reading} ({evidence.words()}, n={respondents}{when})"
 
 
+def _reason_plain(evidence: Evidence, respondents: int, pulse: PulseInput | None) -> str:
+    """The measured reason without the n= and /5 shorthand."""
+    if evidence.kind == "adkar":
+        lead = f"staff are stuck at {evidence.key.removeprefix('adkar_')}"
+    elif evidence.kind == "resistance":
+        lead = "likeliest reason measured"
+    else:
+        lead = "weakest measured"
+    answers = (
+        f" in the pulse of {span(pulse.period)}, {plural(respondents, 'answer')}" if pulse else ""
+    )
+    return f"{lead}: {evidence.reading} (“{evidence.name}” {evidence.mean:.1f} of 5{answers})"
+
+
 def fold_team_findings(found: Sequence[tuple[Finding, Course]]) -> list[Finding]:
     """Per-team adoption findings: the ``MAX_TEAM_FINDINGS`` that matter most, then one for
     the rest, so that 150 teams behind do not bury the three findings an executive reads."""
@@ -148,6 +175,7 @@ def fold_team_findings(found: Sequence[tuple[Finding, Course]]) -> list[Finding]
     if len(names) > FOLDED_NAMES:
         listed += f" and {len(names) - FOLDED_NAMES} more"
     periods = [finding.period for finding in rest if finding.period is not None]
+    period = (min(p[0] for p in periods), max(p[1] for p in periods)) if periods else None
     severity = min((f.severity for f in rest), key=SEVERITY_ORDER.__getitem__)
     kept.append(
         Finding(
@@ -158,7 +186,8 @@ def fold_team_findings(found: Sequence[tuple[Finding, Course]]) -> list[Finding]
             "figures and reasons are in the adoption table.",
             "Look for what these teams share (a region, a manager, a product line) before "
             "acting team by team.",
-            period=(min(p[0] for p in periods), max(p[1] for p in periods)) if periods else None,
+            period=period,
+            basis=over_weeks(period, plural(len(rest), "team")) if period else "",
         )
     )
     return kept

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from insights.course import Course
 from insights.diagnosis.adoption import adoption_finding, fold_team_findings
 from insights.diagnosis.pulse import pulse_findings
 from insights.diagnosis.shapes import Finding, PulseInput, SeriesInput, TeamInput, finding_order
 from insights.diagnosis.steps import step_findings
+from insights.diagnosis.words import as_of, in_pulse, plural
 from insights.drivers import driver_evidence, driver_title, drivers, strongest_driver
 from insights.health import StageInput, stage_health, stall_point
 from insights.stages import SkippedStepWarning
@@ -22,11 +24,16 @@ def findings(
     pulse: PulseInput | None = None,
     skipped: Sequence[SkippedStepWarning] = (),
     overdue_actions: int = 0,
+    today: date | None = None,
 ) -> list[Finding]:
-    """All findings, most severe first; the dashboard shows the top three."""
+    """All findings, most severe first; the dashboard shows the top three.
+
+    ``today`` is the "as of" date of the findings with no period of their own
+    (a step's checklist and ratings, overdue actions).
+    """
     healths = [stage_health(s) for s in stages]
     stalled = stall_point(stages, healths)
-    result = step_findings(stages, healths, stalled, skipped)
+    result = step_findings(stages, healths, stalled, skipped, today)
     names = pulse.names if pulse else {}
     by_team = {team.name: team for team in teams}
     courses: dict[str | None, Course] = {}
@@ -49,6 +56,11 @@ def findings(
             driver_evidence(strongest),
             "Look at what the teams doing best on this do, and spread it.",
             period=pulse.period if pulse else None,
+            basis=in_pulse(pulse.period, pulse.respondents, plural(strongest.teams, "team"))
+            if pulse else "",
+            plain=f"Across {plural(strongest.teams, 'team')}, those scoring higher on this use "
+            "the CRM more, too consistently to be chance; the statistics are in the consultant "
+            "view.",
         ))  # fmt: skip
     if overdue_actions:
         result.append(Finding(
@@ -56,5 +68,8 @@ def findings(
             f"{overdue_actions} action{'s are' if overdue_actions != 1 else ' is'} overdue",
             "Overdue actions stall the steps they belong to.",
             "Review owners and dates at the next leadership meeting.",
+            basis=as_of(today, f"{plural(overdue_actions, 'action')} past "
+                        f"{'its' if overdue_actions == 1 else 'their'} due date"),
+            as_of=today,
         ))  # fmt: skip
     return sorted(result, key=finding_order)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from insights.course import Course
 from insights.diagnosis.shapes import MAX_RESISTANCE_FINDINGS, Finding, PulseInput, span
+from insights.diagnosis.words import as_of, in_pulse, plural
 from insights.evidence import ADKAR, adkar_barrier, measured_evidence
 from insights.health import FEW_RATERS
 from insights.kotter import STEPS_BY_KEY
@@ -28,6 +30,10 @@ def pulse_findings(pulse: PulseInput, whole: Course | None) -> list[Finding]:
             f"{pulse.names.get(key, barrier.capitalize())} {pulse.dimensions[key]:.1f}/5, the "
             f"first ADKAR element at 3 or lower (n={n}, pulse of {when}).",
             response.action, response.steps[0], period=pulse.period,
+            basis=in_pulse(pulse.period, n),
+            plain=f"{pulse.names.get(key, barrier.capitalize()).lower()} scores "
+            f"{pulse.dimensions[key]:.1f} of 5, the first of the five stages of change "
+            "(awareness, desire, knowledge, ability, reinforcement) that staff do not agree with.",
         ))  # fmt: skip
     concerns = [e for e in measured_evidence(pulse.dimensions, pulse.names)
                 if e.kind == "resistance"]  # fmt: skip
@@ -38,6 +44,9 @@ def pulse_findings(pulse: PulseInput, whole: Course | None) -> list[Finding]:
             f"“{evidence.name}” {evidence.mean:.1f}/5 across everyone (n={n}, pulse of {when}); "
             "3 is neutral, higher means more agree with the worry.",
             evidence.action, evidence.step, period=pulse.period,
+            basis=in_pulse(pulse.period, n),
+            plain=f"“{evidence.name}” scores {evidence.mean:.1f} of 5 across everyone, where 3 "
+            "is neutral: more staff agree with the worry than not.",
         ))  # fmt: skip
     return result
 
@@ -51,6 +60,7 @@ def leadership_finding(
     basis: str,
     leaders: int,
     stalled: str | None,
+    today: date | None = None,
 ) -> Finding:
     """The leadership team's weakest Kouzes-Posner practice as a finding (scores 6-60).
 
@@ -77,4 +87,7 @@ def leadership_finding(
         f"{why} Make it a development goal for each leader, starting with step "
         f"{STEPS_BY_KEY[step].position}: {STEPS_BY_KEY[step].name.lower()}.",
         step,
+        basis=as_of(today, f"the latest 360s of {plural(leaders, 'leader')}"),
+        plain=evidence.replace("/60", " of 60"),
+        as_of=today,
     )  # fmt: skip

@@ -53,6 +53,8 @@ class SeriesInput:
     target_date: date | None = None
     projected_on: date | None = None  # when the projection reaches the target, if it does
     projection_state: str | None = None  # insights.trends.PROJECTION_STATES
+    people: int | None = None  # the headcount the series covers, when known
+    team_count: int = 1  # teams it covers (the whole initiative: every active team)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,15 @@ class PulseInput:
 
 @dataclass(frozen=True)
 class Finding:
+    """What the evidence says and what to do.
+
+    ``evidence`` keeps the exact figures and tests (consultants, the API);
+    ``plain`` says the same without statistics jargon (executives). ``basis``
+    is the period and the n in plain words ("Over the 26 weeks to 16 Nov 2026,
+    12 people"; "In the pulse of 17 to 23 Nov 2026, 130 answers"); a finding
+    with no natural period has ``as_of`` instead ("As of 29 Nov 2026, ...").
+    """
+
     kind: str
     severity: str  # high | medium | low
     title: str
@@ -87,6 +98,15 @@ class Finding:
     step: str | None = None
     teams: tuple[str, ...] = field(default_factory=tuple)
     period: tuple[date, date] | None = None
+    basis: str = ""
+    plain: str = ""
+    as_of: date | None = None
+
+    @property
+    def executive(self) -> str:
+        """The executive's evidence: the plain words, led by the period and the n."""
+        text = self.plain or self.evidence
+        return f"{self.basis}: {text}" if self.basis else text
 
 
 def fmt_value(value: float, unit: str) -> str:

@@ -54,6 +54,12 @@ class Finding(ApiModel):
     )
     teams: list[TeamRef]
     period: Period | None = Field(description="the weeks or the pulse the evidence covers")
+    as_of: date | None = Field(
+        description="for a finding with no period of its own (a step, overdue actions): the "
+        "date it describes"
+    )
+    basis: str = Field(description="the period and the n in plain words")
+    plain: str = Field(description="the evidence in plain words, without the statistics")
 
     def shown_to(self, audience: Audience) -> bool:
         return audience == CONSULTANT or self.kind not in self.CONSULTANT_ONLY_KINDS
@@ -70,6 +76,9 @@ class Finding(ApiModel):
             step=finding.step,
             teams=[TeamRef(id=team_ids.get(name), name=name) for name in finding.teams],
             period=Period(start=period[0], end=period[1]) if period else None,
+            as_of=finding.as_of,
+            basis=finding.basis,
+            plain=finding.plain or finding.evidence,
         )
 
 
