@@ -25,6 +25,13 @@ COLORS = {
     "ok": "#1d7a46",
     "muted": "#8a94a6",
 }
+# The whole initiative: one thick, dark line; teams: thinner lines in Okabe & Ito's
+# qualitative palette (told apart also with colour-blindness), at most one colour each.
+WHOLE_COLOR = "#1b1f24"
+TEAM_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+MAX_TEAM_LINES = len(TEAM_PALETTE)
+# Where each scale starts and ends, so that an axis never starts at 0 for a 1-5 rating.
+SCALE_RANGES: dict[str, tuple[float, float]] = {"%": (0, 100), "1-5": (1, 5), "1-10": (1, 10)}
 BASE_LAYOUT: dict[str, Any] = {
     "margin": {"l": 40, "r": 16, "t": 36, "b": 40},
     "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13},
@@ -53,24 +60,46 @@ def chart_data(fig: go.Figure) -> dict[str, Any]:
     return data
 
 
+def wrap_label(text: str, width: int = 14) -> str:
+    """A long axis label over two lines (``<br>``), words kept whole; the rest shortened."""
+    if len(text) <= width:
+        return text
+    words = text.split()
+    first = ""
+    while words and len(f"{first} {words[0]}".strip()) <= width:
+        first = f"{first} {words.pop(0)}".strip()
+    if not first:  # one long word: it stays whole on its own line
+        first = words.pop(0)
+    rest = " ".join(words)
+    if len(rest) > width:
+        rest = rest[: width - 1].rstrip() + "…"
+    return f"{first}<br>{rest}" if rest else first
+
+
 def metric_series_chart(
     lines: list[tuple[str, list[Any], list[float]]],
     *,
     unit: str,
     target: float | None = None,
 ) -> go.Figure:
-    """One line per series (the first, the whole initiative, drawn heavier) and a dashed target.
+    """The whole initiative (first line) thick and dark, up to six teams thinner, target dashed.
 
-    ``lines`` are (name, periods, values); the target spans the periods shown.
+    ``lines`` are (name, periods, values); lines past the sixth team are left out (the
+    dashboard picks the teams that matter). The target spans the periods shown; a
+    percentage axis runs 0-100 (further only if a value does).
     """
+    lines = lines[: 1 + MAX_TEAM_LINES]
     data: list[Any] = [
         go.Scatter(
             x=periods,
             y=values,
             name=name,
             mode="lines+markers",
-            line={"width": 3 if index == 0 else 1.5},
-            marker={"size": 5 if index == 0 else 3},
+            line={
+                "width": 4 if index == 0 else 1.75,
+                "color": WHOLE_COLOR if index == 0 else TEAM_PALETTE[index - 1],
+            },
+            marker={"size": 6 if index == 0 else 4},
             hovertemplate=f"%{{y:,.2f}} {unit}<extra>{name}</extra>",
         )
         for index, (name, periods, values) in enumerate(lines)
@@ -87,9 +116,16 @@ def metric_series_chart(
                 hoverinfo="skip",
             )
         )
+    yaxis: dict[str, Any] = {"title": {"text": unit}, "rangemode": "tozero", "automargin": True}
+    if unit in SCALE_RANGES:
+        low, high = SCALE_RANGES[unit]
+        values = [v for _, _, vs in lines for v in vs if v is not None]
+        yaxis["range"] = [low, max([high, *values])]
+        yaxis.pop("rangemode")
     return figure(
         data,
-        yaxis={"title": {"text": unit}, "rangemode": "tozero"},
-        xaxis={"type": "date"},
+        yaxis=yaxis,
+        xaxis={"type": "date", "automargin": True},
         margin={"l": 56, "r": 16, "t": 16, "b": 40},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
     )

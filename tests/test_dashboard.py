@@ -11,6 +11,7 @@ import html
 import io
 import json
 import re
+from datetime import datetime
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -126,7 +127,8 @@ def test_executive_and_consultant_views(app, client: FlaskClient) -> None:  # ty
     health = diagnose(initiative).step("empower").health
     assert f'<span class="dash-health">{health:.0f}<span class="dash-of">/100' in stalled.group()
     # One verdict in plain words, never "not on the current trend" beside "too few weeks".
-    assert "levelling off below the target" in text and "not on the current trend" not in text
+    assert "behind: 14 points short, and levelling off" in text
+    assert "not on the current trend" not in text
     # "Create an action" opens the step's action form with the suggestion as its title
     assert re.search(
         rf"/initiatives/{initiative.id}/steps/empower\?action=Log\+the\+obstacles\+staff\+raise[^\"]*"
@@ -162,6 +164,57 @@ def test_executive_and_consultant_views(app, client: FlaskClient) -> None:  # ty
     builders.login(client, outsider)
     for suffix in ("", "/consultant", "/summary", "/findings.csv", "/findings.xlsx"):
         assert client.get(base + suffix).status_code == 404
+
+
+PERIOD_OR_AS_OF = re.compile(
+    r"^(As of \d+ \w+ \d{4}|Over the \d+ weeks to \d+ \w+ \d{4}|In the week of \d+ \w+ \d{4}"
+    r"|In the pulse of [^,]+), [^:]*\d+ (people|person|leaders?|staff|answers?|teams?|actions?)"
+)
+JARGON = ("p=", "p =", "Mann", "Sen ", "Sen)", "Theil", "alpha", "ρ", "/5", "(n=")
+
+
+def test_findings_in_plain_words_with_period_and_n(app, client: FlaskClient) -> None:  # type: ignore[no-untyped-def]
+    """The executive reads the period and the n of every finding, and no statistics jargon."""
+    initiative = _demo()
+    found = diagnose(initiative)
+    for finding in found.findings_for(True):
+        assert PERIOD_OR_AS_OF.match(finding.executive), finding.executive
+        assert not [word for word in JARGON if word in finding.executive], finding.executive
+        assert (finding.period is None) != (finding.as_of is None), finding.kind
+    stall, gap, hotspot = found.top
+    assert stall.executive.startswith(f"As of {found.today.day} ")
+    assert "rated by 2 leaders and 130 staff" in stall.basis
+    assert "1 of 5 pieces of evidence in place" in stall.executive
+    assert "1 of 5 evidence items ticked" in stall.evidence  # the exact wording stays
+    assert hotspot.basis.startswith("Over the 26 weeks to 16 Nov 2026, ")
+
+    base = f"/initiatives/{initiative.id}/dashboard"
+    _login(client, "executive")
+    summary = _text(client.get(f"{base}/summary"))
+    dashboard = _text(client.get(base))
+    for page in (summary, dashboard):
+        assert not [word for word in ("p=", "Mann", "Theil", "Sen slope", "alpha") if word in page]
+        assert "target reached: not on the current trend" not in page
+        assert "As of " in page and "Over the 26 weeks to 16 Nov 2026" in page
+        # a projected or expected date is never on or before the page's "as of" date
+        for match in re.finditer(r"(?:projected|expected)[^.;]*?(\d{1,2} \w{3} \d{4})", page):
+            shown = datetime.strptime(match.group(1), "%d %b %Y").date()
+            assert shown > found.today, match.group()
+    assert "behind: 14 points short" in summary and "rising steadily over the last 12" in summary
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{base}/findings.csv").get_data(True))))
+    assert all(row["basis"] and (row["period_from"] or row["as_of"]) for row in rows)
+    assert "(n=" not in rows[0]["evidence"] and "pieces of evidence" in rows[0]["evidence"]
+
+    client.post("/logout")
+    _login(client, "consultant")
+    consultant = _text(client.get(f"{base}/consultant"))
+    assert "Mann–Kendall" in consultant and "Theil–Sen" in consultant and "alpha" in consultant
+    assert "1 of 5 evidence items ticked; rated by leaders 2.0/5 (n=2)" in consultant
+    assert "Based on:</strong> As of " in consultant
+    exported = client.get(f"{base}/findings.csv").get_data(as_text=True)
+    assert "(n=2)" in exported and "mann_kendall" not in exported
+    workbook = load_workbook(io.BytesIO(client.get(f"{base}/findings.xlsx").data))
+    assert "mann_kendall_p" in [c.value for c in workbook["Adoption"][3]]
 
 
 def _numbers_for(team: str, spec: dict[str, Any]) -> list[Any]:
@@ -228,3 +281,116 @@ def test_nothing_to_diagnose_yet(app, client: FlaskClient) -> None:  # type: ign
     assert "No step is holding the rollout back yet" in text
     assert "Import the CRM’s login history" in text
     assert _charts(page.get_data(as_text=True)) == []
+
+
+# --- the executive's five minutes: landing, badges, charts ------------------------------------
+
+
+def test_an_executive_lands_on_the_dashboard_after_login_and_after_an_invitation(
+    client: FlaskClient,
+) -> None:
+    from app.services import accounts
+    from models import Role
+    from tests.builders.people import PASSWORD
+
+    org = builders.make_organization()
+    initiative = builders.make_initiative(org)
+    executive = builders.make_user(organization=org, role=Role.EXECUTIVE)
+    consultant = builders.make_user(organization=org, role=Role.CONSULTANT)
+    db.session.commit()
+    dashboard = f"/initiatives/{initiative.id}/dashboard"
+
+    response = client.post("/login", data={"email": executive.email, "password": PASSWORD})
+    assert response.headers["Location"] == dashboard
+    assert client.get("/").headers["Location"] == dashboard
+    assert "Where is it stalling?" in _text(client.get(dashboard))
+    client.post("/logout")
+
+    builders.login(client, consultant)  # consultants keep the list of organisations
+    assert client.get("/").status_code == 200
+    _, token = accounts.create_invitation(
+        org, "new.exec@example.example", Role.EXECUTIVE, consultant
+    )
+    db.session.commit()
+    client.post("/logout")
+    response = client.post(
+        f"/invite/{token}",
+        data={"name": "New Exec", "password": PASSWORD, "confirm": PASSWORD},
+    )
+    assert response.headers["Location"] == dashboard
+
+    builders.make_initiative(org)  # two initiatives: a choice, so the organisation page
+    db.session.commit()
+    client.post("/logout")
+    builders.login(client, executive)
+    assert client.get("/").status_code == 200
+
+
+def test_badges_say_how_far_which_way_and_on_how_many_weeks() -> None:
+    from insights.adoption.badges import target_badge
+
+    assert target_badge(84.4, 85, unit="%", trend="rising", weeks=12).text == (
+        "0.6 points below target, rising (12 weeks)"
+    )
+    assert target_badge(83.4, 85, unit="%", trend="plateau", weeks=8).text == (
+        "1.6 points below target, flat (8 weeks)"
+    )
+    assert target_badge(3.5, 2.0, higher_is_better=False, unit="days", trend="declining").text == (
+        "1.5 days above target, falling"
+    )
+    assert target_badge(85.0, 85, unit="%").text == "on target"
+    assert target_badge(85.0, 85, unit="%").tone == "ok"
+    assert target_badge(None, 85, unit="%").text == "no data yet"
+    assert target_badge(40.0, None, unit="%").text == "no target set"
+
+
+def test_charts_emphasise_the_whole_initiative_and_start_where_the_scale_starts() -> None:
+    from datetime import date
+
+    from app.charts import TEAM_PALETTE, WHOLE_COLOR, chart_data, metric_series_chart, wrap_label
+
+    weeks = [date(2026, 10, day).isoformat() for day in (5, 12, 19)]
+    lines = [("Whole initiative", weeks, [50.0, 55.0, 60.0])]
+    lines += [(f"Team {n}", weeks, [40.0 + n, 45.0, 50.0]) for n in range(8)]
+    data = chart_data(metric_series_chart(lines, unit="%", target=80))
+    traces = data["data"]
+    whole, *teams, target = traces
+    assert whole["line"]["color"] == WHOLE_COLOR and whole["line"]["width"] >= 2 * max(
+        t["line"]["width"] for t in teams
+    )
+    assert len(teams) == 6, "at most six team lines"
+    assert len({t["line"]["color"] for t in teams}) == 6 == len(set(TEAM_PALETTE))
+    assert target["name"].startswith("Target 80")
+    assert data["layout"]["yaxis"]["range"] == [0, 100]
+    assert data["layout"]["legend"]["orientation"] == "h"
+
+    assert wrap_label("Communicating the vision", 16) == "Communicating<br>the vision"
+    assert wrap_label("Urgency", 16) == "Urgency"
+    assert "<br>" in wrap_label("Resistance: fear of losing relationships", 16)
+    assert all(
+        len(part) <= 16
+        for part in wrap_label("Resistance: fear of losing relationships", 16).split("<br>")
+    )
+
+
+def test_dashboard_charts_on_the_demo_read_on_their_scales(app) -> None:  # type: ignore[no-untyped-def]
+    initiative = _demo()
+    from app.dashboard.charts import dashboard_charts
+
+    charts = dashboard_charts(diagnose(initiative))
+    gaps = json.loads(charts.gaps or "{}")
+    assert gaps["layout"]["yaxis"]["range"][0] == 1, "a 1-5 rating starts at 1"
+    heat = json.loads(charts.heatmap or "{}")
+    assert all(len(part) <= 16 for label in heat["data"][0]["x"] for part in label.split("<br>")), (
+        "column labels fit, in whole words"
+    )
+    adoption = json.loads(charts.adoption or "{}")
+    assert len(adoption["data"]) <= 1 + 6 + 1
+
+    client = app.test_client()
+    _login(client, "executive")
+    page = _text(client.get(f"/initiatives/{initiative.id}/dashboard"))
+    assert re.search(r"\d+\.\d points below target, (rising|flat|falling) \(\d+ weeks\)", page)
+    catalogue = _text(client.get(f"/initiatives/{initiative.id}/metrics"))
+    assert "Short of target" not in catalogue
+    assert re.search(r"\d+\.\d points (below|above) target", catalogue)

@@ -56,7 +56,8 @@ def adoption_chart(diagnosis: Diagnosis, chosen: int | None = None) -> str | Non
         for s in diagnosis.teams_that_matter(headline.metric_key, chosen)
     ]
     fig = metric_series_chart(lines, unit=headline.unit, target=headline.target)
-    fig.update_layout(height=360, legend={"orientation": "h", "y": -0.25})
+    # A horizontal legend under the plot, small enough never to need its own scrollbar.
+    fig.update_layout(height=360, legend={"font": {"size": 11}, "y": -0.12})
     return chart_json(fig)
 
 
@@ -89,8 +90,8 @@ def gap_chart(diagnosis: Diagnosis) -> str | None:
         figure(
             data,
             barmode="group",
-            yaxis={"range": [0, 5.6], "title": "Mean (1–5)", "dtick": 1},
-            xaxis={"type": "category"},
+            yaxis={"range": [1, 5.6], "title": "Mean (1–5)", "dtick": 1},
+            xaxis={"type": "category", "automargin": True},
             height=320,
         )
     )

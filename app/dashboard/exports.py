@@ -24,7 +24,7 @@ from survey.scoring import rounded
 
 FINDING_COLUMNS = (
     "rank", "severity", "kind", "step", "step_name", "title", "evidence", "suggestion", "teams",
-    "period_from", "period_to",
+    "period_from", "period_to", "as_of", "basis",
 )  # fmt: skip
 STEP_COLUMNS = (
     "position", "step", "name", "status", "health", "stall_point", "evidence_done",
@@ -33,7 +33,12 @@ STEP_COLUMNS = (
 ADOPTION_COLUMNS = (
     "metric", "scope", "latest_period", "latest", "unit", "target", "target_date", "trend",
     "sen_slope_per_week", "mann_kendall_p", "projected_target_date", "projection_method",
+    "against_target",
 )  # fmt: skip
+# The statistics stay with the consultants; executives get the verdict in words.
+CONSULTANT_ONLY_ADOPTION = frozenset(
+    {"sen_slope_per_week", "mann_kendall_p", "projected_target_date", "projection_method"}
+)
 
 
 def _period(finding: Finding) -> tuple[str, str]:
@@ -42,12 +47,19 @@ def _period(finding: Finding) -> tuple[str, str]:
     return finding.period[0].isoformat(), finding.period[1].isoformat()
 
 
-def finding_rows(findings: Sequence[Finding]) -> list[list[Any]]:
+def finding_rows(findings: Sequence[Finding], *, consultant: bool = True) -> list[list[Any]]:
+    """One row per finding; executives get the evidence in plain words, consultants the tests.
+
+    ``period_from``/``period_to`` are the weeks or the pulse a finding covers;
+    a finding with no period of its own (a step, overdue actions) has ``as_of``.
+    ``basis`` says the period and the n in words.
+    """
     return [
         [
             rank, f.severity, f.kind, f.step or "",
-            STEPS_BY_KEY[f.step].name if f.step else "", f.title, f.evidence, f.suggestion,
-            "; ".join(f.teams), *_period(f),
+            STEPS_BY_KEY[f.step].name if f.step else "", f.title,
+            f.evidence if consultant else (f.plain or f.evidence), f.suggestion,
+            "; ".join(f.teams), *_period(f), f.as_of.isoformat() if f.as_of else "", f.basis,
         ]
         for rank, f in enumerate(findings, start=1)
     ]  # fmt: skip
@@ -64,24 +76,31 @@ def step_rows(diagnosis: Diagnosis) -> list[list[Any]]:
     ]  # fmt: skip
 
 
-def adoption_rows(diagnosis: Diagnosis) -> list[list[Any]]:
-    return [
+def adoption_columns(consultant: bool) -> tuple[str, ...]:
+    return tuple(c for c in ADOPTION_COLUMNS if consultant or c not in CONSULTANT_ONLY_ADOPTION)
+
+
+def adoption_rows(diagnosis: Diagnosis, *, consultant: bool = True) -> list[list[Any]]:
+    keep = [c in adoption_columns(consultant) for c in ADOPTION_COLUMNS]
+    rows = [
         [
             s.metric_name, s.scope, s.latest_period.isoformat(), s.latest, s.unit, s.target,
             s.target_date.isoformat() if s.target_date else "", s.trend.label or "",
             rounded(s.trend.slope, 3), rounded(s.trend.p, 3),
             s.projected_on.isoformat() if s.projected_on else "",
             s.projection.method if s.projection else "",
+            s.target_words(diagnosis.today),
         ]
         for s in diagnosis.series
     ]  # fmt: skip
+    return [[cell for cell, kept in zip(row, keep, strict=True) if kept] for row in rows]
 
 
 def findings_csv(diagnosis: Diagnosis, *, consultant: bool) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(FINDING_COLUMNS)
-    for row in finding_rows(diagnosis.findings_for(consultant)):
+    for row in finding_rows(diagnosis.findings_for(consultant), consultant=consultant):
         writer.writerow([csv_cell(cell) for cell in row])
     return out.getvalue()
 
@@ -90,9 +109,13 @@ def findings_xlsx(diagnosis: Diagnosis, *, consultant: bool, title: str) -> byte
     """A workbook: the findings, the eight steps' health, and adoption against target."""
     book = Workbook()
     sheets = (
-        ("Findings", FINDING_COLUMNS, finding_rows(diagnosis.findings_for(consultant))),
+        (
+            "Findings",
+            FINDING_COLUMNS,
+            finding_rows(diagnosis.findings_for(consultant), consultant=consultant),
+        ),
         ("Steps", STEP_COLUMNS, step_rows(diagnosis)),
-        ("Adoption", ADOPTION_COLUMNS, adoption_rows(diagnosis)),
+        ("Adoption", adoption_columns(consultant), adoption_rows(diagnosis, consultant=consultant)),
     )
     for index, (name, columns, rows) in enumerate(sheets):
         sheet = book.active if index == 0 else book.create_sheet()

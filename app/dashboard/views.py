@@ -20,7 +20,9 @@ from app.dashboard.exports import findings_csv, findings_xlsx
 from app.downloads import attachment
 from app.routing import id_arg
 from app.services.diagnosis import Diagnosis, diagnose
+from app.services.diagnosis.shapes import Outlook
 from app.services.results import hidden_reason
+from insights.adoption.badges import Badge, target_badge
 from insights.drivers import format_p
 from insights.health import STALL_HEALTH
 from insights.kotter import STEPS, STEPS_BY_KEY
@@ -58,7 +60,20 @@ def helpers() -> dict[str, object]:
         "format_p": format_p,
         "stall_health": STALL_HEALTH,
         "dimension_names": DIMENSION_NAMES,
+        "badge_for": badge_for,
     }
+
+
+def badge_for(series: Outlook) -> Badge:
+    """How far the series' latest value is from its target, which way, over how many weeks."""
+    return target_badge(
+        series.latest,
+        series.target,
+        higher_is_better=series.higher_is_better,
+        unit=series.unit,
+        trend=series.trend.label,
+        weeks=series.trend.periods,
+    )
 
 
 def _diagnosis(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from app.charts import COLORS, chart_json, figure
+from app.charts import COLORS, chart_json, figure, wrap_label
 from survey.practice_scoring import BehaviourScore, PracticeReport, TeamView
 from survey.scoring import rounded
 
@@ -44,14 +44,14 @@ def practice_profile(report: PracticeReport) -> str:
         figure(
             data,
             barmode="group",
-            yaxis={"range": [0, 60], "title": "Practice score (6–60)"},
+            yaxis={"range": [6, 60], "title": "Practice score (6–60)"},
             title="Practice profile",
         )
     )
 
 
 def _label(score: BehaviourScore) -> str:
-    return f"{score.behaviour.number}. {short(score.behaviour.self_text)}"
+    return wrap_label(f"{score.behaviour.number}. {score.behaviour.self_text}", 30)
 
 
 def strongest_and_weakest(report: PracticeReport) -> str:
@@ -87,7 +87,7 @@ def strongest_and_weakest(report: PracticeReport) -> str:
     return chart_json(
         figure(
             data,
-            xaxis={"range": [0, 10.5], "title": f"Rating 1–10 ({basis})"},
+            xaxis={"range": [1, 10.5], "title": f"Rating 1–10 ({basis})", "automargin": True},
             yaxis={"autorange": "reversed", "automargin": True},
             title="Five strongest and five weakest behaviours",
             height=460,
@@ -120,7 +120,7 @@ def team_profile(view: TeamView) -> str:
         figure(
             data,
             barmode="group",
-            yaxis={"range": [0, 60], "title": "Average practice score (6–60)"},
+            yaxis={"range": [6, 60], "title": "Average practice score (6–60)"},
             title="Leadership team",
         )
     )

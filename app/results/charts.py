@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from app.charts import COLORS, chart_json, figure
+from app.charts import COLORS, chart_json, figure, wrap_label
 from app.services.results import (
     CampaignInfo,
     DimensionInfo,
@@ -92,8 +92,8 @@ def enps_trend_chart(series: Sequence[tuple[CampaignInfo, GroupResult | None]]) 
     return chart_json(
         figure(
             data,
-            yaxis={"range": [-100, 100], "title": "eNPS", "zeroline": True},
-            xaxis={"type": "category"},
+            yaxis={"range": [-100, 100], "title": "eNPS", "zeroline": True, "dtick": 50},
+            xaxis={"type": "category", "automargin": True, "nticks": 6, "tickangle": -30},
             showlegend=False,
             height=300,
         )
@@ -142,7 +142,7 @@ def heatmap_chart(
     """
     rows = list(reversed(groups))  # Plotly draws the first row at the bottom
     y = [("· " * g.depth) + short(g.name, 28) for g in rows]
-    x = [short(info.name, 22) for info in dimensions]
+    x = [wrap_label(info.name, 16) for info in dimensions]  # whole words, two lines
     z: list[list[float | None]] = []
     text: list[list[str]] = []
     for group in rows:
@@ -169,14 +169,15 @@ def heatmap_chart(
             zmax=5,
             colorscale=HEAT_SCALE,
             hoverongaps=False,
-            hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+            customdata=[[info.name for info in dimensions] for _ in rows],
+            hovertemplate="%{y}<br>%{customdata}: %{text}<extra></extra>",
             colorbar={"title": {"text": "better →"}, "tickvals": [1, 3, 5]},
         )
     ]
     return chart_json(
         figure(
             data,
-            xaxis={"side": "top", "tickangle": -35, "automargin": True},
+            xaxis={"side": "top", "tickangle": -30, "automargin": True},
             yaxis={"automargin": True},
             height=max(320, 44 * len(rows) + 180),
             margin={"l": 16, "r": 16, "t": 120, "b": 16},

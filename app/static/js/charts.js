@@ -2,7 +2,14 @@
 (function () {
   function draw(el) {
     const spec = JSON.parse(el.dataset.chart);
-    const config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
+    // On a phone the toolbar would sit on the plot: only show it where there is room, and on hover.
+    const narrow = window.matchMedia("(max-width: 48rem)").matches;
+    const config = {
+      responsive: true,
+      displaylogo: false,
+      displayModeBar: narrow ? false : "hover",
+      modeBarButtonsToRemove: ["select2d", "lasso2d"],
+    };
     window.Plotly.newPlot(el, spec.data, spec.layout, config);
     el.dataset.drawn = "true";
   }
