@@ -272,6 +272,48 @@ def test_step_page_says_what_done_looks_like(client: FlaskClient, world: World) 
     assert "The status has not changed yet" in text
 
 
+def _neighbour_links(body: str) -> list[tuple[str, str, str]]:
+    """(rel, href, text) of the previous/next links of a step page."""
+    nav = re.search(r'<nav class="st-neighbours".*?</nav>', body, re.S)
+    assert nav is not None
+    return [
+        (rel, href, " ".join(re.sub(r"<[^>]+>", " ", label).split()))
+        for rel, href, label in re.findall(
+            r'<a rel="(prev|next)" href="([^"]+)">(.*?)</a>', nav.group(0), re.S
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("urgency", [("next", "coalition", "Step 2: Create the guiding coalition →")]),
+        ("communicate", [("prev", "vision", "← Step 3: Develop a vision and strategy"),
+                         ("next", "empower", "Step 5: Empower broad-based action →")]),
+        ("anchor", [("prev", "consolidate",
+                     "← Step 7: Consolidate gains and produce more change")]),
+    ],
+)  # fmt: skip
+def test_a_step_page_links_to_the_step_before_and_after(
+    client: FlaskClient, world: World, key: str, expected: list[tuple[str, str, str]]
+) -> None:
+    login(client, world.executive)
+    links = _neighbour_links(client.get(step_url(world, key)).get_data(as_text=True))
+    assert links == [(rel, step_url(world, k), text) for rel, k, text in expected]
+    for _, href, text in links:  # each link leads to the step it names
+        assert f"{text.strip('←→ ')} · {world.initiative.name}" in page_text(client.get(href))
+
+
+def test_the_step_and_the_new_action_each_name_their_own_status(
+    client: FlaskClient, world: World
+) -> None:
+    login(client, world.executive)
+    body = client.get(step_url(world)).get_data(as_text=True)
+    labels = re.findall(r"<label[^>]*>([^<]*)</label>", body)
+    assert "Status" not in labels
+    assert labels.count("Step status") == 1 and labels.count("Action status") == 1
+
+
 def test_a_status_change_is_kept_in_the_history_with_who_made_it(
     client: FlaskClient, world: World
 ) -> None:

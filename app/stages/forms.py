@@ -68,7 +68,7 @@ def step_choices() -> list[SelectChoice]:
 
 class StageForm(FlaskForm):
     status = SelectField(
-        "Status",
+        "Step status",
         choices=[SelectChoice(status, STATUS_LABELS[status].capitalize()) for status in STATUSES],
         validate_choice=False,
     )
@@ -121,7 +121,7 @@ class ActionForm(FlaskForm):
     owner_id = SelectField("Owner", coerce=int, validate_choice=False, default=NOBODY)
     due_date = RealDateField("Due date", validators=[Optional()])
     status = SelectField(
-        "Status",
+        "Action status",
         choices=[
             SelectChoice(status, ACTION_STATUS_LABELS[status].capitalize())
             for status in ACTION_STATUSES

@@ -33,7 +33,7 @@ from app.stages.forms import (
     TickForm,
     owner_choices,
 )
-from insights.kotter import STEPS_BY_KEY
+from insights.kotter import STEPS, STEPS_BY_KEY, Step
 from insights.stages import STATUS_LABELS
 from models import Action, AssessmentRound, EvidenceItem, Initiative, Stage, User, db
 
@@ -192,6 +192,7 @@ def _render_step(
         access=access,
         stage=stage,
         step=STEPS_BY_KEY[stage.key],
+        neighbours=_neighbours(stage.position),
         evidence=stages.evidence_of(stage),
         history=stages.status_history(stage),
         actions=db.session.scalars(stages.actions_query(initiative, stage_key=stage.key)).all(),
@@ -206,6 +207,14 @@ def _render_step(
             title=request.args.get("action", "")[:200],
         ),
         today=date.today(),
+    )
+
+
+def _neighbours(position: int) -> tuple[Step | None, Step | None]:
+    """The steps before and after, for the previous/next links of a step page."""
+    return (
+        STEPS[position - 2] if position > 1 else None,
+        STEPS[position] if position < len(STEPS) else None,
     )
 
 
