@@ -25,7 +25,8 @@ WHO = ("anonymous", "executive", "consultant", "outsider", "admin")
 
 # method, path (formatted with the world's ids), data, expected status per visitor
 ROUTES = [
-    ("GET", "/", None, (302, 200, 200, 200, 200)),
+    # Executives of one initiative (the outsider is one elsewhere) land on its dashboard.
+    ("GET", "/", None, (302, 302, 200, 302, 200)),
     ("GET", "/orgs/{org}", None, (302, 200, 200, 404, 200)),
     ("GET", "/orgs/{other_org}", None, (302, 404, 404, 200, 200)),
     ("GET", "/orgs/{org}/initiatives/new", None, (302, 403, 200, 404, 200)),
@@ -49,12 +50,15 @@ ROUTES = [
         "POST",
         "/orgs/{org}/members",
         {"email": "new@acme.example", "role": "executive"},
-        (302, 403, 200, 404, 200),
+        (302, 403, 302, 404, 302),
     ),
+    # Hiding the kept invitation link touches only this browser's session.
+    ("POST", "/orgs/{org}/members/invitation-link/dismiss", {}, (302, 302, 302, 404, 302)),
     ("POST", "/orgs/{org}/members/{executive}/remove", {}, (302, 403, 302, 404, 302)),
     ("GET", "/admin/", None, (302, 403, 403, 403, 200)),
     ("POST", "/admin/organizations", {"name": "Initech"}, (302, 403, 403, 403, 302)),
     ("POST", "/admin/users", {}, (302, 403, 403, 403, 422)),
+    ("POST", "/admin/invitation-link/dismiss", {}, (302, 403, 403, 403, 302)),
     # The audit log: consultants read their organisation's, site admins every one.
     ("GET", "/orgs/{org}/audit", None, (302, 403, 200, 404, 200)),
     ("GET", "/orgs/{org}/audit?action=member.removed&page=2", None, (302, 403, 200, 404, 200)),

@@ -892,9 +892,10 @@ def test_a_team_hidden_in_one_campaign_gives_nothing_of_it_away_when_shown_in_th
 # --- the diagnosis: findings, dashboard tables and charts, the XLSX export ----------------------
 
 
-# "n=10", "10 pulse responses", "3.2/5": how findings cite the pulse.
-PULSE_N = re.compile(r"\bn\s*=\s*(\d+)|(\d+) pulse responses")
-PULSE_SCORE = re.compile(r"\b[1-5]\.\d+\s*/\s*5\b")
+# "n=10", "10 pulse responses", "10 answers", "3.2/5", "3.2 of 5": how findings cite the pulse
+# (the exact figures and the executive's plain words).
+PULSE_N = re.compile(r"\bn\s*=\s*(\d+)|(\d+) pulse responses|(\d+) answers?\b")
+PULSE_SCORE = re.compile(r"\b[1-5]\.\d+\s*(/|of)\s*5\b")
 
 
 def _adoption_everywhere(scene: Scene) -> None:
@@ -939,12 +940,14 @@ def test_the_diagnosis_names_and_scores_only_teams_the_plan_shows(published: Sce
         for finding in findings:
             teams = [t["name"] if isinstance(t, dict) else t for t in finding["teams"]] or [None]
             for team in teams:
-                named.setdefault(team, []).append(f"{finding['title']} {finding['evidence']}")
+                named.setdefault(team, []).append(
+                    f"{finding['title']} {finding['evidence']} {finding['plain']}"
+                )
         # Positive control: every team's adoption falls, so each has a finding.
         assert set(named) >= {"Sales", "Service", "North", "Ops"}, findings
         for team, texts in named.items():
             for text in texts:
-                cited = {int(m.group(1) or m.group(2)) for m in PULSE_N.finditer(text)}
+                cited = {int(next(g for g in m.groups() if g)) for m in PULSE_N.finditer(text)}
                 if team in ("North", "Ops"):  # hidden: no pulse count, no pulse score
                     assert not cited and not PULSE_SCORE.search(text), (team, text)
                 else:  # shown: only the published count of that very group

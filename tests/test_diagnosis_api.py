@@ -41,6 +41,17 @@ def test_the_diagnosis_body_and_its_names(client: FlaskClient, app) -> None:  # 
     for finding in body["findings"]:
         assert {"kind", "severity", "title", "evidence", "suggestion"} <= set(finding)
     assert [f["kind"] for f in body["findings"][:3]] == ["stall", "gap", "hotspot"]
+    # Every finding has its period (or, without one, the date it describes) and its n in words;
+    # the exact figures stay in "evidence", the plain words in "plain".
+    for finding in body["findings"]:
+        assert finding["basis"] and (finding["period"] is None) != (finding["as_of"] is None)
+        assert "(n=" not in finding["plain"] and "/5" not in finding["plain"]
+    stall, _, hotspot = body["findings"][:3]
+    assert stall["as_of"] is not None and stall["basis"].startswith("As of ")
+    assert "rated by 2 leaders and 130 staff" in stall["basis"]
+    assert "(n=2)" in stall["evidence"] and "2.0 of 5" in stall["plain"]
+    assert hotspot["period"] == {"from": "2026-05-25", "to": "2026-11-16"}
+    assert hotspot["basis"].startswith("Over the 26 weeks to 16 Nov 2026, ")
     assert "leadership" not in {f["kind"] for f in body["findings"]}
     assert body["adoption"]["metric"] == "adoption_rate"
     assert body["adoption"]["projected_target_date"] is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 
 import pytest
@@ -10,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from models import Base, Initiative, Membership, Role, Team, db
+from models import Base, Initiative, Invitation, Membership, Role, Team, db
 from tests import builders
 from tests.builders import login
 from tests.conftest import World
@@ -476,6 +477,89 @@ def test_inviting_an_existing_member_answers_422_and_keeps_the_email(
     assert response.status_code == 422
     assert "already a member" in page_text(response)
     assert f'value="{world.executive.email}"' in page_text(response)
+
+
+# --- The one-time invitation link survives a reload ---------------------------------------
+
+LINK = re.compile(
+    r'id="invite-link-value" type="text" readonly value="(http://localhost/invite/([^"]+))"'
+)
+
+
+def shown_link(client: FlaskClient, url: str) -> str | None:
+    response = client.get(url)
+    assert response.status_code == 200
+    found = LINK.search(response.get_data(as_text=True))
+    return found.group(1) if found else None
+
+
+def test_a_member_invitation_link_survives_reloads_until_hidden(
+    client: FlaskClient, world: World
+) -> None:
+    members = f"/orgs/{world.organization.id}/members"
+    login(client, world.consultant)
+    response = client.post(members, data={"email": "new@acme.example", "role": "executive"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{members}#invite-link-heading"
+    link = shown_link(client, members)
+    assert link is not None
+    assert shown_link(client, members) == link, "a reload shows the same link again"
+    # Only the token's hash is in the database; the link still works.
+    token = link.rsplit("/", 1)[1]
+    invitation = db.session.scalars(select(Invitation)).one()
+    assert invitation.token_hash != token and token not in invitation.token_hash
+    assert client.get(link.removeprefix("http://localhost")).status_code == 200  # not 410: it works
+
+    # A second invitation replaces the first on the page.
+    client.post(members, data={"email": "other@acme.example", "role": "executive"})
+    second = shown_link(client, members)
+    assert second is not None and second != link
+
+    response = client.post(f"{members}/invitation-link/dismiss")
+    assert response.status_code == 302 and response.headers["Location"] == members
+    assert shown_link(client, members) is None
+    assert "Invitation link" not in page_text(client.get(members))
+
+
+def test_a_kept_link_is_only_for_the_login_that_made_it(client: FlaskClient, world: World) -> None:
+    members = f"/orgs/{world.organization.id}/members"
+    login(client, world.consultant)
+    client.post(members, data={"email": "new@acme.example", "role": "executive"})
+    assert shown_link(client, members) is not None
+    client.post("/logout")
+    login(client, world.executive)  # someone else on the same browser
+    assert shown_link(client, members) is None
+    client.post("/logout")
+    login(client, world.consultant)  # a new login of the same person
+    assert shown_link(client, members) is None
+
+
+def test_a_refused_invitation_keeps_no_link(client: FlaskClient, world: World) -> None:
+    members = f"/orgs/{world.organization.id}/members"
+    login(client, world.consultant)
+    response = client.post(members, data={"email": world.executive.email, "role": "executive"})
+    assert response.status_code == 422
+    assert shown_link(client, members) is None
+
+
+def test_the_organisation_created_page_keeps_the_link_across_reloads(
+    client: FlaskClient, world: World
+) -> None:
+    login(client, world.admin)
+    response = client.post(
+        "/admin/organizations",
+        data={"name": "Initech", "consultant_email": "lead@initech.example"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/admin/#invite-link-heading"
+    first = client.get("/admin/")
+    assert "Organisation “Initech” created." in page_text(first)
+    link = LINK.search(first.get_data(as_text=True))
+    assert link is not None
+    assert shown_link(client, "/admin/") == link.group(1), "a reload keeps the link"
+    assert "Initech" in page_text(client.get(link.group(1).removeprefix("http://localhost")))
+    assert client.post("/admin/invitation-link/dismiss").status_code == 302
+    assert shown_link(client, "/admin/") is None
 
 
 # --- Long lists --------------------------------------------------------------------------

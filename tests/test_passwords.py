@@ -102,6 +102,7 @@ def test_an_invitation_refuses_a_common_password_and_keeps_the_name(
     page = client.post(
         f"/orgs/{world.organization.id}/members",
         data={"email": "new@acme.example", "role": "executive"},
+        follow_redirects=True,
     ).get_data(as_text=True)
     link = re.search(r'value="http://localhost(/invite/[^"]+)"', page)
     assert link is not None

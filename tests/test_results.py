@@ -579,6 +579,23 @@ def test_executive_posts_you_said_we_did_and_staff_see_it(
     assert "Churn figures" not in _get(client, f"/p/{team_code(org.survey, org.south)}/thanks")
 
 
+def test_the_link_beside_a_result_says_it_tells_staff_what_was_done_about_it(
+    client: FlaskClient, world: World, org: Org
+) -> None:
+    builders.login(client, world.executive)
+    body = _get(client, f"/surveys/{org.survey.id}/results?team={org.service.id}")
+    text = page_text(client.get(f"/surveys/{org.survey.id}/results?team={org.service.id}"))
+    assert ">Respond<" not in body and "Respond " not in text
+    links = re.findall(r'<a href="([^"]*respond=kotter_urgency[^"]*)">(.*?)</a>', body, re.S)
+    assert len(links) == 1
+    href, label = links[0]
+    assert " ".join(re.sub(r"<[^>]+>", " ", label).split()) == (
+        "Tell staff what you did about Urgency"
+    )
+    followed = _get(client, href.replace("&amp;", "&"))
+    assert "Service: “Urgency” scored 3.1 out of 5; 25% agree." in followed
+
+
 def test_you_said_we_did_errors_name_the_field(client: FlaskClient, world: World, org: Org) -> None:
     builders.login(client, world.executive)
     response = client.post(

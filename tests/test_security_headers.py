@@ -167,6 +167,7 @@ def _invitation_link(client: FlaskClient, world: World, headers: dict[str, str])
         f"/orgs/{world.organization.id}/members",
         data={"email": "new@acme.example", "role": "executive"},
         headers=headers,
+        follow_redirects=True,
     ).get_data(as_text=True)
     match = re.search(r'value="([^"]+/invite/[^"]+)"', page)
     assert match, page[:2000]

@@ -8,8 +8,12 @@ from app.formtools import PASSWORD_RULE, email_address, strip, strong_password
 
 
 class OrganizationForm(FlaskForm):
+    # Its own id: the account form on the same page has a "name" field too.
     name = StringField(
-        "Organisation name", filters=[strip], validators=[DataRequired(), Length(max=120)]
+        "Organisation name",
+        id="organization-name",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=120)],
     )
     consultant_email = EmailField(
         "Lead consultant's email",

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from app import kept_links
 from app.admin.forms import OrganizationForm, UserForm
 from app.formtools import attach_problems
 from app.pagination import paginate
@@ -15,6 +16,8 @@ from app.services.errors import ServiceError
 from models import Organization, User, db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+# Where the lead consultant's invitation link waits until the admin dismisses it.
+INVITE_PAGE = "admin"
 
 
 @bp.before_request
@@ -24,14 +27,14 @@ def require_admin() -> None:
         abort(403)
 
 
-def _render(org_form: OrganizationForm, user_form: UserForm, invite_link: str | None = None) -> str:
+def _render(org_form: OrganizationForm, user_form: UserForm) -> str:
     return render_template(
         "admin/index.html",
         organizations=paginate(select(Organization).order_by(Organization.name)),
         users=db.session.scalars(select(User).order_by(User.name).limit(200)).all(),
         org_form=org_form,
         user_form=user_form,
-        invite_link=invite_link,
+        invite_link=kept_links.kept(INVITE_PAGE),
     )
 
 
@@ -54,10 +57,19 @@ def create_organization() -> str | Response | tuple[str, int]:
             flash(f"Organisation “{organization.name}” created.", "success")
             if token is None:
                 return redirect(url_for("orgs.organization", organization_id=organization.id))
-            # The invitation's link is shown once, here: its token is stored only hashed.
-            link = url_for("auth.accept_invitation", token=token, _external=True)
-            return _render(OrganizationForm(formdata=None), UserForm(formdata=None), link)
+            # Its token is stored only hashed: the link waits on the admin page, in this
+            # login's signed session, so a reload does not lose it (app/kept_links.py).
+            kept_links.keep(
+                INVITE_PAGE, url_for("auth.accept_invitation", token=token, _external=True)
+            )
+            return redirect(url_for("admin.index", _anchor="invite-link-heading"))
     return _render(form, UserForm(formdata=None)), 422
+
+
+@bp.post("/invitation-link/dismiss")
+def dismiss_invite_link() -> Response:
+    kept_links.dismiss(INVITE_PAGE)
+    return redirect(url_for("admin.index"))
 
 
 @bp.post("/users")

@@ -14,6 +14,7 @@ from app.auth.forms import AcceptInvitationForm, ChangePasswordForm, JoinForm, L
 from app.formtools import ConfirmForm, attach_problems, form_page
 from app.services import accounts
 from app.services.errors import ServiceError
+from app.services.organizations.landing import landing_initiative
 from models import Invitation, User
 
 bp = Blueprint("auth", __name__)
@@ -26,13 +27,21 @@ def _safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
-    return url_for("orgs.home")
+    return landing_url(current_user)
+
+
+def landing_url(user: User, fallback: str | None = None) -> str:
+    """An executive with one initiative lands on its dashboard; everyone else as before."""
+    initiative_id = landing_initiative(user)
+    if initiative_id is not None:
+        return url_for("dashboard.dashboard", initiative_id=initiative_id)
+    return fallback or url_for("orgs.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
-        return redirect(url_for("orgs.home"))
+        return redirect(landing_url(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
@@ -116,9 +125,7 @@ def accept_invitation(token: str) -> str | Response | tuple[str, int]:
         else:
             sessions.log_in(user, remember=False)
             flash(f"Welcome to {invitation.organization.name}.", "success")
-            return redirect(
-                url_for("orgs.organization", organization_id=invitation.organization_id)
-            )
+            return redirect(landing_url(user, _organization_url(invitation)))
     page = render_template("auth/accept_invitation.html", form=form, invitation=invitation)
     return form_page(page)
 
@@ -135,7 +142,11 @@ def _join_existing_account(invitation: Invitation, user: User) -> str | Response
     if form.validate_on_submit():
         accounts.accept_invitation(invitation, user)
         flash(f"You joined {invitation.organization.name}.", "success")
-        return redirect(url_for("orgs.organization", organization_id=invitation.organization_id))
+        return redirect(landing_url(user, _organization_url(invitation)))
     return render_template(
         "auth/accept_invitation.html", invitation=invitation, form=form, join=True
     )
+
+
+def _organization_url(invitation: Invitation) -> str:
+    return url_for("orgs.organization", organization_id=invitation.organization_id)

@@ -72,7 +72,8 @@ class TeamForm(FlaskForm):
             InputRequired(message="Enter a whole number of people (0 or more)."),
             NumberRange(min=0, max=MAX_HEADCOUNT),
         ],
-        description="People in the team; response and adoption rates are measured against it.",
+        description="The team’s own people, not counting its sub-teams (a parent’s total is "
+        "worked out from them); response and adoption rates are measured against it.",
     )
     parent_id = SelectField("Part of", coerce=int, default=0)
     submit = SubmitField("Save team")
@@ -92,7 +93,8 @@ class TeamImportForm(FlaskForm):
         "Teams, one per line",
         validators=[DataRequired(message="Paste at least one team.")],
         description="name, headcount, parent team (optional); commas or tabs, "
-        "as pasted from a spreadsheet.",
+        "as pasted from a spreadsheet. A headcount is the team’s own people, not counting "
+        "its sub-teams.",
         render_kw={
             "rows": 8,
             "placeholder": "Sales, 120\nSales North, 45, Sales\nSales South, 40, Sales",

@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from app import kept_links
 from app.access import (
     OrgAccess,
     initiative_access,
@@ -30,6 +31,8 @@ from app.pagination import paginate
 from app.services import organizations
 from app.services.errors import ServiceError
 from app.services.organizations import Removal, RemovalPlan, deletion
+from app.services.organizations.landing import landing_initiative
+from app.services.organizations.teams import team_totals
 from models import Role, Team, User, db
 
 bp = Blueprint("orgs", __name__)
@@ -37,7 +40,11 @@ members_only(bp)
 
 
 @bp.get("/")
-def home() -> str:
+def home() -> str | Response:
+    """The list of organisations; an executive with one initiative goes to its dashboard."""
+    initiative_id = landing_initiative(current_user)
+    if initiative_id is not None:
+        return redirect(url_for("dashboard.dashboard", initiative_id=initiative_id))
     page = paginate(visible_organizations(current_user))
     counts = organizations.initiative_counts([org.id for org in page.items])
     return render_template("orgs/home.html", page=page, initiative_counts=counts)
@@ -173,6 +180,7 @@ def _render_teams(
         access=access,
         page=page,
         team_names=organizations.team_names(organization_id),
+        team_totals=team_totals(organization_id),
         archived=organizations.archived_teams_of(organization_id),
         show_archived=request.args.get("archived") == "1",
         form=form,
@@ -318,7 +326,7 @@ def _restored_message(team: Team, lifted_from: Team | None) -> str:
 
 
 @bp.route("/orgs/<int:organization_id>/members", methods=["GET", "POST"])
-def members(organization_id: int) -> str | tuple[str, int]:
+def members(organization_id: int) -> str | Response | tuple[str, int]:
     access = organization_access(current_user, organization_id)
     form = InviteForm()
     if request.method == "POST":
@@ -331,20 +339,39 @@ def members(organization_id: int) -> str | tuple[str, int]:
             except ServiceError as error:
                 _attach(form, error)
             else:
-                # The link is shown once, on this page: the token is stored only hashed.
+                # The token is stored only hashed: the link waits on this page, in this
+                # login's signed session, so a reload does not lose it (app/kept_links.py).
                 flash(f"Invitation for {invitation.email} created. Copy the link below.", "success")
-                invite_link = url_for("auth.accept_invitation", token=token, _external=True)
-                return _render_members(access, InviteForm(formdata=None), invite_link)
+                link = url_for("auth.accept_invitation", token=token, _external=True)
+                kept_links.keep(_invite_page(organization_id), link)
+                return redirect(
+                    url_for(
+                        "orgs.members",
+                        organization_id=organization_id,
+                        _anchor="invite-link-heading",
+                    )
+                )
     return form_page(_render_members(access, form))
 
 
-def _render_members(access: OrgAccess, form: InviteForm, invite_link: str | None = None) -> str:
+def _invite_page(organization_id: int) -> str:
+    return f"members-{organization_id}"
+
+
+@bp.post("/orgs/<int:organization_id>/members/invitation-link/dismiss")
+def dismiss_invite_link(organization_id: int) -> Response:
+    organization_access(current_user, organization_id)
+    kept_links.dismiss(_invite_page(organization_id))
+    return redirect(url_for("orgs.members", organization_id=organization_id))
+
+
+def _render_members(access: OrgAccess, form: InviteForm) -> str:
     return render_template(
         "orgs/members.html",
         access=access,
         members=organizations.members_of(access.organization.id),
         form=form,
-        invite_link=invite_link,
+        invite_link=kept_links.kept(_invite_page(access.organization.id)),
         confirm=ConfirmForm(formdata=None),
     )
 

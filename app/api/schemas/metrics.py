@@ -9,6 +9,7 @@ from pydantic import Field
 
 from app.api.schemas.base import ApiModel
 from app.services.metrics import Point, RowError
+from app.services.metrics.measurable import definition
 from insights.trends import DATE
 from insights.trends import Projection as ProjectionResult
 from models import Metric as MetricRow
@@ -25,7 +26,11 @@ class Metric(ApiModel):
     target: float | None
     target_date: dt.date | None
     category: Literal["usage", "data_quality", "customer_outcome"]
-    description: str
+    description: str = Field(description="the definition, as the stored values were computed")
+    basis: str = Field(
+        description='what an imported activity metric was counted from ("logins", '
+        '"record changes", "logins or record changes"); empty when imported as values'
+    )
     custom: bool = Field(description="added by a consultant")
 
     @classmethod
@@ -38,7 +43,8 @@ class Metric(ApiModel):
             target=metric.target,
             target_date=metric.target_date,
             category=metric.category,
-            description=metric.description,
+            description=definition(metric.description, metric.basis),
+            basis=metric.basis,
             custom=not metric.is_default,
         )
 

@@ -67,11 +67,12 @@ def diagnose(
     )
     found = findings(
         inputs,
-        [series_input(s) for s in series if raises_finding(s)],
+        [series_input(s, teams) for s in series if raises_finding(s)],
         per_team,
         pulse=pulse_input(pulse, names),
         skipped=skipped,
         overdue_actions=len(overdue),
+        today=today,
     )
     return Diagnosis(
         initiative_id=initiative.id,
@@ -86,7 +87,7 @@ def diagnose(
         drivers_status=drivers_status(per_team, names),
         team_ids={name: team_id for team_id, (name, _) in teams.items()},
         findings=tuple(found),
-        leadership=_leadership(initiative, stalled),
+        leadership=_leadership(initiative, stalled, today),
         overdue=tuple(overdue),
         pulse=pulse,
         hidden_teams=tuple(
@@ -112,7 +113,7 @@ def _overdue(initiative: Initiative, today: date) -> list[OverdueAction]:
     ]
 
 
-def _leadership(initiative: Initiative, stalled: str | None) -> Finding | None:
+def _leadership(initiative: Initiative, stalled: str | None, today: date) -> Finding | None:
     """The leadership team's weakest Kouzes-Posner practice, from the latest 360s."""
     view = practices.team_report(initiative, practices.min_observers()).view
     weakest = view.weakest
@@ -130,4 +131,5 @@ def _leadership(initiative: Initiative, stalled: str | None) -> Finding | None:
         basis=view.basis,
         leaders=leaders,
         stalled=stalled,
+        today=today,
     )

@@ -13,6 +13,7 @@ from app.services.results import CampaignInfo, DimensionInfo, GroupResult, Surve
 from app.services.results.detail import AlphaRow
 from insights.adoption import ADOPTION_RATE
 from insights.diagnosis import Finding, TeamInput, finding_order
+from insights.diagnosis.words import target_outlook, trend_plain
 from insights.drivers import Driver
 from insights.health import STALL_HEALTH, Gap
 from insights.kotter import Step
@@ -98,6 +99,20 @@ class Outlook:
     @property
     def projected_on(self) -> date | None:
         return self.projection.reached_on if self.projection else None
+
+    @property
+    def trend_words(self) -> str:
+        """ "rising steadily over the last 12 weeks", "no clear trend yet: 2 more weeks ..." """
+        return trend_plain(self.trend.label, self.trend.periods)
+
+    def target_words(self, today: date) -> str:
+        """Reached (when), on track (a date after ``today``), behind (how far), or too early."""
+        return target_outlook(
+            self.periods, self.values, self.target, self.target_date, self.unit,
+            higher_is_better=self.higher_is_better,
+            state=self.projection.state if self.projection else None,
+            projected_on=self.projected_on, today=today,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -105,10 +105,19 @@ def raises_finding(outlook: Outlook) -> bool:
     return outlook.metric_key == ADOPTION_RATE or outlook.team_id is None
 
 
-def series_input(outlook: Outlook) -> SeriesInput:
+def series_input(
+    outlook: Outlook, teams: Mapping[int, tuple[str, int]] | None = None
+) -> SeriesInput:
+    """The finding's input; ``teams`` (active teams: name, headcount) gives its n in people."""
+    teams = teams or {}
+    if outlook.team_id is None:
+        people, count = sum(size for _, size in teams.values()), len(teams)
+    else:
+        people, count = teams.get(outlook.team_id, ("", 0))[1], 1
     return SeriesInput(
         outlook.metric_key, outlook.metric_name, outlook.unit, outlook.team,
         outlook.periods, outlook.values, outlook.target, outlook.higher_is_better,
         outlook.trend, outlook.target_date, outlook.projected_on,
         outlook.projection.state if outlook.projection else None,
+        people=people or None, team_count=count,
     )  # fmt: skip

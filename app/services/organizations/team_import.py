@@ -47,7 +47,13 @@ def parse_team_lines(text: str) -> tuple[list[TeamLine], list[LineError]]:
         if number == 1 and fields[0].lower() in {"name", "team"}:
             continue
         if len(fields) < 2 or len(fields) > 3:
-            errors.append(LineError(number, "Write: team name, headcount, parent team (optional)."))
+            errors.append(
+                LineError(
+                    number,
+                    "Write: team name, headcount (its own people, not its sub-teams'), "
+                    "parent team (optional).",
+                )
+            )
             continue
         name, headcount_text = fields[0], fields[1]
         parent = fields[2] if len(fields) == 3 and fields[2] else None

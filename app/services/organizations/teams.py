@@ -44,6 +44,28 @@ def team_names(organization_id: int) -> dict[int, str]:
     return {team_id: name for team_id, name in rows}
 
 
+def team_totals(organization_id: int) -> dict[int, int]:
+    """People in each active team with its active sub-teams, by team id.
+
+    A team's headcount is its own people only; a parent's total is computed,
+    never typed, so it cannot be read (or typed) twice."""
+    rows = db.session.execute(
+        select(Team.id, Team.parent_id, Team.headcount).where(
+            Team.organization_id == organization_id, Team.archived_at.is_(None)
+        )
+    ).all()
+    parents = {team_id: parent for team_id, parent, _ in rows}
+    totals = {team_id: 0 for team_id in parents}
+    for team_id, _, headcount in rows:
+        seen: set[int] = set()
+        current: int | None = team_id
+        while current is not None and current in totals and current not in seen:
+            totals[current] += headcount
+            seen.add(current)
+            current = parents.get(current)
+    return totals
+
+
 def _teams_query(organization_id: int) -> Select[Team]:
     return select(Team).where(Team.organization_id == organization_id).order_by(Team.name)
 
