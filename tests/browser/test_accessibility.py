@@ -34,7 +34,7 @@ from app.services import workshops
 from models import Initiative, PracticeCycle, Team, User, db
 from tests import builders
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.test_csp import DOWNLOADS
+from tests.browser.crawl import log_in, page_links
 
 pytestmark = pytest.mark.browser
 
@@ -122,29 +122,13 @@ def _crawl(page, findings: Findings, who: str, starts: list[str], within: str = 
         url = queue.pop(0)
         _visit(page, findings, who, url)
         visited.append(url)
-        origin = urlsplit(page.url).netloc
-        for href in page.eval_on_selector_all(
-            "a[href]:not([download])", "as => as.map(a => a.href)"
-        ):
-            parts = urlsplit(href)
-            link = parts.path + (f"?{parts.query}" if parts.query else "")
-            if parts.netloc != origin or link in seen or DOWNLOADS.search(parts.path):
-                continue
-            seen.add(link)
+        for link, parts in page_links(page, seen):
             kind = _kind(routes, parts.path, parts.query)
             wanted = parts.path.startswith(within) and not NEVER.search(parts.path)
             if wanted and kinds[kind] < PER_KIND:
                 kinds[kind] += 1
                 queue.append(link)
     return visited
-
-
-def _log_in(page, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 def _seed(live_app: Flask) -> dict[str, str]:
@@ -221,7 +205,7 @@ def test_every_page_passes_axe_and_the_nu_checker(  # type: ignore[no-untyped-de
         context = chromium.new_context(viewport=WIDTHS[0], base_url=live_server, bypass_csp=True)
         page = context.new_page()
         if credentials is not None:
-            _log_in(page, *credentials)
+            log_in(page, *credentials)
         visited[who] = _crawl(page, findings, who, starts, within)
         context.close()
 

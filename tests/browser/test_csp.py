@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -17,6 +16,7 @@ from playwright.sync_api import expect
 
 from app.demo import DEMO_LOGINS, seed_demo
 from models import db
+from tests.browser.crawl import log_in, page_links
 
 pytestmark = pytest.mark.browser
 
@@ -26,8 +26,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
     + ` at ${event.sourceFile}:${event.lineNumber} ${event.sample}`);
 });
 """
-# Files, not pages: the browser downloads them.
-DOWNLOADS = re.compile(r"\.(csv|xlsx|json|svg|ico)$|^/static/|^/api/")
 # Pages of one kind (ids and query values aside) visited at most this often.
 PER_KIND = 2
 
@@ -37,17 +35,8 @@ def _kind(path: str, query: str) -> str:
     return re.sub(r"\d+", "N", path) + "?" + "&".join(keys)
 
 
-def _log_in(page, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-
-
 def _crawl(page, start: str) -> list[str]:  # type: ignore[no-untyped-def]
     """Visit every kind of page reachable by links from ``start``; wait for its charts."""
-    origin = urlsplit(page.url).netloc
     queue, seen, kinds = [start], {start}, Counter[str]()
     visited = []
     while queue:
@@ -58,14 +47,7 @@ def _crawl(page, start: str) -> list[str]:  # type: ignore[no-untyped-def]
         expect(page.locator("[data-chart]:not([data-drawn])")).to_have_count(0, timeout=15_000)
         if charts.count():
             expect(page.locator("[data-chart] svg.main-svg").first).to_be_visible()
-        for href in page.eval_on_selector_all(
-            "a[href]:not([download])", "as => as.map(a => a.href)"
-        ):
-            parts = urlsplit(href)
-            link = parts.path + (f"?{parts.query}" if parts.query else "")
-            if parts.netloc != origin or link in seen or DOWNLOADS.search(parts.path):
-                continue
-            seen.add(link)
+        for link, parts in page_links(page, seen):
             kind = _kind(parts.path, parts.query)
             if kinds[kind] < PER_KIND:
                 kinds[kind] += 1
@@ -81,7 +63,7 @@ def test_every_page_works_under_the_policy(live_app: Flask, page, role: str) -> 
     person = next(login for login in DEMO_LOGINS if login.role == role)
     page.add_init_script(REPORT_VIOLATIONS)
     visited = _crawl(page, "/join") + _crawl(page, "/login")
-    _log_in(page, person.email, person.password)
+    log_in(page, person.email, person.password)
     visited += _crawl(page, "/")
     # The crawl went everywhere that matters: steps, 360s, pulses, metrics, the dashboard.
     for area in ("/steps", "/practices", "/results", "/metrics", "/dashboard", "/workshops"):
@@ -96,7 +78,7 @@ def test_charts_draw_with_their_own_styles(live_app: Flask, page) -> None:  # ty
         db.session.commit()
     executive = next(login for login in DEMO_LOGINS if login.role == "executive")
     page.add_init_script(REPORT_VIOLATIONS)
-    _log_in(page, executive.email, executive.password)  # lands on the dashboard
+    log_in(page, executive.email, executive.password)  # lands on the dashboard
 
     chart = page.locator('[data-chart][data-drawn="true"]').first
     expect(chart.locator("svg.main-svg").first).to_be_visible(timeout=15_000)

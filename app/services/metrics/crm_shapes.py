@@ -9,7 +9,7 @@ user's Id, never the Username). Plain functions, no database.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from insights.adoption import RECORD
@@ -41,6 +41,24 @@ class CrmShape:
         return all(need in names for need in self.needs)
 
 
+_DYNAMICS_AUDIT = CrmShape(
+    name="Dynamics 365 audit history",
+    needs=("changeddate", "changedby", "event"),
+    columns={
+        "timestamp_column": "Changed Date",
+        "user_column": "Changed By",
+        "event_column": "Event",
+    },
+    login_events=("User Access via Web", "User Access via Web Services"),
+    record_events=("Create", "Update"),
+    active_on=RECORD,
+    users_user=("fullname", "name", "user", "username"),
+    notes=(
+        "Creates and updates are record changes; “User Access via Web” is a login; "
+        "deletes and other events are left out.",
+    ),
+)  # fmt: skip
+
 SHAPES = (
     CrmShape(
         name="Salesforce login history (LoginHistory)",
@@ -56,36 +74,13 @@ SHAPES = (
             "failed logins (Invalid Password…) are left out.",
         ),
     ),  # fmt: skip
-    CrmShape(
-        name="Dynamics 365 audit history",
-        needs=("changeddate", "changedby", "event"),
-        columns={
-            "timestamp_column": "Changed Date",
-            "user_column": "Changed By",
-            "event_column": "Event",
-        },
-        login_events=("User Access via Web", "User Access via Web Services"),
-        record_events=("Create", "Update"),
-        active_on=RECORD,
-        users_user=("fullname", "name", "user", "username"),
-        notes=(
-            "Creates and updates are record changes; “User Access via Web” is a login; "
-            "deletes and other events are left out.",
-        ),
-    ),  # fmt: skip
-    CrmShape(
-        name="Dynamics 365 audit history",
+    _DYNAMICS_AUDIT,
+    # Older Dynamics versions name the event column "Operation".
+    replace(
+        _DYNAMICS_AUDIT,
         needs=("changeddate", "changedby", "operation"),
-        columns={
-            "timestamp_column": "Changed Date",
-            "user_column": "Changed By",
-            "event_column": "Operation",
-        },
-        login_events=("User Access via Web", "User Access via Web Services"),
-        record_events=("Create", "Update"),
-        active_on=RECORD,
-        users_user=("fullname", "name", "user", "username"),
-    ),  # fmt: skip
+        columns={**_DYNAMICS_AUDIT.columns, "event_column": "Operation"},
+    ),
     CrmShape(
         name="Dynamics 365 user access report",
         needs=("user", "date", "accesstype"),
