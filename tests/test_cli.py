@@ -105,7 +105,8 @@ def test_a_printed_demo_login_logs_in(runner: FlaskCliRunner, client: FlaskClien
     for _, email, password in logins:
         response = client.post("/login", data={"email": email, "password": password})
         assert response.status_code == 302, f"{email} could not log in"
-        assert "Northwind Mutual" in client.get("/").get_data(as_text=True)
+        landing = client.get("/", follow_redirects=True).get_data(as_text=True)
+        assert "Northwind Mutual" in landing
         client.post("/logout")
 
 

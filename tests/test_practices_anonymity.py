@@ -179,7 +179,7 @@ def test_watching_after_every_observer_reveals_nothing_until_the_360_is_closed(
         db.session.commit()
     cycle = scene.cycle
     assert leader.post(f"/practices/{cycle.id}/self", data=form(SELF)).status_code == 302
-    leader.get("/")  # spend the "saved" flash message
+    leader.get("/", follow_redirects=True)  # spend the "saved" flash message
 
     first = {
         name: without_total(name, shot, 0)

@@ -16,6 +16,7 @@ from models.base import utcnow
 from survey.instruments import AGREE5_LABELS, RECOMMEND10, STARTER_PULSE
 from tests import builders
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_journeys import shoot
 
 pytestmark = pytest.mark.browser
 
@@ -71,6 +72,7 @@ def test_a_pulse_answered_on_a_phone_through_the_team_link(  # type: ignore[no-u
     scripts = phone.evaluate("Array.from(document.scripts).map(s => s.src)")
     assert not [src for src in scripts if "plotly" in src.lower()]
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shoot(phone, "staff", "01-pulse-opened")
     choice = phone.locator(".pulse-choice").first.bounding_box()
     assert choice is not None and choice["height"] >= SMALLEST_TAP
 
@@ -94,6 +96,7 @@ def test_a_pulse_answered_on_a_phone_through_the_team_link(  # type: ignore[no-u
     phone.get_by_label(re.compile("anything else")).fill("Please keep the old phone list.")
     ARTIFACTS.mkdir(exist_ok=True)
     phone.screenshot(path=str(ARTIFACTS / "pulse_phone_answering.png"), full_page=True)
+    shoot(phone, "staff", "02-answered")
     phone.get_by_role("button", name="Send my answers").click()
 
     expect(phone).to_have_url(re.compile(rf"/p/{re.escape(code)}/thanks$"))
@@ -101,6 +104,7 @@ def test_a_pulse_answered_on_a_phone_through_the_team_link(  # type: ignore[no-u
     expect(phone.get_by_role("heading", name="You said, we did")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     phone.screenshot(path=str(ARTIFACTS / "pulse_phone_thanks.png"), full_page=True)
+    shoot(phone, "staff", "03-thank-you")
     context.close()
 
     assert not [url for url in requested if "plotly" in url.lower()]
