@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from app.services import accounts
 from app.services.errors import ServiceError
 from models import Membership, Role, User, db
-from tests.builders import PASSWORD, login
+from tests.builders import PASSWORD, invitation_path, login
 from tests.conftest import World
 
 
@@ -88,24 +88,18 @@ def test_forms_refuse_posts_without_csrf_token(
 
 def test_invitation_link_creates_an_account_and_joins(client: FlaskClient, world: World) -> None:
     login(client, world.consultant)
-    page = client.post(
-        f"/orgs/{world.organization.id}/members",
-        data={"email": "New.Leader@acme.example", "role": "executive"},
-        follow_redirects=True,
-    ).get_data(as_text=True)
-    link = re.search(r'value="http://localhost(/invite/[^"]+)"', page)
-    assert link is not None, "the invitation link is shown to copy"
+    invite = invitation_path(client, world.organization, "New.Leader@acme.example")
     client.post("/logout")
 
     response = client.post(
-        link.group(1), data={"name": "New Leader", "password": "short", "confirm": "short"}
+        invite, data={"name": "New Leader", "password": "short", "confirm": "short"}
     )
     assert response.status_code == 422
     assert "at least 12 characters" in response.get_data(as_text=True)
     assert 'value="New Leader"' in response.get_data(as_text=True)
 
     response = client.post(
-        link.group(1),
+        invite,
         data={"name": "New Leader", "password": "a-long-password", "confirm": "a-long-password"},
     )
     assert response.status_code == 302
@@ -115,24 +109,18 @@ def test_invitation_link_creates_an_account_and_joins(client: FlaskClient, world
     assert membership is not None and membership.role is Role.EXECUTIVE
     assert client.get(f"/orgs/{world.organization.id}").status_code == 200
     client.post("/logout")
-    assert client.get(link.group(1)).status_code == 410, "an invitation works once"
+    assert client.get(invite).status_code == 410, "an invitation works once"
 
 
 def test_existing_account_joins_by_invitation_after_login(
     client: FlaskClient, world: World
 ) -> None:
     login(client, world.consultant)
-    page = client.post(
-        f"/orgs/{world.organization.id}/members",
-        data={"email": world.outsider.email, "role": "executive"},
-        follow_redirects=True,
-    ).get_data(as_text=True)
-    link = re.search(r'value="http://localhost(/invite/[^"]+)"', page)
-    assert link is not None
+    invite = invitation_path(client, world.organization, world.outsider.email)
     client.post("/logout")
-    assert "/login" in client.get(link.group(1)).headers["Location"]
+    assert "/login" in client.get(invite).headers["Location"]
     login(client, world.outsider)
-    assert client.post(link.group(1)).status_code == 302
+    assert client.post(invite).status_code == 302
     assert client.get(f"/orgs/{world.organization.id}").status_code == 200
 
 

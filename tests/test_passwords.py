@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from app.services import accounts
 from app.services.errors import ServiceError
 from models import db
-from tests.builders import PASSWORD, login
+from tests.builders import PASSWORD, invitation_path, login
 from tests.conftest import World
 
 # password, the problem named (None: accepted)
@@ -99,18 +99,12 @@ def test_an_invitation_refuses_a_common_password_and_keeps_the_name(
     client: FlaskClient, world: World
 ) -> None:
     login(client, world.consultant)
-    page = client.post(
-        f"/orgs/{world.organization.id}/members",
-        data={"email": "new@acme.example", "role": "executive"},
-        follow_redirects=True,
-    ).get_data(as_text=True)
-    link = re.search(r'value="http://localhost(/invite/[^"]+)"', page)
-    assert link is not None
+    invite = invitation_path(client, world.organization, "new@acme.example")
     client.post("/logout")
 
     common = "1q2w3e4r5t6y"
     response = client.post(
-        link.group(1), data={"name": "New Leader", "password": common, "confirm": common}
+        invite, data={"name": "New Leader", "password": common, "confirm": common}
     )
 
     assert response.status_code == 422

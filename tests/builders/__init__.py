@@ -3,6 +3,7 @@
 from tests.builders.people import (
     PASSWORD,
     api_headers,
+    invitation_path,
     login,
     make_initiative,
     make_organization,
@@ -25,6 +26,7 @@ __all__ = [
     "PASSWORD",
     "answer",
     "api_headers",
+    "invitation_path",
     "login",
     "make_campaign",
     "make_initiative",

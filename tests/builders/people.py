@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import date
 from typing import Any
 
@@ -84,6 +85,20 @@ def login(client: FlaskClient, user: User | None) -> None:
         return
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+def invitation_path(
+    client: FlaskClient, organization: Organization, email: str, role: str = "executive"
+) -> str:
+    """Invite ``email`` through the members page as ``client``'s user; the link's path."""
+    page = client.post(
+        f"/orgs/{organization.id}/members",
+        data={"email": email, "role": role},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    link = re.search(r'value="http://localhost(/invite/[^"]+)"', page)
+    assert link is not None, "the invitation link is shown to copy"
+    return link.group(1)
 
 
 def api_headers(user: User | None) -> dict[str, str]:
