@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 # Anonymity: the common vendor default is 5 respondents; below 3 a group's
 # answers can be guessed from who was in the room, so it is never allowed.
@@ -174,6 +175,34 @@ def ratelimit_enabled(raw: str | None) -> bool:
     return value in ("true", "1", "yes", "on")
 
 
+def smtp_url(raw: str | None) -> str | None:
+    """``STEPWISE_SMTP_URL``: ``smtp://[user:password@]host[:port][?starttls=true]`` or
+    ``smtps://…``; unset, email goes to the in-app outbox (app/mail.py)."""
+    value = (raw or "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ConfigError("STEPWISE_SMTP_URL must look like smtp://user:password@host:587")
+    try:
+        parts.port  # noqa: B018 - a bad port raises here, at start-up
+    except ValueError:
+        raise ConfigError("STEPWISE_SMTP_URL has a port that is not a number") from None
+    return value
+
+
+def base_url(raw: str | None) -> str:
+    """``STEPWISE_BASE_URL``: where people reach the app, for the links in emails."""
+    value = (raw or "").strip().rstrip("/") or DEFAULT_BASE_URL
+    if urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc:
+        raise ConfigError("STEPWISE_BASE_URL must look like https://stepwise.example.com")
+    return value
+
+
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+DEFAULT_MAIL_FROM = "Stepwise <stepwise@localhost>"
+
+
 def settings_from_env(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if environ is None else environ
     production = env.get("STEPWISE_ENV", "development") == "production"
@@ -221,6 +250,9 @@ def settings_from_env(instance_path: Path, environ: dict[str, str] | None = None
         "STEPWISE_RATELIMIT_ENABLED": ratelimit_enabled(env.get("STEPWISE_RATELIMIT_ENABLED")),
         "STEPWISE_RATELIMIT_STORAGE_URL": env.get("STEPWISE_RATELIMIT_STORAGE_URL", "").strip()
         or DEFAULT_RATELIMIT_STORAGE_URL,
+        "STEPWISE_SMTP_URL": smtp_url(env.get("STEPWISE_SMTP_URL")),
+        "STEPWISE_MAIL_FROM": env.get("STEPWISE_MAIL_FROM", "").strip() or DEFAULT_MAIL_FROM,
+        "STEPWISE_BASE_URL": base_url(env.get("STEPWISE_BASE_URL")),
     }
 
 
@@ -244,6 +276,10 @@ DEFAULTS: dict[str, Any] = {
     # Abuse limits: app/limits.py.
     "STEPWISE_RATELIMIT_ENABLED": True,
     "STEPWISE_RATELIMIT_STORAGE_URL": DEFAULT_RATELIMIT_STORAGE_URL,
+    # Email (app/mail.py): no SMTP server means the in-app outbox.
+    "STEPWISE_SMTP_URL": None,
+    "STEPWISE_MAIL_FROM": DEFAULT_MAIL_FROM,
+    "STEPWISE_BASE_URL": DEFAULT_BASE_URL,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,

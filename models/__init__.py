@@ -3,11 +3,13 @@
 from models.accounts import ApiToken, Invitation, LoginSession, User
 from models.audit import AuditEvent
 from models.base import Base, db
+from models.mail import SentMail
 from models.metrics import ImportMapping, Metric, Observation, SeriesOutlook
 from models.organizations import Initiative, Membership, Organization, Role, Team
 from models.practices import PracticeAnswer, PracticeCycle, PracticeResponse
 from models.stages import (
     Action,
+    ActionTeam,
     AssessmentRating,
     AssessmentRound,
     EvidenceItem,
@@ -47,6 +49,8 @@ __all__ = [
     "SurveyVersion",
     "TeamLink",
     "Action",
+    "ActionTeam",
+    "SentMail",
     "ApiToken",
     "AuditEvent",
     "LoginSession",

@@ -87,8 +87,14 @@ class Team(TimestampMixin, Base):
     # Teams with answers are archived, never deleted: hidden from new
     # campaigns and pickers, kept in every past campaign's history.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The leader who leads the team (a member of the organisation), for relating
+    # leaders' 360 practice scores to their teams' pulse and adoption.
+    leader_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
 
     parent: Mapped[Team | None] = relationship(remote_side=[id])
+    leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])
 
 
 class Membership(TimestampMixin, Base):
@@ -103,6 +109,8 @@ class Membership(TimestampMixin, Base):
         ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     role: Mapped[Role] = mapped_column(ROLE_TYPE)
+    # Opted in to the Monday digest email for this organisation's initiatives.
+    weekly_digest: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     user: Mapped[User] = relationship()
     organization: Mapped[Organization] = relationship()

@@ -83,8 +83,25 @@ class Action(TimestampMixin, Base):
     due_date: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # When it was marked done (cleared if reopened): the "after" of its effect starts here.
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    # The teams it touched; none listed means every team of the organisation.
+    teams: Mapped[list[ActionTeam]] = relationship(cascade="all, delete-orphan")
+
+
+class ActionTeam(Base):
+    """One team a step action was aimed at (the others are its comparison teams)."""
+
+    __tablename__ = "action_team"
+
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("action.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("team.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class AssessmentRound(TimestampMixin, Base):

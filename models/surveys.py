@@ -41,6 +41,10 @@ class Survey(TimestampMixin, Base):
     recurrence_days: Mapped[int | None]
     # How long each recurring campaign stays open.
     campaign_days: Mapped[int] = mapped_column(default=7)
+    # Reminders to unused personal links: the first this many days after a campaign
+    # opens, then again every as many days, at most ``reminder_limit`` (0: none).
+    reminder_after_days: Mapped[int] = mapped_column(default=3, server_default="3")
+    reminder_limit: Mapped[int] = mapped_column(default=1, server_default="1")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     versions: Mapped[list[SurveyVersion]] = relationship(
@@ -164,6 +168,9 @@ class PersonalLink(TimestampMixin, Base):
     email: Mapped[str] = mapped_column(String(254))
     code: Mapped[str] = mapped_column(String(40), unique=True)
     used_on: Mapped[date | None]
+    # Reminders sent to this link while unused; never tied to an answer.
+    reminders_sent: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Response(Base):
@@ -235,4 +242,7 @@ class SurveyAction(TimestampMixin, Base):
     dimension_key: Mapped[str | None] = mapped_column(String(40))
     you_said: Mapped[str] = mapped_column(String(300))
     we_did: Mapped[str] = mapped_column(Text)
+    # The day it was done: the "after" of its effect starts here (its teams: ``team_id``,
+    # or every team when none).
+    done_on: Mapped[date | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
