@@ -23,6 +23,7 @@ from models import Initiative, Organization, Role, Team, User, db
 from tests import builders
 from tests.get_guard import GetWriteGuard
 from tests.pg_cluster import ClusterUnavailable, create_database, start_cluster
+from tests.smtp_server import smtp_server  # noqa: F401 - a fixture for every test module
 
 BACKENDS = ("sqlite", "postgresql")
 _backend_report: dict[str, str] = {}

@@ -108,3 +108,39 @@ def test_every_setting_has_its_default_in_config_and_a_row_in_the_readme() -> No
     for path in (Path(config.__file__).parent / "app").rglob("*.py"):
         read |= set(re.findall(r"config\[\"(STEPWISE_[A-Z_]+)\"\]", path.read_text()))
     assert read <= set(config.DEFAULTS)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (None, None),
+        ("  ", None),
+        ("smtp://mail.example.com:587?starttls=true", "smtp://mail.example.com:587?starttls=true"),
+        ("smtps://user:secret@mail.example.com", "smtps://user:secret@mail.example.com"),
+    ],
+)
+def test_smtp_url_is_optional_and_kept(
+    tmp_path: Path, raw: str | None, expected: str | None
+) -> None:
+    env = {} if raw is None else {"STEPWISE_SMTP_URL": raw}
+    assert settings_from_env(tmp_path, env)["STEPWISE_SMTP_URL"] == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("STEPWISE_SMTP_URL", "mail.example.com:25"),
+        ("STEPWISE_SMTP_URL", "http://mail.example.com"),
+        ("STEPWISE_SMTP_URL", "smtp://mail.example.com:port"),
+        ("STEPWISE_BASE_URL", "stepwise.example.com"),
+        ("STEPWISE_BASE_URL", "ftp://stepwise.example.com"),
+    ],
+)
+def test_mail_settings_that_cannot_work_stop_the_start(tmp_path: Path, name: str, raw: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        settings_from_env(tmp_path, {name: raw})
+
+
+def test_base_url_loses_its_trailing_slash(tmp_path: Path) -> None:
+    env = {"STEPWISE_BASE_URL": "https://stepwise.example.com/"}
+    assert settings_from_env(tmp_path, env)["STEPWISE_BASE_URL"] == "https://stepwise.example.com"
