@@ -21,6 +21,7 @@ from app.downloads import attachment
 from app.routing import id_arg
 from app.services.diagnosis import Diagnosis, diagnose
 from app.services.diagnosis.shapes import Outlook
+from app.services.effects import recent_effects
 from app.services.results import hidden_reason
 from insights.adoption.badges import Badge, target_badge
 from insights.drivers import format_p
@@ -96,6 +97,7 @@ def _page(template: str, initiative_id: int, *, manage: bool = False) -> str:
         charts=dashboard_charts(found, chosen),
         consultant=access.can_manage,
         anchors=CONSULTANT_ANCHORS if manage else EVIDENCE_ANCHORS,
+        effects=recent_effects(initiative, found.today),
     )
 
 

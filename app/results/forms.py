@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import DateField, HiddenField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.formtools import strip
 from app.services.results import SurveyResults
@@ -39,6 +40,13 @@ class ActionForm(FlaskForm):
     )
     team_id = SelectField("Shown to", coerce=_id_or_none, validate_choice=False)
     dimension_key = SelectField("About", validate_choice=False)
+    done_on = DateField(
+        "Done on",
+        default=date.today,
+        validators=[Optional()],
+        description="The day it was done (not in the future): its effect on the team is "
+        "measured from then.",
+    )
     campaign_id = HiddenField(filters=[_id_or_none])
 
     def set_choices(self, results: SurveyResults) -> ActionForm:

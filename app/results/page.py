@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.results import charts
+from app.services.effects import ActionEffect, survey_effects
 from app.services.results import (
     CampaignInfo,
     DimensionInfo,
@@ -57,6 +58,8 @@ class ResultsPage:
     enps_chart: str | None = None
     heatmap: str | None = None
     actions: list[ActionEntry] = field(default_factory=list)
+    # "Did it work?" of each dated entry, by entry id.
+    effects: dict[int, ActionEffect] = field(default_factory=dict)
     suggestion: str = ""
     # The chosen campaign is not published: participation only.
     waiting: Participation | None = None
@@ -110,6 +113,8 @@ def build_page(
     comments_page: int = 1,
 ) -> ResultsPage:
     page = ResultsPage(results, campaign, team_id, actions=actions_of(results))
+    if any(entry.done_on for entry in page.actions):
+        page.effects = survey_effects(results.survey_id, now.date())
     _trends(page)
     if campaign is None:
         return page

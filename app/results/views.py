@@ -166,7 +166,7 @@ def add_action(survey_id: int) -> str | Response | tuple[str, int]:
             survey_actions.post_action(
                 results, you_said=form.you_said.data or "", we_did=form.we_did.data or "",
                 team_id=form.team_id.data, dimension_key=form.dimension_key.data or None,
-                campaign_id=form.campaign_id.data, by=current_user,
+                campaign_id=form.campaign_id.data, by=current_user, done_on=form.done_on.data,
             )  # fmt: skip
         except ServiceError as error:
             for message in attach_problems(form, error.problems):

@@ -10,7 +10,7 @@ quotes a group the anonymity rules hide.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -35,6 +35,7 @@ class ActionEntry:
     posted_at: datetime
     posted_by: str | None
     created_by_id: int | None
+    done_on: date | None = None  # None: posted before the day done was recorded
 
 
 def post_action(
@@ -46,12 +47,18 @@ def post_action(
     dimension_key: str | None,
     campaign_id: int | None,
     by: User,
+    done_on: date | None = None,
+    today: date | None = None,
 ) -> SurveyAction:
     """Save an entry for the survey of ``results``, committed.
 
     The team must be one of the organisation's, the dimension one the survey
-    asked and the campaign one of the survey's.
+    asked and the campaign one of the survey's. ``done_on`` (default today, never
+    in the future) is the day it was done: its effect is measured from then, on its
+    team (or every team).
     """
+    today = today or date.today()
+    done_on = done_on or today
     problems: dict[str, str] = {}
     you_said, we_did = you_said.strip(), we_did.strip()
     if not you_said:
@@ -68,6 +75,8 @@ def post_action(
         problems["dimension_key"] = "Choose a dimension this survey asks."
     if campaign_id is not None and results.campaign(campaign_id) is None:
         problems["campaign_id"] = "Choose a campaign of this survey."
+    if done_on > today:
+        problems["done_on"] = "“Done on” cannot be in the future."
     if problems:
         raise ServiceError(problems)
     action = SurveyAction(
@@ -77,6 +86,7 @@ def post_action(
         dimension_key=dimension_key or None,
         you_said=you_said,
         we_did=we_did,
+        done_on=done_on,
         created_by_id=by.id,
     )
     db.session.add(action)
@@ -106,6 +116,7 @@ def actions_of(results: SurveyResults) -> list[ActionEntry]:
             posted_at=action.created_at,
             posted_by=author,
             created_by_id=action.created_by_id,
+            done_on=action.done_on,
         )
         for action, team, author in rows
     ]

@@ -14,12 +14,14 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.formtools import strip
 from app.services.stages import ACTION_STATUSES, RatingInput
@@ -53,6 +55,13 @@ class RealDateField(DateField):
             raise ValueError(
                 f"{typed} is not a date that exists. Use a real date, for example 2026-06-30."
             ) from None
+
+
+class TeamsField(SelectMultipleField):
+    """Teams as checkboxes; the template lays them out in a fieldset."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def owner_choices(members: Iterable[User], nobody: str = "— nobody yet —") -> list[SelectChoice]:
@@ -129,7 +138,25 @@ class ActionForm(FlaskForm):
         default="open",
         validate_choice=False,
     )
+    teams = TeamsField(
+        "Teams it touched",
+        coerce=int,
+        choices=[],
+        validate_choice=False,  # the service names a team of another organisation
+        description="None chosen means every team. Its effect compares these teams (and their "
+        "sub-teams) with the others.",
+    )
+    done_on = RealDateField(
+        "Done on",
+        validators=[Optional()],
+        description="Only for a done action: the day it was done. Empty: today, or the day "
+        "already recorded.",
+    )
     submit = SubmitField("Save action")
+
+    def set_choices(self, members: Iterable[User], teams: Iterable[tuple[int, str]]) -> None:
+        self.owner_id.choices = owner_choices(members)
+        self.teams.choices = [SelectChoice(team_id, name) for team_id, name in teams]
 
     def validate_stage_key(self, field: SelectField) -> None:
         if field.data not in STEPS_BY_KEY:

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from app.access import OrgAccess, initiative_access, members_only
 from app.formtools import ConfirmForm, attach_problems, form_page
 from app.pagination import paginate
-from app.services import organizations, stages
+from app.services import effects, organizations, stages
 from app.services.errors import ServiceError
 from app.stages.forms import (
     FILTER_STATUS_LABELS,
@@ -164,7 +164,7 @@ def add_evidence(initiative_id: int, key: str) -> Page | Response:
 def add_step_action(initiative_id: int, key: str) -> Page | Response:
     initiative, access, stage = _stage(initiative_id, key)
     members = _members(access)
-    form = _action_form(members)
+    form = _action_form(access, members)
     if form.validate_on_submit() and _save_action(form, initiative, access) is not None:
         flash(f"Action “{form.title.data}” added.", "success")
         return redirect(_step_url(stage, "actions"))
@@ -201,6 +201,7 @@ def _render_step(
         # ?action=... pre-fills the title, so a dashboard finding becomes an action in one step.
         action_form=action_form
         or _action_form(
+            access,
             members,
             formdata=None,
             stage_key=stage.key,
@@ -272,9 +273,10 @@ def delete_evidence(item_id: int) -> Response:
 # --- actions -----------------------------------------------------------------------------
 
 
-def _action_form(members: list[User], **kwargs: object) -> ActionForm:
+def _action_form(access: OrgAccess, members: list[User], **kwargs: object) -> ActionForm:
     form = ActionForm(prefix="action", **kwargs)
-    form.owner_id.choices = owner_choices(members)
+    teams = organizations.teams_of(access.organization.id)
+    form.set_choices(members, [(team.id, team.name) for team in teams])
     return form
 
 
@@ -292,6 +294,8 @@ def _save_action(
             status=form.status.data,
             by=current_user,
             action=action,
+            teams=form.teams.data or [],
+            done_on=form.done_on.data,
         )
     except ServiceError as error:
         _refused(form, error)
@@ -302,7 +306,7 @@ def _save_action(
 def actions(initiative_id: int) -> Page | Response:
     initiative, access = initiative_access(current_user, initiative_id)
     members = _members(access)
-    form = _action_form(members)
+    form = _action_form(access, members)
     if form.validate_on_submit() and _save_action(form, initiative, access) is not None:
         flash(f"Action “{form.title.data}” added.", "success")
         return redirect(url_for("stages.actions", initiative_id=initiative_id))
@@ -328,12 +332,20 @@ def actions(initiative_id: int) -> Page | Response:
 @bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
 def edit_action(action_id: int) -> Page | Response:
     action, initiative, access = _action(action_id)
-    form = _action_form(_members(access), obj=action, owner_id=action.owner_id or 0)
+    form = _action_form(access, _members(access), obj=action, owner_id=action.owner_id or 0)
+    if not form.is_submitted():  # the stored teams and day, not the ActionTeam rows
+        form.teams.data = [row.team_id for row in action.teams]
+        form.done_on.data = action.done_at.date() if action.done_at else None
     if form.validate_on_submit() and _save_action(form, initiative, access, action) is not None:
         flash(f"Action “{action.title}” saved.", "success")
-        return redirect(url_for("stages.actions", initiative_id=initiative.id))
+        return redirect(url_for("stages.edit_action", action_id=action.id, _anchor="effect"))
     page = render_template(
-        "stages/action_form.html", form=form, action=action, initiative=initiative, access=access
+        "stages/action_form.html",
+        form=form,
+        action=action,
+        initiative=initiative,
+        access=access,
+        effect=effects.effect_of_action(action, date.today()),
     )
     return form_page(page)
 

@@ -7,7 +7,8 @@ no page view writes. Each function that completes a person's change commits.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Collection
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import selectinload
@@ -19,11 +20,13 @@ from insights.kotter import STEPS, STEPS_BY_KEY
 from insights.stages import STATUSES
 from models import (
     Action,
+    ActionTeam,
     EvidenceItem,
     Initiative,
     Membership,
     Stage,
     StageStatusChange,
+    Team,
     User,
     db,
 )
@@ -210,8 +213,18 @@ def save_action(
     status: str,
     by: User,
     action: Action | None = None,
+    teams: Collection[int] | None = None,
+    done_on: date | None = None,
+    today: date | None = None,
 ) -> Action:
-    """Create an action (or change ``action``); every problem is named before anything is saved."""
+    """Create an action (or change ``action``); every problem is named before anything is saved.
+
+    ``teams`` are the teams it touched (none: every team; None leaves them as they
+    are). Marked done, it records when: ``done_on`` if given (not in the future, not
+    before the initiative started), else the moment it was first marked done; reopened,
+    it forgets it. Its effect is measured from that day.
+    """
+    today = today or date.today()
     problems = {}
     if stage_key not in STEPS_BY_KEY:
         problems["stage_key"] = f"There is no step {stage_key!r}."
@@ -219,6 +232,15 @@ def save_action(
         problems["status"] = f"Status {status!r} is not one of: open, in progress, done."
     if not title.strip():
         problems["title"] = "Give the action a title."
+    if status == "done" and done_on is not None:
+        if done_on > today:
+            problems["done_on"] = "“Done on” cannot be in the future."
+        elif done_on < initiative.start_date:
+            started = initiative.start_date.isoformat()
+            problems["done_on"] = f"“Done on” cannot be before the initiative started ({started})."
+    chosen = None if teams is None else set(teams)
+    if chosen and chosen - _allowed_teams(initiative, action):
+        problems["teams"] = "Choose teams of this organisation."
     if problems:
         raise ServiceError(problems)
     if action is None:
@@ -229,8 +251,40 @@ def save_action(
     action.owner_id = owner.id if owner else None
     action.due_date = due_date
     action.status = status
+    action.done_at = _done_at(action, status, done_on, today)
+    if chosen is not None:
+        action.teams = [row for row in action.teams if row.team_id in chosen] + [
+            ActionTeam(team_id=team_id)
+            for team_id in sorted(chosen - {row.team_id for row in action.teams})
+        ]
     commit()
     return action
+
+
+def _done_at(action: Action, status: str, done_on: date | None, today: date) -> datetime | None:
+    """When a done action was done: kept while its day is unchanged, cleared when reopened."""
+    if status != "done":
+        return None
+    now = utcnow()
+    if done_on is None:
+        return action.done_at or now
+    if action.done_at is not None and action.done_at.date() == done_on:
+        return action.done_at
+    if done_on == today and now.date() == today:
+        return now
+    return datetime.combine(done_on, time(12), tzinfo=UTC)
+
+
+def _allowed_teams(initiative: Initiative, action: Action | None) -> set[int]:
+    """The organisation's active teams, and any (since archived) the action already names."""
+    allowed = set(
+        db.session.scalars(
+            select(Team.id).where(
+                Team.organization_id == initiative.organization_id, Team.archived_at.is_(None)
+            )
+        )
+    )
+    return allowed | {row.team_id for row in action.teams} if action else allowed
 
 
 def action_by_id(action_id: int) -> Action | None:
