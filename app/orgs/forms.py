@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.formtools import email_address, strip
 from app.services.organizations import (
+    CHOOSE_LEADER,
     CHOOSE_SUB_TEAMS,
     MAX_HEADCOUNT,
     InitiativeFields,
@@ -64,6 +65,13 @@ class InitiativeForm(FlaskForm):
         )
 
 
+class _LeaderField(SelectField):
+    """The team's leader; a team without one (None) shows, and posts, "nobody" (0)."""
+
+    def process_data(self, value: object) -> None:
+        super().process_data(0 if value is None else value)
+
+
 class TeamForm(FlaskForm):
     name = StringField("Team name", filters=[strip], validators=[DataRequired(), Length(max=120)])
     headcount = IntegerField(
@@ -76,6 +84,14 @@ class TeamForm(FlaskForm):
         "worked out from them); response and adoption rates are measured against it.",
     )
     parent_id = SelectField("Part of", coerce=int, default=0)
+    leader_id = _LeaderField(
+        "Leader",
+        coerce=int,
+        default=0,
+        invalid_choice_message=CHOOSE_LEADER,
+        description="The member who leads this team (optional): their 360 is related to the "
+        "team’s pulse and adoption on the leadership pages.",
+    )
     submit = SubmitField("Save team")
 
     def set_parent_choices(self, teams: list[tuple[int, str]]) -> None:
@@ -84,8 +100,17 @@ class TeamForm(FlaskForm):
             *(SelectChoice(team_id, name) for team_id, name in teams),
         ]
 
+    def set_leader_choices(self, members: list[tuple[int, str]]) -> None:
+        self.leader_id.choices = [
+            SelectChoice(0, "— nobody named —"),
+            *(SelectChoice(user_id, name) for user_id, name in members),
+        ]
+
     def parent_value(self) -> int | None:
         return self.parent_id.data or None
+
+    def leader_value(self) -> int | None:
+        return self.leader_id.data or None
 
 
 class TeamImportForm(FlaskForm):

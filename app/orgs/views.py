@@ -129,6 +129,7 @@ def teams(organization_id: int) -> str | Response | tuple[str, int]:
     access = organization_access(current_user, organization_id)
     form = TeamForm(prefix="team")
     form.set_parent_choices(_team_choices(organization_id))
+    form.set_leader_choices(_member_choices(organization_id))
     import_form = TeamImportForm(prefix="import", formdata=None)
     if request.method == "POST":
         organization_access(current_user, organization_id, manage=True)
@@ -139,6 +140,7 @@ def teams(organization_id: int) -> str | Response | tuple[str, int]:
                     form.name.data or "",
                     form.headcount.data or 0,
                     form.parent_value(),
+                    leader_id=form.leader_value(),
                 )
             except ServiceError as error:
                 _attach(form, error)
@@ -153,6 +155,7 @@ def import_teams(organization_id: int) -> Response | tuple[str, int]:
     access = organization_access(current_user, organization_id, manage=True)
     form = TeamForm(prefix="team", formdata=None)
     form.set_parent_choices(_team_choices(organization_id))
+    form.set_leader_choices(_member_choices(organization_id))
     import_form = TeamImportForm(prefix="import")
     line_errors: list[organizations.LineError] = []
     if import_form.validate_on_submit():
@@ -198,6 +201,11 @@ def _team_choices(organization_id: int, exclude: int | None = None) -> list[tupl
     ]
 
 
+def _member_choices(organization_id: int) -> list[tuple[int, str]]:
+    """Every member of the organisation, whatever their role: who may lead a team."""
+    return [(user.id, user.name) for user, _ in organizations.members_of(organization_id)]
+
+
 @bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
 def edit_team(team_id: int) -> str | Response | tuple[str, int]:
     team, access = team_access(current_user, team_id, manage=True)
@@ -205,6 +213,7 @@ def edit_team(team_id: int) -> str | Response | tuple[str, int]:
         return _archived_team(team, access)
     form = TeamForm(obj=team)
     form.set_parent_choices(_team_choices(access.organization.id, exclude=team.id))
+    form.set_leader_choices(_member_choices(access.organization.id))
     if form.validate_on_submit():
         try:
             organizations.save_team(
@@ -213,6 +222,7 @@ def edit_team(team_id: int) -> str | Response | tuple[str, int]:
                 form.headcount.data or 0,
                 form.parent_value(),
                 team,
+                leader_id=form.leader_value(),
             )
         except ServiceError as error:
             _attach(form, error)

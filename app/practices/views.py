@@ -30,7 +30,10 @@ from app.practices.forms import (
 )
 from app.services import practices
 from app.services.errors import ServiceError
+from app.services.practices.leaders import leaders_view
+from insights.drivers import format_p
 from insights.kotter import STEPS_BY_KEY, Step
+from insights.leaders import OUTCOMES
 from models import Initiative, PracticeCycle
 from survey.practice_scoring import BEHAVIOUR_GAP, PRACTICE_GAP
 from survey.practices import PRACTICES, PRACTICES_BY_KEY, RELATIONSHIPS, SCALE_LABELS
@@ -134,6 +137,22 @@ def team(initiative_id: int) -> str:
             for p in PRACTICES
         },
         min_observers=practices.min_observers(),
+    )
+
+
+@bp.get("/initiatives/<int:initiative_id>/practices/leaders")
+@login_required
+def leaders(initiative_id: int) -> str:
+    """Whether leaders' practices (observers' view) go with their teams' pulse and adoption."""
+    initiative, access = initiative_access(current_user, initiative_id, manage=True)
+    return render_template(
+        "practices/leaders.html",
+        initiative=initiative,
+        access=access,
+        view=leaders_view(initiative),
+        practices=PRACTICES_BY_KEY,
+        outcomes=OUTCOMES,
+        format_p=format_p,
     )
 
 

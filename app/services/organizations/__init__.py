@@ -45,6 +45,7 @@ from app.services.organizations.team_import import (
     parse_team_lines,
 )
 from app.services.organizations.teams import (
+    CHOOSE_LEADER,
     MAX_HEADCOUNT,
     active_teams_query,
     archived_name_message,
@@ -57,6 +58,7 @@ from app.services.organizations.teams import (
 )
 
 __all__ = [
+    "CHOOSE_LEADER",
     "CHOOSE_SUB_TEAMS",
     "HISTORY_TABLES",
     "MAX_HEADCOUNT",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from app.services import accounts, audit
 from app.services.errors import ServiceError
 from app.services.transaction import commit
-from models import Invitation, Membership, Organization, Role, User, db
+from models import Invitation, Membership, Organization, Role, Team, User, db
 
 
 def members_of(organization_id: int) -> list[tuple[User, Role]]:
@@ -57,6 +57,12 @@ def remove_member(organization: Organization, user: User, *, actor: User | None 
         delete(Membership).where(
             Membership.organization_id == organization.id, Membership.user_id == user.id
         )
+    )
+    # Someone who left leads none of its teams any more.
+    db.session.execute(
+        update(Team)
+        .where(Team.organization_id == organization.id, Team.leader_id == user.id)
+        .values(leader_id=None)
     )
     audit.record(
         "member.removed",

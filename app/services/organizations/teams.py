@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
+from app.routing import LARGEST_ID
 from app.services.errors import ServiceError
 from app.services.transaction import commit
-from models import Organization, Team, db
+from models import Membership, Organization, Team, db
 
 # The same limit as the team form's; far above any real team, and within an INTEGER column.
 MAX_HEADCOUNT = 1_000_000
+CHOOSE_LEADER = "Choose the leader among the organisation's members, or nobody."
 
 
 def teams_of(organization_id: int, *, include_archived: bool = False) -> list[Team]:
@@ -25,8 +28,12 @@ def teams_of(organization_id: int, *, include_archived: bool = False) -> list[Te
 
 
 def active_teams_query(organization_id: int) -> Select[Team]:
-    """``teams_of`` as a query, for a list page to paginate."""
-    return _teams_query(organization_id).where(Team.archived_at.is_(None))
+    """``teams_of`` as a query, for a list page to paginate (with each team's leader)."""
+    return (
+        _teams_query(organization_id)
+        .where(Team.archived_at.is_(None))
+        .options(selectinload(Team.leader))
+    )
 
 
 def archived_teams_of(organization_id: int) -> list[Team]:
@@ -106,8 +113,13 @@ def save_team(
     headcount: int,
     parent_id: int | None,
     team: Team | None = None,
+    *,
+    leader_id: int | None = None,
 ) -> Team:
-    """Add a team or change one, committed. Every check comes before the first change."""
+    """Add a team or change one, committed. Every check comes before the first change.
+
+    ``leader_id``: the member who leads it (any role), None for nobody.
+    """
     name = name.strip()
     if team is not None and team.archived_at is not None:
         raise ServiceError("This team is archived: restore it before changing it.")
@@ -118,12 +130,18 @@ def save_team(
         raise ServiceError(
             "A team cannot sit inside itself or one of its own sub-teams.", "parent_id"
         )
+    if leader_id is not None and (
+        not 0 < leader_id <= LARGEST_ID
+        or db.session.get(Membership, (leader_id, organization.id)) is None
+    ):
+        raise ServiceError(CHOOSE_LEADER, "leader_id")
     if team is None:
         team = Team(organization_id=organization.id)
         db.session.add(team)
     team.name = name
     team.headcount = headcount
     team.parent_id = parent_id
+    team.leader_id = leader_id
     commit()
     return team
 
