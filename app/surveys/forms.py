@@ -27,16 +27,26 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from app.formtools import strip
 from app.services.surveys import (
     MAX_CUSTOM_ITEMS,
     MAX_INTRO,
+    MAX_REMINDER_AFTER_DAYS,
+    MAX_REMINDERS,
     MAX_REPEAT_DAYS,
     MAX_TITLE,
     Choice,
     CustomItem,
+    Reminders,
     Schedule,
     choice_of,
     minutes_for,
@@ -101,6 +111,13 @@ class CustomItemForm(Form):
     reverse = BooleanField("Negatively worded: agreeing is bad news (scored in reverse)")
 
 
+def _absent_keeps_the_setting(form: object, field: IntegerField) -> None:
+    """A post without the field (not one with it emptied) leaves the setting as it is."""
+    if not field.raw_data:
+        field.errors = []
+        raise StopValidation()
+
+
 class SurveyForm(FlaskForm):
     title = StringField(
         "Title",
@@ -117,6 +134,36 @@ class SurveyForm(FlaskForm):
     )
     dimensions = MultiCheckboxField("Dimensions from the library", choices=[])
     custom = FieldList(FormField(CustomItemForm), max_entries=MAX_CUSTOM_ITEMS)
+    reminder_after_days = IntegerField(
+        "Remind after (days)",
+        default=Reminders.after_days,
+        validators=[
+            _absent_keeps_the_setting,
+            InputRequired(message="Enter after how many days to remind."),
+            NumberRange(
+                min=1,
+                max=MAX_REMINDER_AFTER_DAYS,
+                message=f"Remind after 1 to {MAX_REMINDER_AFTER_DAYS} days.",
+            ),
+        ],
+        description="People whose personal link is still unused get a reminder this many "
+        "days after the campaign opens, then again every as many days.",
+        render_kw={"min": 1, "max": MAX_REMINDER_AFTER_DAYS, "inputmode": "numeric"},
+    )
+    reminder_limit = IntegerField(
+        "Reminders at most",
+        default=Reminders.limit,
+        validators=[
+            _absent_keeps_the_setting,
+            InputRequired(message="Enter how many reminders to send at most (0: none)."),
+            NumberRange(
+                min=0, max=MAX_REMINDERS, message=f"Send 0 to {MAX_REMINDERS} reminders (0: none)."
+            ),
+        ],
+        description="0 sends none. Reminders stop as soon as the person answers, and never "
+        "after the campaign closes.",
+        render_kw={"min": 0, "max": MAX_REMINDERS, "inputmode": "numeric"},
+    )
     submit = SubmitField("Save survey")
 
     def __init__(self, *args: object, choice: Choice | None = None, **kwargs: object) -> None:
@@ -146,7 +193,17 @@ class SurveyForm(FlaskForm):
         form = cls(formdata=None, choice=choice_of(version))
         form.title.data = survey.title
         form.intro.data = survey.intro
+        form.reminder_after_days.data = survey.reminder_after_days
+        form.reminder_limit.data = survey.reminder_limit
         return form
+
+    def reminders(self) -> Reminders | None:
+        """The reminder settings posted; None when the post left them out (kept as they are)."""
+        if not (self.reminder_after_days.raw_data and self.reminder_limit.raw_data):
+            return None
+        return Reminders(
+            after_days=self.reminder_after_days.data or 0, limit=self.reminder_limit.data or 0
+        )
 
     def offer_blank_rows(self) -> None:
         """Empty rows for statements of one's own, so two are always there to fill in."""

@@ -91,6 +91,7 @@ def new(initiative_id: int) -> tuple[str, int] | Response:
                 form.dimensions.data or [],
                 form.custom_items(),
                 current_user,
+                reminders=form.reminders(),
             )
         except ServiceError as error:
             _attach(form, error)
@@ -114,6 +115,7 @@ def edit(survey_id: int) -> tuple[str, int] | Response:
                 form.dimensions.data or [],
                 form.custom_items(),
                 utcnow(),
+                reminders=form.reminders(),
             )
         except ServiceError as error:
             _attach(form, error)

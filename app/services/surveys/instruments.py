@@ -37,6 +37,14 @@ MAX_INTRO = 1000
 MAX_CUSTOM_ITEMS = 10
 
 
+# Reminders to unused personal links (app/services/reminders.py): a reminder more
+# often than monthly or more than five of them would be nagging, not reminding.
+MAX_REMINDER_AFTER_DAYS = 30
+
+
+MAX_REMINDERS = 5
+
+
 _CUSTOM_KEY = re.compile(r"custom_(\d+)")
 
 
@@ -47,6 +55,15 @@ class CustomItem:
     text: str
     scale: str
     reverse: bool = False
+
+
+@dataclass(frozen=True)
+class Reminders:
+    """When unused personal links are reminded: ``after_days`` after the campaign opens,
+    then every as many days, at most ``limit`` times (0: never)."""
+
+    after_days: int = 3
+    limit: int = 1
 
 
 @dataclass(frozen=True)
@@ -64,15 +81,20 @@ def create_survey(
     dimension_keys: Sequence[str],
     custom: Sequence[CustomItem] = (),
     created_by: User | None = None,
+    reminders: Reminders | None = None,
 ) -> Survey:
     """A new survey of ``initiative`` with its version 1, committed."""
     _check_title(title, intro)
+    reminders = reminders or Reminders()
+    _check_reminders(reminders)
     items = _built_items(None, dimension_keys, custom)
     survey = Survey(
         initiative_id=initiative.id,
         title=title.strip(),
         intro=intro.strip(),
         created_by_id=created_by.id if created_by else None,
+        reminder_after_days=reminders.after_days,
+        reminder_limit=reminders.limit,
     )
     db.session.add(survey)
     db.session.flush()
@@ -88,18 +110,24 @@ def update_survey(
     dimension_keys: Sequence[str],
     custom: Sequence[CustomItem],
     now: datetime,
+    reminders: Reminders | None = None,
 ) -> SurveyVersion | None:
     """Save title, introduction and statements; changed statements make a new version.
 
     Committed. Returns the new version, or None when the statements did not change.
     Campaigns that have opened keep the version they asked; campaigns still
     scheduled (no answers yet) move to the new version, so they ask what the
-    consultant sees now.
+    consultant sees now. ``reminders`` None keeps the survey's reminder settings.
     """
     _check_title(title, intro)
+    if reminders is not None:
+        _check_reminders(reminders)
     items = _built_items(survey.id, dimension_keys, custom)
     survey.title = title.strip()
     survey.intro = intro.strip()
+    if reminders is not None:
+        survey.reminder_after_days = reminders.after_days
+        survey.reminder_limit = reminders.limit
     latest = latest_version(survey.id)
     if latest.items == items:
         commit()
@@ -212,5 +240,15 @@ def _check_title(title: str, intro: str) -> None:
         problems["title"] = f"Keep the title under {MAX_TITLE} characters."
     if len(intro.strip()) > MAX_INTRO:
         problems["intro"] = f"Keep the introduction under {MAX_INTRO:,} characters."
+    if problems:
+        raise ServiceError(problems)
+
+
+def _check_reminders(reminders: Reminders) -> None:
+    problems = {}
+    if not 1 <= reminders.after_days <= MAX_REMINDER_AFTER_DAYS:
+        problems["reminder_after_days"] = f"Remind after 1 to {MAX_REMINDER_AFTER_DAYS} days."
+    if not 0 <= reminders.limit <= MAX_REMINDERS:
+        problems["reminder_limit"] = f"Send 0 to {MAX_REMINDERS} reminders (0: none)."
     if problems:
         raise ServiceError(problems)
