@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from app.formtools import PASSWORD_RULE, email_address, strip, strong_password
+from app.surveys.forms import MultiCheckboxField
 
 
 class LoginForm(FlaskForm):
@@ -32,6 +33,20 @@ class AcceptInvitationForm(FlaskForm):
 
 class JoinForm(FlaskForm):
     submit = SubmitField("Join")
+
+
+class DigestForm(FlaskForm):
+    """One box per organisation of the user's; the choices are set by the view."""
+
+    organizations = MultiCheckboxField(
+        "Send me the Monday digest of", coerce=int, choices=[], validate_choice=False
+    )
+    submit = SubmitField("Save digest choices")
+
+    def validate_organizations(self, field: MultiCheckboxField) -> None:
+        mine = {value for value, _ in field.choices or []}
+        if set(field.data or []) - mine:
+            raise ValidationError("Tick only organisations you belong to.")
 
 
 class ChangePasswordForm(FlaskForm):

@@ -10,9 +10,15 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.auth import sessions
-from app.auth.forms import AcceptInvitationForm, ChangePasswordForm, JoinForm, LoginForm
+from app.auth.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    DigestForm,
+    JoinForm,
+    LoginForm,
+)
 from app.formtools import ConfirmForm, attach_problems, form_page
-from app.services import accounts
+from app.services import accounts, digest
 from app.services.errors import ServiceError
 from app.services.organizations.landing import landing_initiative
 from models import Invitation, User
@@ -67,8 +73,38 @@ def account() -> str:
     return _account_page(ChangePasswordForm())
 
 
-def _account_page(form: ChangePasswordForm) -> str:
-    return render_template("auth/account.html", form=form, everywhere_form=ConfirmForm())
+def _account_page(form: ChangePasswordForm, digest_form: DigestForm | None = None) -> str:
+    return render_template(
+        "auth/account.html",
+        form=form,
+        everywhere_form=ConfirmForm(),
+        digest_form=digest_form or _digest_form(),
+    )
+
+
+def _digest_form(submitted: bool = False) -> DigestForm:
+    """The Monday digest boxes: one per organisation of the user, ticked as stored."""
+    choices = digest.digest_choices(current_user)
+    if submitted:
+        form = DigestForm()
+    else:
+        form = DigestForm(formdata=None, organizations=[org.id for org, on in choices if on])
+    form.organizations.choices = [(org.id, org.name) for org, _ in choices]
+    return form
+
+
+@bp.post("/account/digest")
+@login_required
+def digest_choices() -> str | Response | tuple[str, int]:
+    form = _digest_form(submitted=True)
+    if form.validate_on_submit():
+        on = digest.set_digest(current_user, form.organizations.data or [])
+        flash(
+            "You will receive the Monday digest." if on else "You will not receive the digest.",
+            "success",
+        )
+        return redirect(url_for("auth.account", _anchor="digest-heading"))
+    return form_page(_account_page(ChangePasswordForm(), form))
 
 
 @bp.post("/account/password")

@@ -1,0 +1,278 @@
+"""What one Monday digest says about one initiative, in the dashboard's own words.
+
+Everything here is read off the :class:`~app.services.diagnosis.Diagnosis` that the
+dashboard page (``/initiatives/<id>/dashboard``) renders, with the same choice of
+fields: the stall point and its health, the top three findings in plain words led by
+their period and n (``Finding.executive``), the whole initiative's adoption against
+its target with the projection, and the overdue actions. That page is the same for an
+executive and a consultant (the consultant view is a separate page), so the digest is
+too, and a pulse figure hidden by the anonymity plan is no more in the digest than on
+the page: the diagnosis never holds it. Comments and answer texts are never read.
+
+"Actions whose effect is now known" come from ``app.services.effects`` (the action
+pages and the dashboard's "Did it work?" read the same): the actions done in the
+dashboard's span (``RECENT_DAYS``) with at least one measure in a known state (better,
+worse, or no effect distinguishable from noise), each with every measure's sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from flask import current_app
+
+from app.services.diagnosis import Diagnosis, Outlook
+from app.services.diagnosis.shapes import health_band
+from app.services.effects import RECENT_DAYS, ActionEffect, effects_for_initiative
+from insights.adoption.badges import target_badge
+from insights.diagnosis.shapes import day, fmt_value
+from models import Initiative
+
+BAND_WORDS = {"good": "holding", "fair": "shaky", "weak": "weak"}
+SEVERITY_WORDS = {"high": "High", "medium": "Medium", "low": "Low"}
+# Known effects listed in one digest, newest first; the rest are on the actions page.
+MOST_EFFECTS = 5
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class StallPoint:
+    position: int
+    name: str
+    short: str
+    health: float
+    band: str  # holding | shaky | weak: the dashboard's words beside its colours
+    link: Link
+
+    @property
+    def headline(self) -> str:
+        return f"Stalled at step {self.position}: {self.name}"
+
+    @property
+    def health_words(self) -> str:
+        under_way = "while later steps are already under way"
+        return f"Health {self.health:.0f} of 100 ({self.band}) {under_way}."
+
+
+@dataclass(frozen=True)
+class FindingLine:
+    number: int
+    severity: str
+    title: str
+    evidence: str  # the executive's words: period and n first
+    teams: tuple[str, ...]
+    suggestion: str
+    link: Link
+
+
+@dataclass(frozen=True)
+class Adoption:
+    metric: str
+    latest: str
+    target: str | None
+    target_date: date | None
+    week_of: date
+    badge: str
+    outlook: str  # the dashboard's "Against target": reached, on track by a date, behind...
+    link: Link
+
+    @property
+    def headline(self) -> str:
+        against = ""
+        if self.target is not None:
+            by = f" by {day(self.target_date)}" if self.target_date else ""
+            against = f" against a target of {self.target}{by}"
+        return f"{self.metric}: {self.latest}{against}, week of {day(self.week_of)} ({self.badge})"
+
+
+@dataclass(frozen=True)
+class OverdueLine:
+    title: str
+    step: str
+    owner: str
+    due: date
+    days: int
+    link: Link
+
+    @property
+    def words(self) -> str:
+        late = f"{self.days} day{'' if self.days == 1 else 's'} late"
+        return f"step {self.step} · {self.owner} · due {day(self.due)}, {late}"
+
+
+@dataclass(frozen=True)
+class EffectLines:
+    title: str
+    done_on: date
+    teams: str
+    lines: tuple[str, ...]  # one plain sentence per measure
+    link: Link
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One initiative's week, ready for either part of the message."""
+
+    organization: str
+    initiative: str
+    initiative_id: int
+    organization_id: int
+    today: date
+    dashboard: Link
+    stall: StallPoint | None
+    no_stall: str
+    findings: tuple[FindingLine, ...]
+    more_findings: int
+    adoption: Adoption | None
+    overdue: tuple[OverdueLine, ...]
+    all_overdue: Link
+    effects: tuple[EffectLines, ...]
+    more_effects: int
+    all_actions: Link
+    account: Link
+
+    @property
+    def week(self) -> tuple[int, int]:
+        year, week, _ = self.today.isocalendar()
+        return year, week
+
+    @property
+    def week_label(self) -> str:
+        return f"{self.week[0]}-W{self.week[1]:02d}"
+
+    @property
+    def has_news(self) -> bool:
+        """False: nothing to say (no stall, finding, adoption figure, overdue or known effect)."""
+        return bool(self.stall or self.findings or self.adoption or self.overdue or self.effects)
+
+    @property
+    def subject(self) -> str:
+        state = f"stalled at {self.stall.short}" if self.stall else "no step is holding it back"
+        return f"Stepwise — {self.initiative}, week {self.week[1]}: {state}"
+
+
+class Links:
+    """Absolute links into the app: ``STEPWISE_BASE_URL`` and the path the route builds."""
+
+    def __init__(self) -> None:
+        self.base: str = current_app.config["STEPWISE_BASE_URL"]
+        self._adapter = current_app.url_map.bind("localhost")
+
+    def url(self, endpoint: str, anchor: str | None = None, **values: Any) -> str:
+        path = self._adapter.build(endpoint, values)
+        return self.base + path + (f"#{anchor}" if anchor else "")
+
+    def path(self, path: str) -> str:
+        return self.base + path
+
+
+def build(
+    initiative: Initiative, found: Diagnosis, effects: Sequence[ActionEffect], links: Links
+) -> Digest:
+    """The digest of ``initiative`` from the dashboard's diagnosis and the known effects."""
+    dash = links.url("dashboard.dashboard", initiative_id=initiative.id)
+    stalled = found.stalled_step
+    stall = None
+    if stalled is not None:
+        stall = StallPoint(
+            stalled.step.position, stalled.step.name, stalled.step.short, stalled.health,
+            BAND_WORDS[health_band(stalled.health)],
+            Link("See the eight steps", links.url(
+                "dashboard.dashboard", "steps", initiative_id=initiative.id
+            )),
+        )  # fmt: skip
+    findings = tuple(
+        FindingLine(
+            number, SEVERITY_WORDS.get(f.severity, f.severity), f.title, f.executive, f.teams,
+            f.suggestion,
+            Link(f"See finding {number} on the dashboard", links.url(
+                "dashboard.dashboard", f"finding-{number}", initiative_id=initiative.id
+            )),
+        )
+        for number, f in enumerate(found.top, start=1)
+    )  # fmt: skip
+    known = [effect for effect in effects if effect.known]
+    return Digest(
+        organization=initiative.organization.name,
+        initiative=initiative.name,
+        initiative_id=initiative.id,
+        organization_id=initiative.organization_id,
+        today=found.today,
+        dashboard=Link("Open the dashboard", dash),
+        stall=stall,
+        no_stall="No step is holding the rollout back yet.",
+        findings=findings,
+        more_findings=max(len(found.findings) - len(findings), 0),
+        adoption=_adoption(found, initiative, links),
+        overdue=tuple(
+            OverdueLine(
+                action.title,
+                f"{action.step.position}, {action.step.short.lower()}",
+                action.owner or "no owner",
+                action.due_date,
+                action.days_overdue,
+                Link(action.title, links.url("stages.edit_action", action_id=action.id)),
+            )
+            for action in found.overdue
+        ),
+        all_overdue=Link(
+            "All overdue actions",
+            links.url("stages.actions", initiative_id=initiative.id, status="overdue"),
+        ),
+        effects=tuple(_effect(effect, links) for effect in known[:MOST_EFFECTS]),
+        more_effects=max(len(known) - MOST_EFFECTS, 0),
+        all_actions=Link("All actions", links.url("stages.actions", initiative_id=initiative.id)),
+        account=Link("your account page", links.url("auth.account", "digest-heading")),
+    )
+
+
+def _adoption(found: Diagnosis, initiative: Initiative, links: Links) -> Adoption | None:
+    outlook: Outlook | None = found.adoption
+    if outlook is None:
+        return None
+    badge = target_badge(
+        outlook.latest, outlook.target, higher_is_better=outlook.higher_is_better,
+        unit=outlook.unit, trend=outlook.trend.label, weeks=outlook.trend.periods,
+    )  # fmt: skip
+    return Adoption(
+        metric=outlook.metric_name,
+        latest=fmt_value(outlook.latest, outlook.unit),
+        target=None if outlook.target is None else fmt_value(outlook.target, outlook.unit),
+        target_date=outlook.target_date,
+        week_of=outlook.latest_period,
+        badge=badge.text,
+        outlook="no target set" if outlook.target is None else outlook.target_words(found.today),
+        link=Link(
+            "Adoption against target",
+            links.url("dashboard.dashboard", "adoption", initiative_id=initiative.id),
+        ),
+    )
+
+
+def _effect(effect: ActionEffect, links: Links) -> EffectLines:
+    return EffectLines(
+        title=effect.title,
+        done_on=effect.done_on,
+        teams=effect.teams,
+        lines=tuple(_line(line.measure, line.words) for line in effect.lines),
+        link=Link(effect.title, links.path(effect.path)),
+    )
+
+
+def _line(measure: str, words: str) -> str:
+    """The sentence, led by its measure when it does not name it ("Too early to tell...")."""
+    return words if measure in words else f"{measure}: {words}"
+
+
+def known_effects(initiative: Initiative, today: date) -> list[ActionEffect]:
+    """Actions done in the dashboard's recent span whose effect is now known, newest first."""
+    since = today - timedelta(days=RECENT_DAYS)
+    return [e for e in effects_for_initiative(initiative, today) if e.known and e.done_on >= since]
