@@ -16,6 +16,7 @@ from typing import cast
 
 from sqlalchemy import Table, func, insert, select
 
+from app import demo_loop
 from app.services import (
     accounts,
     metrics,
@@ -125,6 +126,7 @@ def seed_demo(*, only_if_empty: bool = False, today: date | None = None) -> Seed
         _demo_practices(initiative, users, today)
         _demo_surveys(initiative, teams, users, today)
         _demo_metrics(initiative, today)
+        demo_loop.close_the_loop(initiative, teams, users, today)
     return SeedResult.CREATED
 
 
@@ -254,14 +256,17 @@ def _demo_stages(initiative: Initiative, users: dict[str, User], today: date) ->
         stages.close_round(assessment)
     _demo_workshop(initiative, consultant, go_live + timedelta(weeks=6))
     for key, title, email, due_in, status in DEMO_ACTIONS:
+        due = today + timedelta(days=due_in)
         db.session.add(
             Action(
                 initiative_id=initiative.id,
                 stage_key=key,
                 title=title,
                 owner_id=users[email].id,
-                due_date=today + timedelta(days=due_in),
+                due_date=due,
                 status=status,
+                # Done two days before it was due, for every team (no teams listed).
+                done_at=_at(due - timedelta(days=2), 16) if status == "done" else None,
                 created_by_id=consultant.id,
             )
         )
@@ -370,7 +375,9 @@ def _demo_practices(initiative: Initiative, users: dict[str, User], today: date)
 # but keep their customer notes out of the CRM — they feel it puts a system between them
 # and the customer ("lost personal touch"). Claims Service's data completeness falls at
 # go-live, when its claims move from the old system. Customer measures improve, a few
-# weeks later, where people adopted. A fixed seed keeps every run the same.
+# weeks later, where people adopted. Policy Service and the Contact Centre stay below
+# their ceilings until floor-walkers arrive five weeks ago (app/demo_loop.py). A fixed
+# seed keeps every run the same.
 METRIC_WEEKS = 26
 METRIC_SEED = 20260601
 # team: (adoption ceiling %, sales team, service team)
@@ -449,6 +456,10 @@ def _demo_metrics(initiative: Initiative, today: date) -> None:
         period = first + timedelta(weeks=week)
         t = (period - go_live).days // 7
         by_team = {name: _demo_team_week(name, t, rng) for name in METRIC_TEAMS}
+        for name, values in by_team.items():  # the floor-walkers' part (app/demo_loop.py)
+            values["adoption_rate"] = demo_loop.adoption_rate(
+                name, values["adoption_rate"], METRIC_TEAMS[name][0], period, today
+            )
         for name, values in by_team.items():
             rows += [
                 {"metric_id": catalogue[k].id, "team_id": teams[name].id, "period": period,
@@ -751,5 +762,6 @@ def _demo_survey_actions(
                 we_did=we_did,
                 created_by_id=author.id,
                 created_at=campaign.closes_at + timedelta(days=2, hours=9),
+                done_on=(campaign.closes_at + timedelta(days=2)).date(),
             )
         )
