@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.dashboard.views import bp as dashboard_bp
+    from app.mail_log.views import bp as mail_log_bp
     from app.metrics.views import bp as metrics_bp
     from app.orgs.views import bp as orgs_bp
     from app.practices.views import bp as practices_bp
@@ -48,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (
         auth_bp, orgs_bp, admin_bp, stages_bp, workshop_bp, practices_bp, surveys_bp,
         pulse_bp, results_bp, metrics_bp, dashboard_bp, api_bp, system_bp, audit_bp,
+        mail_log_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     extensions.csrf.exempt(api_bp)  # the API authenticates by bearer token, not cookie

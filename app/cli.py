@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 from flask import Flask
 
 from app.backup import backup_command, restore_command
-from app.services import accounts, surveys
+from app.services import accounts, reminders, surveys
+from app.services.digest import send_digests
 from app.services.errors import ServiceError
 from app.services.results import publication
 from models.base import utcnow
@@ -66,13 +69,33 @@ def surveys_group() -> None:
 
 @surveys_group.command("tick")
 def surveys_tick_command() -> None:
-    """Publish closed campaigns and create the ones repetition makes due; safe every minute."""
+    """Publish closed campaigns, create the ones repetition makes due and send the reminders
+    due to unused personal links; safe every minute."""
     now = utcnow()
-    done = [*publication.publish_due(now), *surveys.tick(now)]
+    done = [*publication.publish_due(now), *surveys.tick(now), *reminders.send_due(now)]
     for event in done:
         click.echo(str(event))
     if not done:
         click.echo("nothing due")
+
+
+@click.group("digest")
+def digest_group() -> None:
+    """The Monday digest email."""
+
+
+@digest_group.command("send")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Default: today (UTC).")
+@click.option("--dry-run", is_flag=True, help="Say what would be sent; send nothing.")
+def digest_send_command(today: datetime | None, dry_run: bool) -> None:
+    """Send this ISO week's digest to everyone who opted in; safe to run daily from cron."""
+    report = send_digests((today or utcnow()).date(), dry_run=dry_run)
+    for outcome in report.outcomes:
+        if outcome.state in ("sent", "would send", "failed"):
+            click.echo(str(outcome), err=outcome.state == "failed")
+    click.echo(report.summary)
+    if report.failed:
+        raise SystemExit(1)
 
 
 def init_app(app: Flask) -> None:
@@ -85,3 +108,4 @@ def init_app(app: Flask) -> None:
     ):
         app.cli.add_command(command)
     app.cli.add_command(surveys_group)
+    app.cli.add_command(digest_group)

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.services import accounts, stages, workshops
-from models import Role, SurveyAction, db
+from models import Role, SentMail, SurveyAction, db
 from tests.builders import (
     api_headers,
     login,
@@ -66,6 +66,12 @@ ROUTES = [
     ("GET", "/orgs/999999/audit", None, (302, 404, 404, 404, 404)),
     ("GET", "/admin/audit", None, (302, 403, 403, 403, 200)),
     ("GET", "/admin/audit.csv", None, (302, 403, 403, 403, 200)),
+    # The send log and outbox: consultants of the organisation; {sent_mail} is in its outbox.
+    ("GET", "/orgs/{org}/mail", None, (302, 403, 200, 404, 200)),
+    ("GET", "/orgs/{org}/mail/{sent_mail}", None, (302, 403, 200, 404, 200)),
+    ("GET", "/orgs/{org}/mail/{sent_mail}.html", None, (302, 403, 200, 404, 200)),
+    ("GET", "/orgs/{org}/mail/999999", None, (302, 403, 404, 404, 404)),
+    ("GET", "/orgs/{other_org}/mail/{sent_mail}", None, (302, 404, 404, 403, 404)),
     ("GET", "/initiatives/999999", None, (302, 404, 404, 404, 404)),
     # Leadership 360: {cycle} is the executive's own (fellow executives: tests/test_practices.py).
     ("GET", "/initiatives/{initiative}/practices", None, (302, 200, 200, 404, 200)),
@@ -76,6 +82,7 @@ ROUTES = [
         (302, 403, 422, 404, 422),
     ),
     ("GET", "/initiatives/{initiative}/practices/team", None, (302, 403, 200, 404, 200)),
+    ("GET", "/initiatives/{initiative}/practices/leaders", None, (302, 403, 200, 404, 200)),
     ("GET", "/practices/{cycle}/report", None, (302, 200, 200, 404, 200)),
     ("GET", "/practices/{cycle}/self", None, (302, 200, 403, 404, 403)),
     ("POST", "/practices/{cycle}/self", {}, (302, 422, 403, 404, 403)),
@@ -250,6 +257,8 @@ ROUTES = [
     ("GET", "/account", None, (302, 200, 200, 200, 200)),
     ("POST", "/account/password", {}, (302, 422, 422, 422, 422)),
     ("POST", "/account/logout-everywhere", {}, (302, 302, 302, 302, 302)),
+    # The Monday digest boxes: nothing ticked turns it off (tests/test_digest.py).
+    ("POST", "/account/digest", {}, (302, 302, 302, 302, 302)),
     ("GET", "/invite/{invite}", None, (200, 200, 200, 200, 200)),
     ("POST", "/invite/{invite}", {}, (422, 422, 422, 422, 422)),
     ("GET", "/invite/not-a-token", None, (410, 410, 410, 410, 410)),
@@ -324,6 +333,8 @@ def _ids(world: World, path: str = "") -> dict[str, int | str]:
     if "{workshop}" in path:
         ids["workshop"] = workshops.start_session(world.initiative, world.consultant).id
         db.session.commit()
+    if "{sent_mail}" in path:
+        ids["sent_mail"] = _outbox_mail(world)
     if "{invite}" in path:
         _, ids["invite"] = accounts.create_invitation(
             world.organization, "invitee@acme.example", Role.EXECUTIVE, world.consultant
@@ -339,6 +350,18 @@ def _survey_action(survey_id: int, world: World) -> int:
     db.session.add(action)
     db.session.commit()
     return action.id
+
+
+def _outbox_mail(world: World) -> int:
+    """A reminder waiting in the world's organisation's outbox."""
+    mail = SentMail(
+        key="reminder:matrix:1", kind="reminder", recipient="ana@acme.example",
+        subject="Reminder", via="outbox", organization_id=world.organization.id,
+        body_text="Answer here", body_html="<p>Answer here</p>",
+    )  # fmt: skip
+    db.session.add(mail)
+    db.session.commit()
+    return mail.id
 
 
 def _step_tracker_ids(world: World) -> dict[str, int]:

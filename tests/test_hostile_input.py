@@ -277,7 +277,7 @@ def _names_a_problem(body: str) -> bool:
 
 
 # Every placeholder of the matrix at once: one 360, one campaign, one workshop... per world.
-EVERYTHING = "{cycle}{survey}{survey_action}{evidence}{workshop}{invite}"
+EVERYTHING = "{cycle}{survey}{survey_action}{evidence}{workshop}{invite}{sent_mail}"
 
 
 @pytest.fixture
