@@ -45,3 +45,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/import_activity_log.py
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/suite.py
+	$(BIN)/python bench/effects.py

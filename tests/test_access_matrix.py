@@ -300,6 +300,7 @@ ROUTES = [
     ),
     ("GET", "/api/v1/initiatives/{initiative}/surveys", None, (401, 200, 200, 404, 200)),
     ("GET", "/api/v1/initiatives/{initiative}/diagnosis", None, (401, 200, 200, 404, 200)),
+    ("GET", "/api/v1/initiatives/{initiative}/effects", None, (401, 200, 200, 404, 200)),
     ("GET", "/api/v1/surveys/{survey}/results", None, (401, 200, 200, 404, 200)),
     ("GET", "/api/v1/initiatives/999999/teams", None, (401, 404, 404, 404, 404)),
 ]

@@ -91,8 +91,9 @@ def demo_visits(client: FlaskClient, headers: dict[str, str]) -> Iterator[tuple[
         )
     initiative = db.session.scalars(select(Initiative)).one()
     base = f"/initiatives/{initiative.id}"
-    for name in ("teams", "stages", "leaders", "metrics", "surveys", "diagnosis"):
+    for name in ("teams", "stages", "leaders", "metrics", "surveys", "diagnosis", "effects"):
         yield "/initiatives/{initiative_id}/" + name, f"{base}/{name}"
+    yield "/initiatives/{initiative_id}/effects", f"{base}/effects?since=2000-01-01"
     teams = [team["id"] for team in get(f"{base}/teams")["items"]]
     for metric in get(f"{base}/metrics")["items"]:
         yield "/initiatives/{initiative_id}/metrics/{key}", f"{base}/metrics/{metric['key']}"

@@ -13,16 +13,17 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask.testing import FlaskClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from app.services import metrics
 from app.services.metrics.readings import metric_lines
-from models import Observation, Team, db
+from models import Action, ActionTeam, Observation, Team, db
 from survey.anonymity import fold_teams
 from tests import builders
 from tests.conftest import World
@@ -142,6 +143,16 @@ def teams(world: World) -> dict[str, Team]:
                 )
             )
     world.initiative.licensed_seats = sum(n for n, _, _ in TEAMS.values())
+    # A done action that touched South: its effect is read against the other groups.
+    action = Action(
+        initiative_id=world.initiative.id,
+        stage_key="empower",
+        title="Floor support in South",
+        status="done",
+        done_at=datetime(2026, 10, 14, 12, tzinfo=UTC),
+        teams=[ActionTeam(team_id=made["South"].id)],
+    )
+    db.session.add(action)
     db.session.commit()
     return made
 
@@ -158,6 +169,7 @@ def _outputs(client: FlaskClient, world: World, teams: Mapping[str, Team], who: 
         "dashboard, small team picked": picked,
         "summary": f"/initiatives/{initiative}/dashboard/summary",
         "findings csv": f"/initiatives/{initiative}/dashboard/findings.csv",
+        "action page": f"/actions/{_action_id(world)}/edit",
     }
     if who == "consultant":
         pages["consultant view"] = f"/initiatives/{initiative}/dashboard/consultant"
@@ -175,6 +187,7 @@ def _outputs(client: FlaskClient, world: World, teams: Mapping[str, Team], who: 
     api = {
         "diagnosis api": f"/api/v1/initiatives/{initiative}/diagnosis",
         "metrics api": f"/api/v1/initiatives/{initiative}/metrics/adoption_rate",
+        "effects api": f"/api/v1/initiatives/{initiative}/effects",
     }
     for name, team in teams.items():
         api[f"metrics api, {name}"] = (
@@ -184,6 +197,12 @@ def _outputs(client: FlaskClient, world: World, teams: Mapping[str, Team], who: 
         response = client.get(path, headers=headers)
         assert response.status_code == 200, label
         found[label] = response.get_data(as_text=True)
+    return found
+
+
+def _action_id(world: World) -> int:
+    found = db.session.scalar(select(Action.id).where(Action.initiative_id == world.initiative.id))
+    assert found is not None
     return found
 
 
@@ -199,6 +218,8 @@ def test_no_output_shows_or_gives_away_a_small_team(
     for label, text in outputs.items():
         for secret in SECRETS:
             assert secret not in _figures(text), f"{secret} in the {label}"
+        if label == "action page":  # its form offers every team to choose from
+            continue
         # Tiny, Desk and North (folded to protect Tiny) are named by no output with figures.
         for name in ("Tiny", "Desk", "North"):
             assert not re.search(rf"\b{name}\b", text), f"{name} in the {label}"
@@ -211,6 +232,9 @@ def test_no_output_shows_or_gives_away_a_small_team(
     assert "Sales (other)" in page and "78.5%" in page
     assert "1 in Sales (other), 2 in the whole initiative only." in page
     assert "2 in the whole initiative only." in outputs["dashboard"]
+    # The action's effect is computed (against the shown and folded groups), not withheld.
+    assert "Did it work?" in outputs["action page"]
+    assert '"state":"noise"' in outputs["effects api"].replace(" ", "")
 
 
 def test_shown_figures_cannot_be_combined_into_a_small_teams(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import NoReturn
 
 from flask import abort, current_app, request
@@ -33,3 +35,16 @@ def whole_number_arg(name: str, default: int, largest: int | None = None) -> int
     if value is None or not 1 <= value <= top:
         fail(400, f"{name} must be a whole number from 1 to {top}.")
     return value
+
+
+def date_arg(name: str) -> date | None:
+    """``?name=YYYY-MM-DD`` as a date: None when absent, else 400 unless it is a real day."""
+    if name not in request.args:
+        return None
+    raw = request.args[name].strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw, flags=re.ASCII):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass  # 2026-02-30
+    fail(400, f"{name} must be a date written YYYY-MM-DD.")

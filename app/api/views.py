@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, jsonify, request
 from werkzeug.wrappers import Response
 
 from app.api.auth import authenticate_bearer
-from app.api.endpoints import diagnosis, metrics, organizations, practices, results
+from app.api.endpoints import diagnosis, effects, metrics, organizations, practices, results
 from app.api.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -28,6 +28,7 @@ ROUTES: list[tuple[str, Callable[..., Response], str]] = [
     ("/initiatives/<int:initiative_id>/metrics", metrics.import_metrics, "POST"),
     ("/initiatives/<int:initiative_id>/metrics/<key>", metrics.metric_series, "GET"),
     ("/initiatives/<int:initiative_id>/diagnosis", diagnosis.initiative_diagnosis, "GET"),
+    ("/initiatives/<int:initiative_id>/effects", effects.initiative_effects, "GET"),
     ("/initiatives/<int:initiative_id>/surveys", results.list_surveys, "GET"),
     ("/surveys/<int:survey_id>/results", results.survey_results, "GET"),
 ]
