@@ -32,7 +32,8 @@ from sqlalchemy import select
 
 from app.services.diagnosis.usage import _headline_ids
 from app.services.metrics.readings import TeamTree, fold_team_points
-from app.services.results import min_group_size
+from app.services.results import RECOMMEND_KEY, min_group_size
+from app.services.results.team_means import published_team_means
 from insights.adoption import USAGE
 from insights.effects import (
     KNOWN_STATES,
@@ -45,11 +46,9 @@ from insights.effects import (
 from models import (
     Action,
     ActionTeam,
-    Campaign,
     Initiative,
     Metric,
     Observation,
-    PublishedGroup,
     Survey,
     SurveyAction,
     Team,
@@ -59,7 +58,6 @@ from survey.instruments import DIMENSIONS_BY_KEY
 
 STEP = "step"
 SURVEY = "survey"
-RECOMMEND_KEY = "recommend"
 # The dashboard lists the actions done in this many days.
 RECENT_DAYS = 90
 RECENT_LIMIT = 5
@@ -341,30 +339,13 @@ class _Readings:
     def pulse(self) -> dict[str, dict[int, dict[date, float]]]:
         """Shown team groups' published means: dimension key -> team -> closing day -> mean."""
         found: dict[str, dict[int, dict[date, float]]] = {}
-        rows = db.session.execute(
-            select(
-                Campaign.closes_at,
-                PublishedGroup.team_id,
-                PublishedGroup.dimensions,
-                PublishedGroup.enps,
-            )
-            .join(Campaign, Campaign.id == PublishedGroup.campaign_id)
-            .join(Survey, Survey.id == Campaign.survey_id)
-            .where(
-                Survey.initiative_id == self.initiative.id,
-                Campaign.published_at.is_not(None),
-                PublishedGroup.status == "shown",
-                PublishedGroup.team_id.is_not(None),
-            )
-            .order_by(Campaign.closes_at)
-        )
-        for closes_at, team_id, dimensions, enps in rows:
-            day = closes_at.date()
-            for key, mean, _ in dimensions or ():
-                if key in DIMENSIONS_BY_KEY and mean is not None:
-                    found.setdefault(key, {}).setdefault(team_id, {})[day] = float(mean)
-            if enps is not None:
-                found.setdefault(RECOMMEND_KEY, {}).setdefault(team_id, {})[day] = float(enps)
+        for campaign in published_team_means(self.initiative.id):
+            for key, by_team in campaign.by_dimension.items():
+                if key not in DIMENSIONS_BY_KEY and key != RECOMMEND_KEY:
+                    continue
+                series = found.setdefault(key, {})
+                for team_id, mean in by_team.items():
+                    series.setdefault(team_id, {})[campaign.closes_on] = mean
         return found
 
     def pulse_line(
