@@ -130,8 +130,14 @@ def estimate_effect(
     ids = {s.group_id for s in series}
     touched = ids if treated is None else set(treated)
     every = not ids - touched
-    points = [(one.group_id in touched, _periods_of(one, kind)) for one in series]
-    windows = _windows([p for t, p in points if t], done_on, today, kind)
+    if kind == "weekly":  # fixed weeks: only the values inside them are read
+        windows = _windows([], done_on, today, kind)
+        first = week_monday(done_on) - _WEEK * BEFORE_WEEKS
+        last = week_monday(done_on) + _WEEK * (AFTER_WEEKS + 1)
+        points = [(one.group_id in touched, _periods_of(one, kind, first, last)) for one in series]
+    else:
+        points = [(one.group_id in touched, _periods_of(one, kind)) for one in series]
+        windows = _windows([p for t, p in points if t], done_on, today, kind)
     changes_t: list[float] = []
     changes_c: list[float] = []
     used_before: set[date] = set()
@@ -229,13 +235,16 @@ def week_monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _periods_of(series: Series, kind: Kind) -> dict[date, float]:
-    """The finite values by period; a weekly value dated on any day counts for its week."""
+def _periods_of(
+    series: Series, kind: Kind, first: date = date.min, last: date = date.max
+) -> dict[date, float]:
+    """The finite values by period; a weekly value dated on any day counts for its week
+    (values dated before ``first`` or from ``last`` on are not read)."""
     if kind == "pulse":
         return {p: v for p, v in series.points.items() if math.isfinite(v)}
     weeks: dict[date, list[float]] = {}
     for p, v in series.points.items():
-        if math.isfinite(v):
+        if first <= p < last and math.isfinite(v):
             weeks.setdefault(week_monday(p), []).append(v)
     return {p: _mean(vs) for p, vs in weeks.items()}
 

@@ -36,6 +36,7 @@ from app.services.results import RECOMMEND_KEY, min_group_size
 from app.services.results.team_means import published_team_means
 from insights.adoption import USAGE
 from insights.effects import (
+    BEFORE_WEEKS,
     KNOWN_STATES,
     Effect,
     Series,
@@ -62,6 +63,8 @@ SURVEY = "survey"
 RECENT_DAYS = 90
 RECENT_LIMIT = 5
 EVERY_TEAM = "every team"
+# The weekly figures an action's estimate can read start this long before its week.
+BEFORE_SPAN = timedelta(weeks=BEFORE_WEEKS)
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,8 @@ def effect_of_action(action: Action, today: date) -> ActionEffect | None:
         return None
     initiative = db.session.get_one(Initiative, action.initiative_id)
     teams = {row.team_id for row in action.teams}
-    return _Readings(initiative).step_effect(action, teams, today)
+    done_on = action.done_at.date()
+    return _Readings(initiative, done_on).step_effect(action, teams, today)
 
 
 def effect_of_survey_action(action: SurveyAction, today: date) -> ActionEffect | None:
@@ -113,7 +117,7 @@ def effect_of_survey_action(action: SurveyAction, today: date) -> ActionEffect |
         return None
     survey = db.session.get_one(Survey, action.survey_id)
     initiative = db.session.get_one(Initiative, survey.initiative_id)
-    return _Readings(initiative).survey_effect(action, today)
+    return _Readings(initiative, action.done_on).survey_effect(action, today)
 
 
 def effects_for_initiative(
@@ -144,8 +148,9 @@ def effects_for_initiative(
     if since is not None:
         done = [row for row in done if row[0] >= since]
     done.sort(key=lambda row: (row[0], isinstance(row[2], Action), row[1]), reverse=True)
-    items = [item for _, _, item in (done if limit is None else done[:limit])]
-    readings = _Readings(initiative)
+    chosen = done if limit is None else done[:limit]
+    items = [item for _, _, item in chosen]
+    readings = _Readings(initiative, min((day for day, _, _ in chosen), default=None))
     touched = _action_teams([item.id for item in items if isinstance(item, Action)])
     found = []
     for item in items:
@@ -175,7 +180,8 @@ def survey_effects(survey_id: int, today: date) -> dict[int, ActionEffect]:
     if not entries:
         return {}
     survey = db.session.get_one(Survey, survey_id)
-    readings = _Readings(db.session.get_one(Initiative, survey.initiative_id))
+    earliest = min(entry.done_on for entry in entries if entry.done_on is not None)
+    readings = _Readings(db.session.get_one(Initiative, survey.initiative_id), earliest)
     return {entry.id: readings.survey_effect(entry, today) for entry in entries}
 
 
@@ -221,8 +227,12 @@ class _PulseSeries:
 class _Readings:
     """The figures one initiative's effects read, each loaded once when first needed."""
 
-    def __init__(self, initiative: Initiative) -> None:
+    def __init__(self, initiative: Initiative, earliest_done: date | None = None) -> None:
         self.initiative = initiative
+        # Weekly figures older than the first "before" window are never read.
+        self.first_week = (
+            None if earliest_done is None else week_monday(earliest_done) - BEFORE_SPAN
+        )
 
     @cached_property
     def tree(self) -> tuple[TeamTree, frozenset[int]]:
@@ -292,7 +302,11 @@ class _Readings:
         by_team: dict[int, tuple[list[date], list[float]]] = {}
         rows = db.session.execute(
             select(Observation.team_id, Observation.period, Observation.value)
-            .where(Observation.metric_id == metric.id, Observation.team_id.is_not(None))
+            .where(
+                Observation.metric_id == metric.id,
+                Observation.team_id.is_not(None),
+                Observation.period >= (self.first_week or date.min),
+            )
             .order_by(Observation.period)
         )
         for team_id, period, value in rows:
