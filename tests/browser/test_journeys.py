@@ -1,4 +1,4 @@
-"""Each journey of ../shared/JOURNEYS.md walked in a real Chromium, through the UI only.
+"""Each journey of docs/journeys.md walked in a real Chromium, through the UI only.
 
 Screenshots of each journey's key pages, full page, at a 375-px phone and a
 1280-px laptop, go to test-artifacts/journeys/<journey>-<step>-<width>.png.
