@@ -30,7 +30,7 @@ from typing import cast
 
 from sqlalchemy import select
 
-from app.services.diagnosis.usage import _headline_ids
+from app.services.diagnosis.usage import headline_metric
 from app.services.metrics.readings import TeamTree, fold_team_points
 from app.services.results import RECOMMEND_KEY, min_group_size
 from app.services.results.team_means import published_team_means
@@ -288,17 +288,15 @@ class _Readings:
 
     @cached_property
     def metric(self) -> _MetricSeries | None:
-        usage = list(
+        metric = headline_metric(
             db.session.scalars(
                 select(Metric).where(
                     Metric.initiative_id == self.initiative.id, Metric.category == USAGE
                 )
             )
         )
-        headline = _headline_ids(usage)
-        if not headline:
+        if metric is None:
             return None
-        metric = next(m for m in usage if m.id == headline[0])
         by_team: dict[int, tuple[list[date], list[float]]] = {}
         rows = db.session.execute(
             select(Observation.team_id, Observation.period, Observation.value)

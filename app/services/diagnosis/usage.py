@@ -85,9 +85,13 @@ def usage_series(
     return found, folds.get(headline[0]) if headline else None
 
 
-def _headline_ids(metrics: Iterable[Metric]) -> list[int]:
+def headline_metric(metrics: Iterable[Metric]) -> Metric | None:
     """The metric whose teams' series raise findings: the adoption rate, else the first."""
-    first = min(metrics, key=_metric_rank, default=None)
+    return min(metrics, key=_metric_rank, default=None)
+
+
+def _headline_ids(metrics: Iterable[Metric]) -> list[int]:
+    first = headline_metric(metrics)
     return [first.id] if first is not None else []
 
 
