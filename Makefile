@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test coverage lint bench clean
+.PHONY: run test coverage lint bench clean catalogues
+
+# Message catalogues: the .po files are in the repository, the compiled .mo are built here.
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,9 +17,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -d translations -l $*
+
+# After marking new text: extract every message id, then merge it into each catalogue
+# (no fuzzy guesses: a new id starts untranslated, and English shows until it is translated).
+catalogues: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l --no-location --sort-output \
+		--project Stepwise -o translations/messages.pot .
+	$(BIN)/pybabel update -N --ignore-obsolete -i translations/messages.pot -d translations
+
 # The scheduler (`surveys tick`: publish closed campaigns, create repeating ones) runs
 # every minute beside the server, as cron would in production.
-run: $(STAMP)
+run: $(STAMP) $(COMPILED)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) surveys tick
@@ -24,12 +38,12 @@ run: $(STAMP)
 	trap 'kill $$ticker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(STAMP)
+test: $(STAMP) $(COMPILED)
 	$(BIN)/python -m pytest
 
 # The same suite, measuring coverage (branches of app, models, survey, insights; see
 # pyproject.toml): about 1.7 times slower, so not part of `make test`.
-coverage: $(STAMP)
+coverage: $(STAMP) $(COMPILED)
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
 
 lint: $(STAMP)

@@ -7,6 +7,7 @@ that ``create_app`` loads, and tests pass their own overrides instead.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,10 @@ LOWEST_MIN_OBSERVERS = 3
 # vendors show them only for groups of up to 10; never below the group threshold.
 DEFAULT_MIN_COMMENT_GROUP_SIZE = 10
 
+
+# Executive and consultant pages ship in English; staff pages in every language
+# of survey.languages.
+DEFAULT_INTERFACE_LANGUAGES = ("en",)
 
 # The largest request body, file uploads included.
 MAX_UPLOAD_BYTES = 50 * 2**20
@@ -203,6 +208,20 @@ DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 DEFAULT_MAIL_FROM = "Stepwise <stepwise@localhost>"
 
 
+def interface_languages(raw: str | None) -> tuple[str, ...]:
+    """Languages of the executive and consultant pages, first the default: English
+    unless a partner has added a complete catalogue (translations/<code>)."""
+    if raw is None or raw.strip() == "":
+        return DEFAULT_INTERFACE_LANGUAGES
+    codes = tuple(code.strip() for code in raw.split(",") if code.strip())
+    for code in codes:
+        if not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", code):
+            raise ConfigError(
+                f"STEPWISE_INTERFACE_LANGUAGES: {code!r} is not a language code like en or pt_BR"
+            )
+    return codes
+
+
 def settings_from_env(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if environ is None else environ
     production = env.get("STEPWISE_ENV", "development") == "production"
@@ -253,12 +272,16 @@ def settings_from_env(instance_path: Path, environ: dict[str, str] | None = None
         "STEPWISE_SMTP_URL": smtp_url(env.get("STEPWISE_SMTP_URL")),
         "STEPWISE_MAIL_FROM": env.get("STEPWISE_MAIL_FROM", "").strip() or DEFAULT_MAIL_FROM,
         "STEPWISE_BASE_URL": base_url(env.get("STEPWISE_BASE_URL")),
+        "STEPWISE_INTERFACE_LANGUAGES": interface_languages(
+            env.get("STEPWISE_INTERFACE_LANGUAGES")
+        ),
     }
 
 
 # Every setting the code reads, at its default: ``create_app`` loads these first, so an app
 # built from a partial test configuration still has them, and no module keeps a default.
 DEFAULTS: dict[str, Any] = {
+    "STEPWISE_INTERFACE_LANGUAGES": DEFAULT_INTERFACE_LANGUAGES,
     "STEPWISE_MIN_GROUP_SIZE": DEFAULT_MIN_GROUP_SIZE,
     "STEPWISE_MIN_COMMENT_GROUP_SIZE": DEFAULT_MIN_COMMENT_GROUP_SIZE,
     "STEPWISE_MIN_OBSERVERS": DEFAULT_MIN_OBSERVERS,

@@ -26,7 +26,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     # Imported here, not at the top: importing any ``app.*`` module runs this file
     # first, and the blueprints import the services that such a module may be.
-    from app import assets, cli, errors, extensions, formtools, limits, security_headers, templating
+    from app import (
+        assets,
+        cli,
+        errors,
+        extensions,
+        formtools,
+        i18n,
+        limits,
+        security_headers,
+        templating,
+    )
     from app.admin.views import bp as admin_bp
     from app.api.views import bp as api_bp
     from app.audit.views import bp as audit_bp
@@ -54,6 +64,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     extensions.csrf.exempt(api_bp)  # the API authenticates by bearer token, not cookie
     app.before_request(formtools.refuse_nul_characters)
-    for module in (assets, errors, cli, templating, security_headers, limits):
+    for module in (assets, errors, cli, i18n, templating, security_headers, limits):
         module.init_app(app)
     return app

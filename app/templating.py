@@ -5,19 +5,35 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, url_for
+from flask_babel import format_date as babel_format_date
+from flask_babel import format_decimal
 
 from app.assets import PLOTLY_BUNDLE
+from app.i18n import current_language
+
+# English keeps the house style "3 Nov 2026"; other languages their own medium date.
+ENGLISH_DATE = "d MMM y"
 
 
 def format_date(value: date | datetime | None, empty: str = "—") -> str:
     if value is None:
         return empty
-    return f"{value.day} {value:%b %Y}"
+    day = value.date() if isinstance(value, datetime) else value
+    return str(babel_format_date(day, ENGLISH_DATE if current_language() == "en" else "medium"))
+
+
+def format_number(value: float | int | None, digits: int | None = None, empty: str = "—") -> str:
+    """A number in the page's locale (grouping, decimal sign); ``digits`` after the point."""
+    if value is None:
+        return empty
+    pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(value, pattern))
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """English-only wording ("3 teams"); staff pages use ngettext instead."""
     word = singular if count == 1 else (plural_form or singular + "s")
-    return f"{count:,} {word}"
+    return f"{format_number(count)} {word}"
 
 
 def plotly_src() -> str:
@@ -29,3 +45,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(plotly_src, "plotly_src")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(plural, "plural")
+    app.add_template_filter(format_number, "number")

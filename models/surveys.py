@@ -45,6 +45,9 @@ class Survey(TimestampMixin, Base):
     # opens, then again every as many days, at most ``reminder_limit`` (0: none).
     reminder_after_days: Mapped[int] = mapped_column(default=3, server_default="3")
     reminder_limit: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Staff pages speak this when neither the device nor the browser chooses one of
+    # the survey's languages; custom items must have a text in it.
+    default_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     versions: Mapped[list[SurveyVersion]] = relationship(
@@ -138,6 +141,9 @@ class PublishedGroup(Base):
     alphas: Mapped[list[list[Any]] | None] = mapped_column(JSON, nullable=True)
     # Its ADKAR barrier points, likewise: [[element or "none", respondents], ...]; None: not stored.
     adkar: Mapped[list[list[Any]] | None] = mapped_column(JSON, nullable=True)
+    # Responses per language, stored when published, only as the anonymity rule
+    # allows: [[language or "other", responses], ...]; None: not stored or not shown.
+    languages: Mapped[list[list[Any]] | None] = mapped_column(JSON, nullable=True)
 
 
 class TeamLink(TimestampMixin, Base):
@@ -184,6 +190,9 @@ class Response(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
     submitted_on: Mapped[date]
     comment: Mapped[str | None] = mapped_column(Text)
+    # The language the pulse was answered in (None: before languages were recorded).
+    # Never shown per response: only counted per published group, where allowed.
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class Answer(Base):

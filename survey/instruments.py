@@ -14,39 +14,72 @@ removing it from the library (its snapshots keep scoring past answers).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
+
+from survey.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, N_, is_language
+from survey.library_text import library_items
 
 # Scales: 5-point agreement, 0-10 recommendation, free text.
 AGREE5 = "agree5"
 RECOMMEND10 = "recommend10"
 TEXT = "text"
 SCALES: dict[str, tuple[int, int]] = {AGREE5: (1, 5), RECOMMEND10: (0, 10)}
+# Marked with N_ for the catalogues; pages show them through gettext.
 AGREE5_LABELS = {
-    1: "Strongly disagree",
-    2: "Disagree",
-    3: "Neither agree nor disagree",
-    4: "Agree",
-    5: "Strongly agree",
+    1: N_("Strongly disagree"),
+    2: N_("Disagree"),
+    3: N_("Neither agree nor disagree"),
+    4: N_("Agree"),
+    5: N_("Strongly agree"),
 }
 
 
 @dataclass(frozen=True)
 class Item:
+    """One statement. ``text`` is in ``language``; ``translations`` holds its
+    wording in other languages as (language, text) pairs, sorted. The key, not
+    the wording, identifies the item: an answer in any language is the same item."""
+
     key: str
     dimension: str
     text: str
     scale: str = AGREE5
     reverse: bool = False
     required: bool = True
+    language: str = DEFAULT_LANGUAGE
+    translations: tuple[tuple[str, str], ...] = ()
 
     def snapshot(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["translations"] = dict(self.translations)
+        return data
 
     @classmethod
     def from_snapshot(cls, data: dict[str, Any]) -> Item:
-        return cls(**data)
+        values = dict(data)
+        values["translations"] = tuple(sorted((values.get("translations") or {}).items()))
+        return cls(**values)
+
+    def texts(self) -> dict[str, str]:
+        """The wording in every language it has, its own language included."""
+        return {**dict(self.translations), self.language: self.text}
+
+    def wording(self, language: str, fallback: str = DEFAULT_LANGUAGE) -> tuple[str, str]:
+        """(text, the language it is in): ``language`` if the item has it, else
+        ``fallback`` (the survey's default), else its own language. A page shows
+        the second value as the ``lang`` of the text when it differs from the page's."""
+        texts = self.texts()
+        for choice in (language, fallback):
+            if choice in texts:
+                return texts[choice], choice
+        return self.text, self.language
+
+    def missing_languages(self, languages: Sequence[str]) -> list[str]:
+        """Which of ``languages`` the item has no wording in (these fall back)."""
+        texts = self.texts()
+        return [code for code in languages if code not in texts]
 
 
 @dataclass(frozen=True)
@@ -88,7 +121,8 @@ def _dim(
 ) -> Dimension:
     """A dimension of 5-point agreement items given as (item key, text, reverse-worded)."""
     items = tuple(
-        Item(item_key, key, text, AGREE5, reverse) for item_key, text, reverse in statements
+        Item(item_key, key, text, AGREE5, reverse, translations=library_items(item_key))
+        for item_key, text, reverse in statements
     )
     return Dimension(key, name, family, description, items, kotter_step, higher_is_better)
 
@@ -339,6 +373,7 @@ _RECOMMEND = Dimension(
             "recommend",
             "How likely are you to recommend the new CRM to a colleague?",
             RECOMMEND10,
+            translations=library_items("recommend"),
         ),
     ),
 )
@@ -355,6 +390,7 @@ _COMMENT = Dimension(
             "Is there anything else you want the people leading the change to know?",
             TEXT,
             required=False,
+            translations=library_items("comment"),
         ),
     ),
 )
@@ -413,18 +449,31 @@ def is_scored(item: Item) -> bool:
     return item.scale in SCALES
 
 
+# A custom item's wording: one text (in the survey's language) or a text per language.
+CustomText = str | Mapping[str, str]
+
+
 def build_items(
-    dimension_keys: Sequence[str], custom: Sequence[tuple[str, str, bool]] = ()
+    dimension_keys: Sequence[str],
+    custom: Sequence[tuple[CustomText, str, bool]] = (),
+    language: str = DEFAULT_LANGUAGE,
 ) -> list[Item]:
     """The items of a new survey: chosen library dimensions, then custom items.
 
     ``custom`` holds (text, scale, reverse) for statements the consultant adds;
-    they get the keys ``custom_1``, ``custom_2``, ... and the dimension
-    ``custom``, and must be scored (5-point or 0-10): a response stores one
-    free-text comment, asked by the library's ``comment`` dimension, which is
-    always placed last. Unknown or repeated dimension keys and surveys without
+    the text is a string in the survey's default ``language`` or a mapping of
+    language code to text, which must have the default language (the others
+    are optional: a missing one falls back to it). Custom items get the keys
+    ``custom_1``, ``custom_2``, ... and the dimension ``custom``, and must be
+    scored (5-point or 0-10): a response stores one free-text comment, asked
+    by the library's ``comment`` dimension, which is always placed last.
+    Unknown or repeated dimension keys, unknown languages and surveys without
     any scored item are refused with a ValueError naming the problem.
     """
+    if not is_language(language):
+        raise ValueError(
+            f"unknown language {language!r}; expected one of {', '.join(LANGUAGE_NAMES)}"
+        )
     items: list[Item] = []
     seen: set[str] = set()
     for key in dimension_keys:
@@ -437,22 +486,52 @@ def build_items(
         seen.add(key)
         items.extend(DIMENSIONS_BY_KEY[key].items)
     for number, (text, scale, reverse) in enumerate(custom, start=1):
-        text = text.strip()
-        if not text:
-            raise ValueError(f"custom item {number} has no text")
-        if len(text) > MAX_CUSTOM_TEXT:
-            raise ValueError(f"custom item {number} is longer than {MAX_CUSTOM_TEXT} characters")
+        texts = _custom_texts(number, text, language)
         if scale not in SCALES:
             raise ValueError(
                 f"custom item {number} must use the {AGREE5} or {RECOMMEND10} scale, not {scale!r}"
                 " (free text is asked once, by the 'comment' dimension)"
             )
-        items.append(Item(f"custom_{number}", CUSTOM_DIMENSION, text, scale, bool(reverse)))
+        own = texts.pop(language)
+        items.append(
+            Item(
+                f"custom_{number}",
+                CUSTOM_DIMENSION,
+                own,
+                scale,
+                bool(reverse),
+                language=language,
+                translations=tuple(sorted(texts.items())),
+            )
+        )
     if not any(is_scored(item) for item in items):
         raise ValueError("a survey needs at least one scored item")
     return [item for item in items if is_scored(item)] + [
         item for item in items if not is_scored(item)
     ]
+
+
+def _custom_texts(number: int, text: CustomText, language: str) -> dict[str, str]:
+    """A custom item's texts by language, stripped, blanks dropped, checked."""
+    given = {language: text} if isinstance(text, str) else dict(text)
+    texts: dict[str, str] = {}
+    for code, wording in given.items():
+        if not is_language(code):
+            raise ValueError(f"custom item {number}: unknown language {code!r}")
+        wording = (wording or "").strip()
+        if len(wording) > MAX_CUSTOM_TEXT:
+            raise ValueError(
+                f"custom item {number} ({LANGUAGE_NAMES[code]}) is longer than"
+                f" {MAX_CUSTOM_TEXT} characters"
+            )
+        if wording:
+            texts[code] = wording
+    if language not in texts:
+        raise ValueError(
+            f"custom item {number} has no text"
+            + ("" if language == DEFAULT_LANGUAGE else f" in {LANGUAGE_NAMES[language]}")
+        )
+    return texts
 
 
 def snapshot(items: Sequence[Item]) -> list[dict[str, Any]]:
@@ -480,7 +559,14 @@ def items_from_snapshot(snapshot: list[dict[str, Any]]) -> list[Item]:
             raise ValueError(
                 f"snapshot item {position}: missing {sorted(missing)}, unknown {sorted(unknown)}"
             )
+        translations = data.get("translations") or {}
+        if not isinstance(translations, dict) or not all(
+            is_language(code) and isinstance(text, str) for code, text in translations.items()
+        ):
+            raise ValueError(f"snapshot item {position}: translations are not language: text")
         item = Item.from_snapshot(data)
+        if not is_language(item.language):
+            raise ValueError(f"snapshot item {position}: unknown language {item.language!r}")
         if item.scale not in SCALES and item.scale != TEXT:
             raise ValueError(f"snapshot item {position}: unknown scale {item.scale!r}")
         if item.key in keys:

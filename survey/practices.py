@@ -11,25 +11,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from survey.languages import N_
+from survey.library_text import library_behaviour
+
 SCALE_MIN, SCALE_MAX = 1, 10
 SCALE_LABELS = {
-    1: "Almost never",
-    2: "Rarely",
-    3: "Seldom",
-    4: "Once in a while",
-    5: "Occasionally",
-    6: "Sometimes",
-    7: "Fairly often",
-    8: "Usually",
-    9: "Very frequently",
-    10: "Almost always",
+    1: N_("Almost never"),
+    2: N_("Rarely"),
+    3: N_("Seldom"),
+    4: N_("Once in a while"),
+    5: N_("Occasionally"),
+    6: N_("Sometimes"),
+    7: N_("Fairly often"),
+    8: N_("Usually"),
+    9: N_("Very frequently"),
+    10: N_("Almost always"),
 }
 
 RELATIONSHIPS = {
-    "manager": "Their manager",
-    "peer": "A peer",
-    "direct_report": "A direct report",
-    "other": "Someone else who works with them",
+    "manager": N_("Their manager"),
+    "peer": N_("A peer"),
+    "direct_report": N_("A direct report"),
+    "other": N_("Someone else who works with them"),
 }
 
 # Observer figures need at least this many observers in a group; never fewer.
@@ -78,8 +81,14 @@ class Behaviour:
     self_text: str
     observer_text: str
 
-    def observer_wording(self, leader_name: str) -> str:
-        return self.observer_text.format(name=leader_name)
+    def self_wording(self, language: str = "en") -> str:
+        """The self-assessment statement in ``language`` (English where there is none)."""
+        translated = library_behaviour(self.key, language)
+        return translated[0] if translated else self.self_text
+
+    def observer_wording(self, leader_name: str, language: str = "en") -> str:
+        translated = library_behaviour(self.key, language)
+        return (translated[1] if translated else self.observer_text).format(name=leader_name)
 
 
 # (self wording, observer wording) per practice, six each, in item order.

@@ -183,14 +183,39 @@ def test_snapshot_round_trip_through_json() -> None:
     items = build_items([dim.key for dim in LIBRARY], [("A custom statement.", AGREE5, True)])
     stored = json.loads(json.dumps(snapshot(items)))
     assert items_from_snapshot(stored) == items
-    assert stored[0] == {
+    first = dict(stored[0])
+    assert set(first.pop("translations")) == {"de", "fr", "es"}
+    assert first == {
         "key": "kotter_urgency_1",
         "dimension": "kotter_urgency",
         "text": "I understand why we need to change how we work with customers.",
         "scale": AGREE5,
         "reverse": False,
         "required": True,
+        "language": "en",
     }
+
+
+def test_a_snapshot_from_before_languages_still_reads_as_english() -> None:
+    (item,) = items_from_snapshot(
+        [{"key": "k", "dimension": "custom", "text": "Old.", "scale": AGREE5}]
+    )
+    assert item.wording("fr") == ("Old.", "en")
+    assert item.missing_languages(["en", "de"]) == ["de"]
+
+
+def test_custom_items_in_several_languages_fall_back_to_the_survey_default() -> None:
+    (item, *_) = build_items(
+        [], [({"de": "Wir lernen.", "fr": "On apprend.", "es": ""}, AGREE5, False)], "de"
+    )
+    assert (item.text, item.language) == ("Wir lernen.", "de")
+    assert item.wording("fr", "de") == ("On apprend.", "fr")
+    assert item.wording("es", "de") == ("Wir lernen.", "de")
+    assert item.missing_languages(["en", "de", "fr", "es"]) == ["en", "es"]
+    with pytest.raises(ValueError, match="no text in Deutsch"):
+        build_items([], [({"fr": "On apprend."}, AGREE5, False)], "de")
+    with pytest.raises(ValueError, match="unknown language 'it'"):
+        build_items([], [({"it": "Impariamo."}, AGREE5, False)], "en")
 
 
 def test_snapshot_scores_as_asked_even_if_the_library_changes() -> None:
