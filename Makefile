@@ -38,8 +38,9 @@ run: $(STAMP) $(COMPILED)
 	trap 'kill $$ticker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# One worker per core (pytest-xdist); each worker has its own SQLite file and PostgreSQL cluster.
 test: $(STAMP) $(COMPILED)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # The same suite, measuring coverage (branches of app, models, survey, insights; see
 # pyproject.toml): about 1.7 times slower, so not part of `make test`.

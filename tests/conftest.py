@@ -7,6 +7,7 @@ suite starts itself when the server binaries are installed.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,20 @@ def pytest_report_header() -> str:
     if os.environ.get("TEST_DATABASE_URL"):
         return "database backends: sqlite; postgresql from TEST_DATABASE_URL"
     return "database backends: sqlite; postgresql via a throwaway cluster when installed"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist each worker finds its own backends: hand them to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["stepwise_backends"] = dict(_backend_report)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    for backend, how in getattr(node, "workeroutput", {}).get("stepwise_backends", {}).items():
+        # Each worker starts its own throwaway cluster; the port differs, the story does not.
+        _backend_report.setdefault(backend, re.sub(r" \(port \d+\)", "", how))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

