@@ -14,6 +14,10 @@ import json
 from typing import Any
 
 import plotly.graph_objects as go
+from babel.numbers import get_decimal_symbol, get_group_symbol
+from flask import has_request_context
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
 from plotly.io import to_json
 
 COLORS = {
@@ -42,9 +46,19 @@ BASE_LAYOUT: dict[str, Any] = {
 }
 
 
+def separators() -> dict[str, str]:
+    """Plotly's decimal and thousands signs for the page's locale; none for English, whose
+    signs are Plotly's own."""
+    locale = get_locale() if has_request_context() else None
+    if locale is None:
+        return {}
+    signs = get_decimal_symbol(locale) + get_group_symbol(locale)
+    return {} if signs == ".," else {"separators": signs}
+
+
 def figure(data: list[Any], **layout: Any) -> go.Figure:
     fig = go.Figure(data=data)
-    fig.update_layout(**{**BASE_LAYOUT, **layout})
+    fig.update_layout(**{**BASE_LAYOUT, **separators(), **layout})
     return fig
 
 
@@ -110,7 +124,7 @@ def metric_series_chart(
             go.Scatter(
                 x=[periods[0], periods[-1]],
                 y=[target, target],
-                name=f"Target {target:g} {unit}",
+                name=_("Target %(target)s %(unit)s", target=format_decimal(target), unit=unit),
                 mode="lines",
                 line={"color": COLORS["target"], "dash": "dash", "width": 2},
                 hoverinfo="skip",

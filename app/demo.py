@@ -86,6 +86,8 @@ DEMO_TEAMS = (
     ("Policy Service", 26, "Customer Service"),
     ("Contact Centre", 38, "Customer Service"),
 )
+# The service centre in Leipzig: its people answer the pulse in German.
+DEMO_GERMAN_TEAM = "Claims Service"
 
 
 class SeedResult(StrEnum):
@@ -652,7 +654,7 @@ def _demo_surveys(
                 for team_id, day, answers, comment in responses
                 if rng.random() < DEMO_OPEN_SHARE
             ]
-        _demo_record(campaign.id, responses)
+        _demo_record(campaign.id, responses, german_team_id=teams[DEMO_GERMAN_TEAM].id)
         campaigns.append(campaign)
     surveys.team_links(survey.id, [team.id for team in teams.values()])
     _demo_survey_actions(survey, campaigns, teams, users)
@@ -677,7 +679,9 @@ def _demo_responses(
 
 
 def _demo_record(
-    campaign_id: int, responses: list[tuple[int, date, dict[str, int], str | None]]
+    campaign_id: int,
+    responses: list[tuple[int, date, dict[str, int], str | None]],
+    german_team_id: int | None = None,
 ) -> None:
     """What ``record_response`` writes for each response, in four statements per campaign.
 
@@ -696,6 +700,7 @@ def _demo_record(
                 "team_id": team_id,
                 "submitted_on": day,
                 "comment": comment,
+                "language": "de" if team_id == german_team_id else "en",
             }
             for team_id, day, _, comment in responses
         ],

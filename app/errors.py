@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError, TooManyRequests
 from werkzeug.wrappers import Response
 
 from app import limits
 from models import db
+from survey.languages import N_
 
 MESSAGES = {
-    400: "The request could not be understood. Reload the page and try again.",
-    401: "A valid API token is required.",
-    403: "Your role does not allow this. Ask a consultant of the organisation.",
-    404: "There is nothing here, or you do not have access to it.",
-    405: "That action is not possible here.",
-    410: "This link has expired or was already used.",
-    413: "The upload is too large.",
-    422: "Some of what was sent is not valid.",
-    500: "Something went wrong on our side. Nothing you typed was lost; please try again.",
+    400: N_("The request could not be understood. Reload the page and try again."),
+    401: N_("A valid API token is required."),
+    403: N_("Your role does not allow this. Ask a consultant of the organisation."),
+    404: N_("There is nothing here, or you do not have access to it."),
+    405: N_("That action is not possible here."),
+    410: N_("This link has expired or was already used."),
+    413: N_("The upload is too large."),
+    422: N_("Some of what was sent is not valid."),
+    500: N_("Something went wrong on our side. Nothing you typed was lost; please try again."),
 }
 
 
@@ -28,10 +30,10 @@ def wants_json() -> bool:
 
 def handle_http_error(error: HTTPException) -> tuple[Response | str, int]:
     code = error.code or 500
-    message = MESSAGES.get(code, error.description or "Something went wrong.")
+    message = MESSAGES.get(code, error.description or N_("Something went wrong."))
     if wants_json():
-        return jsonify(error=message), code
-    return render_template("errors/error.html", code=code, message=message), code
+        return jsonify(error=message), code  # the API speaks English (API.md)
+    return render_template("errors/error.html", code=code, message=_(message)), code
 
 
 def handle_too_many(_error: TooManyRequests) -> Response:
@@ -42,7 +44,7 @@ def handle_too_many(_error: TooManyRequests) -> Response:
         message = f"Too many requests. Try again in {wait}."
         response = make_response(jsonify(error=message), 429)
     else:
-        message = f"Too many attempts. Try again in {wait}."
+        message = _("Too many attempts. Try again in %(wait)s.", wait=wait)
         page = render_template("errors/error.html", code=429, message=message)
         response = make_response(page, 429)
     response.headers["Retry-After"] = str(seconds)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext
 from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -15,6 +16,7 @@ from app import PROJECT_ROOT
 from app.services import accounts
 from config import sqlite_synchronous
 from models import User, db
+from survey.languages import N_
 
 migrate = Migrate(directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
 login_manager = LoginManager()
@@ -81,7 +83,8 @@ def init_app(app: Flask) -> None:
     app.extensions["compress"] = Compress(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message = N_("Please log in to see that page.")
+    login_manager.localize_callback = gettext  # translated when flashed
     login_manager.login_message_category = "info"
 
 

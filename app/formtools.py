@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
@@ -36,9 +38,10 @@ def strong_password(form: Any, field: Any) -> None:
         raise ValidationError(problem)
 
 
-PASSWORD_RULE = (
-    f"At least {accounts.MIN_PASSWORD_LENGTH} characters, and not one of the most common"
-    " passwords; a few unrelated words make a good one."
+PASSWORD_RULE = _l(
+    "At least %(num)s characters, and not one of the most common passwords; a few unrelated "
+    "words make a good one.",
+    num=accounts.MIN_PASSWORD_LENGTH,
 )
 
 
@@ -49,7 +52,9 @@ def refuse_nul_characters() -> tuple[str, int] | None:
         return None
     for name, value in request.form.items(multi=True):
         if "\x00" in value:
-            message = f"The field {name!r} holds a NUL character, which cannot be stored."
+            message = _(
+                "The field %(name)s holds a NUL character, which cannot be stored.", name=repr(name)
+            )
             return render_template("errors/error.html", code=400, message=message), 400
     return None
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
 from werkzeug.wrappers import Response
 
@@ -48,8 +48,17 @@ def speak_staff_languages(default: str | None = None) -> None:
     refresh()
 
 
+def is_staff_page() -> bool:
+    """Whether this page speaks the staff languages (and so shows a language switch)."""
+    return g.get("stepwise_staff_languages") is not None
+
+
 def select_language() -> str:
     offered = offered_languages()
+    if not has_request_context():  # a CLI command or a service called outside a request
+        return offered[0]
+    if request.blueprint == "api":  # the JSON API's messages are an English contract
+        return DEFAULT_LANGUAGE
     for choice in (request.args.get(QUERY), request.cookies.get(COOKIE)):
         if choice is not None and choice in offered:
             return choice
@@ -83,9 +92,18 @@ def language_switch() -> list[dict[str, str | bool]]:
 
 
 def remember_choice(response: Response) -> Response:
-    """A switch link's choice is kept for this device (and only then is a cookie set)."""
+    """A switch link's choice is kept for this device (and only then is a cookie set).
+
+    Only a GET is a switch: a form posts to a URL naming the language it was read
+    in (so its answer is stored in it), which is no choice to remember.
+    """
     choice = request.args.get(QUERY)
-    if choice and choice in offered_languages() and request.cookies.get(COOKIE) != choice:
+    if (
+        request.method == "GET"
+        and choice
+        and choice in offered_languages()
+        and request.cookies.get(COOKIE) != choice
+    ):
         response.set_cookie(
             COOKIE,
             choice,
@@ -105,3 +123,5 @@ def init_app(app: Flask) -> None:
     app.after_request(remember_choice)
     app.add_template_global(current_language, "current_language")
     app.add_template_global(language_switch, "language_switch")
+    app.add_template_global(is_staff_page, "is_staff_page")
+    app.jinja_env.globals["language_names"] = LANGUAGE_NAMES

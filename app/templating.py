@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask import Flask, url_for
 from flask_babel import format_date as babel_format_date
@@ -22,12 +23,20 @@ def format_date(value: date | datetime | None, empty: str = "—") -> str:
     return str(babel_format_date(day, ENGLISH_DATE if current_language() == "en" else "medium"))
 
 
-def format_number(value: float | int | None, digits: int | None = None, empty: str = "—") -> str:
-    """A number in the page's locale (grouping, decimal sign); ``digits`` after the point."""
+def format_number(
+    value: float | int | None, digits: int | None = None, empty: str = "—", signed: bool = False
+) -> str:
+    """A number in the page's locale (grouping, decimal sign); ``digits`` after the point,
+    rounded as Python's ``"%.1f"`` rounds (so English figures stay as they were); ``signed``
+    puts "+" before a positive number."""
     if value is None:
         return empty
-    pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
-    return str(format_decimal(value, pattern))
+    body = "#,##0" + ("." + "0" * digits if digits else "") if digits is not None else "#,##0.###"
+    number: float | int | Decimal = value
+    if digits is not None:
+        number = Decimal(f"{value:.{digits}f}")
+    pattern = f"+{body};-{body}" if signed else (None if digits is None else body)
+    return str(format_decimal(number, pattern))
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

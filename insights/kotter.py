@@ -3,11 +3,17 @@
 Keys and order are part of the public API (docs/api.md). The evidence items
 are suggestions a consultant adjusts to the client's reality: concrete signs,
 for a CRM rollout, that a step is really done.
+
+Names, short names and "done looks like" are marked with ``N_`` for the catalogues
+and translated where a page shows them; the evidence items are copied into each
+initiative as its own checklist, so they are the consultant's text from then on.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from survey.languages import N_
 
 
 @dataclass(frozen=True)
@@ -24,9 +30,9 @@ STEPS: tuple[Step, ...] = (
     Step(
         "urgency",
         1,
-        "Establish a sense of urgency",
-        "Urgency",
-        "Staff can say why the old way loses customers (churn, slow answers).",
+        N_("Establish a sense of urgency"),
+        N_("Urgency"),
+        N_("Staff can say why the old way loses customers (churn, slow answers)."),
         (
             "Churn and complaint figures shared with all customer-facing staff",
             "Leaders tell customer stories of business lost to slow or inconsistent answers",
@@ -37,9 +43,12 @@ STEPS: tuple[Step, ...] = (
     Step(
         "coalition",
         2,
-        "Create the guiding coalition",
-        "Coalition",
-        "A cross-functional team with authority (sales, service, marketing, IT) meets regularly.",
+        N_("Create the guiding coalition"),
+        N_("Coalition"),
+        N_(
+            "A cross-functional team with authority (sales, service, marketing, IT)"
+            " meets regularly."
+        ),
         (
             "Sales, service, marketing and IT leads meet at least fortnightly",
             "The coalition has a named executive sponsor with budget authority",
@@ -50,9 +59,9 @@ STEPS: tuple[Step, ...] = (
     Step(
         "vision",
         3,
-        "Develop a vision and strategy",
-        "Vision",
-        "A one-sentence customer-centric vision, not “install software X”.",
+        N_("Develop a vision and strategy"),
+        N_("Vision"),
+        N_("A one-sentence customer-centric vision, not “install software X”."),
         (
             "A one-sentence vision that names the customer benefit, not the software",
             "The strategy says which processes change first and why",
@@ -63,9 +72,9 @@ STEPS: tuple[Step, ...] = (
     Step(
         "communicate",
         4,
-        "Communicate the change vision",
-        "Communicate",
-        "Every manager repeats it; staff hear it often, through many channels.",
+        N_("Communicate the change vision"),
+        N_("Communicate"),
+        N_("Every manager repeats it; staff hear it often, through many channels."),
         (
             "Every team meeting opens with a rollout update for the first three months",
             "Managers have a talk track and use it with their own teams",
@@ -76,9 +85,9 @@ STEPS: tuple[Step, ...] = (
     Step(
         "empower",
         5,
-        "Empower broad-based action",
-        "Empower",
-        "Obstacles raised by staff are logged and removed; decisions move to the front line.",
+        N_("Empower broad-based action"),
+        N_("Empower"),
+        N_("Obstacles raised by staff are logged and removed; decisions move to the front line."),
         (
             "An obstacle log is open to all staff and reviewed weekly",
             "Old reports and spreadsheets that duplicate the CRM are switched off",
@@ -90,9 +99,9 @@ STEPS: tuple[Step, ...] = (
     Step(
         "wins",
         6,
-        "Generate short-term wins",
-        "Short-term wins",
-        "Visible, early, unambiguous wins, credited to the people who made them.",
+        N_("Generate short-term wins"),
+        N_("Short-term wins"),
+        N_("Visible, early, unambiguous wins, credited to the people who made them."),
         (
             "Two or three wins planned for the first 90 days after go-live",
             "Each win is measured (for example faster quotes, fewer repeat calls)",
@@ -102,9 +111,9 @@ STEPS: tuple[Step, ...] = (
     Step(
         "consolidate",
         7,
-        "Consolidate gains and produce more change",
-        "Consolidate",
-        "The tool and processes keep improving from feedback; no premature victory.",
+        N_("Consolidate gains and produce more change"),
+        N_("Consolidate"),
+        N_("The tool and processes keep improving from feedback; no premature victory."),
         (
             "A backlog of improvements from user feedback is worked every sprint",
             "Adoption and data-quality figures are reviewed monthly by leadership",
@@ -114,9 +123,9 @@ STEPS: tuple[Step, ...] = (
     Step(
         "anchor",
         8,
-        "Anchor new approaches in the culture",
-        "Anchor",
-        "Using the CRM is “how we work here”; new hires learn it as normal.",
+        N_("Anchor new approaches in the culture"),
+        N_("Anchor"),
+        N_("Using the CRM is “how we work here”; new hires learn it as normal."),
         (
             "New-hire onboarding teaches the CRM as the normal way of working",
             "Performance reviews refer to customer data kept in the CRM",

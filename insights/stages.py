@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from insights.kotter import STEPS_BY_KEY
+from survey.languages import N_
 
 # Leaders who are two or more points apart on a 1-5 step rating see the step
 # differently enough that the disagreement itself is worth a conversation.
@@ -18,23 +19,34 @@ DISAGREEMENT_SPREAD = 2
 WEAK_MEAN = 3.0
 
 RATING_MIN, RATING_MAX = 1, 5
-# The one question leaders answer per step, in rounds and in live workshops.
-RATING_QUESTION = "How solidly is this done in our rollout?"
-RATING_LABELS = {1: "not at all", 2: "a little", 3: "partly", 4: "mostly", 5: "fully"}
+# The one question leaders answer per step, in rounds and in live workshops. The labels
+# here are marked with ``N_`` for the catalogues and translated where a page shows them.
+RATING_QUESTION = N_("How solidly is this done in our rollout?")
+RATING_LABELS = {
+    1: N_("not at all"),
+    2: N_("a little"),
+    3: N_("partly"),
+    4: N_("mostly"),
+    5: N_("fully"),
+}
 
 STATUSES = ("not_started", "in_progress", "done")
-STATUS_LABELS = {"not_started": "not started", "in_progress": "in progress", "done": "done"}
+STATUS_LABELS = {
+    "not_started": N_("not started"),
+    "in_progress": N_("in progress"),
+    "done": N_("done"),
+}
 
 # Why skipping each step hurts what comes after it (Kotter's eight errors).
 SKIP_CONSEQUENCE = {
-    "urgency": "without a felt need to change, people drift back to the old ways",
-    "coalition": "without a guiding coalition, nobody has the authority to clear the way",
-    "vision": "without a shared vision, effort scatters and early results rarely last",
-    "communicate": "a vision the staff have not heard changes nothing they do",
-    "empower": "obstacles left in place stall everything built on top of them",
-    "wins": "without early wins, the sceptics gain ground",
-    "consolidate": "declaring victory too soon lets the old habits return",
-    "anchor": "a change not anchored in the culture fades when its champions move on",
+    "urgency": N_("without a felt need to change, people drift back to the old ways"),
+    "coalition": N_("without a guiding coalition, nobody has the authority to clear the way"),
+    "vision": N_("without a shared vision, effort scatters and early results rarely last"),
+    "communicate": N_("a vision the staff have not heard changes nothing they do"),
+    "empower": N_("obstacles left in place stall everything built on top of them"),
+    "wins": N_("without early wins, the sceptics gain ground"),
+    "consolidate": N_("declaring victory too soon lets the old habits return"),
+    "anchor": N_("a change not anchored in the culture fades when its champions move on"),
 }
 
 
@@ -89,7 +101,12 @@ class StepState:
 class SkippedStepWarning:
     stage: str
     earlier: str
-    message: str
+    message: str  # English, as the API and the diagnosis give it
+    # The parts of the message, for a page that says it in its own language: the later
+    # step's status, and the earlier step's weak means (None where not weak or unrated).
+    stage_status: str = ""
+    weak_leader_mean: float | None = None
+    weak_staff_mean: float | None = None
 
 
 def _weakness(state: StepState) -> str | None:
@@ -103,6 +120,13 @@ def _weakness(state: StepState) -> str | None:
     if weak:
         return "rated " + " and ".join(weak)
     return None
+
+
+def _weak_mean(mean: float | None, state: StepState) -> float | None:
+    """``mean`` when it makes a started step weak; a step not started is weak by that alone."""
+    if state.status == "not_started" or mean is None or mean >= WEAK_MEAN:
+        return None
+    return mean
 
 
 def skipped_step_warnings(states: Sequence[StepState]) -> list[SkippedStepWarning]:
@@ -131,6 +155,9 @@ def skipped_step_warnings(states: Sequence[StepState]) -> list[SkippedStepWarnin
                     f"{STATUS_LABELS[later.status]} but step {early_step.position} "
                     f"'{early_step.key}' is {weakness}: {SKIP_CONSEQUENCE[earlier.key]}."
                 ),
+                stage_status=later.status,
+                weak_leader_mean=_weak_mean(earlier.leader_mean, earlier),
+                weak_staff_mean=_weak_mean(earlier.staff_mean, earlier),
             )
         )
     return warnings

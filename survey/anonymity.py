@@ -182,3 +182,33 @@ def fold_teams(
             target = parents.get(target)
         into[team] = target
     return TeamFolding(into)
+
+
+OTHER_LANGUAGES = "other"
+UNKNOWN_LANGUAGE = "unknown"
+
+
+def language_buckets(
+    counts: Mapping[str | None, int], min_size: int
+) -> list[tuple[str, int]] | None:
+    """A shown group's responses per language, as far as anonymity allows; None: show nothing.
+
+    ``counts`` maps a language code (None: answered before languages were
+    recorded, the "unknown" bucket) to responses, and sums to the group's
+    shown total. ``plan_groups`` decides: languages below ``min_size`` go into
+    an "other" bucket, and while that bucket holds someone but fewer than
+    ``min_size``, the next-smallest language joins it. With fewer than two
+    buckets left, the split tells nothing the total does not and is not
+    shown. So every shown bucket, and the total minus any of them, covers at
+    least ``min_size`` people. Largest bucket first, "other" last.
+    Only for the organisation-wide group: counts of nested teams could be
+    subtracted from their parents' (the caller's rule).
+    """
+    named = {UNKNOWN_LANGUAGE if code is None else code: n for code, n in counts.items()}
+    if sum(n for n in named.values() if n > 0) < min_size:
+        return None
+    plan = plan_groups(named, min_size)
+    buckets = sorted(((code, named[code]) for code in plan.shown), key=lambda b: (-b[1], b[0]))
+    if plan.pooled:
+        buckets.append((OTHER_LANGUAGES, plan.pooled_respondents))
+    return buckets if len(buckets) >= 2 else None

@@ -15,7 +15,9 @@ from werkzeug.test import TestResponse
 
 from app.services import stages
 from app.services.stages import RatingInput
+from app.stages.warnings import warning_text
 from insights.kotter import STEPS, STEPS_BY_KEY
+from insights.stages import StepState, skipped_step_warnings
 from models import (
     Action,
     EvidenceItem,
@@ -790,3 +792,22 @@ def test_a_finding_becomes_an_action_with_its_title_filled_in(
     assert re.search(
         r'name="action-title"[^>]*value="Publish the obstacle log"', page
     ) or re.search(r'value="Publish the obstacle log"[^>]*name="action-title"', page)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        [StepState("vision", "not_started"), StepState("wins", "in_progress")],
+        [StepState("vision", "done", 2.4), StepState("wins", "done")],
+        [StepState("vision", "done", 3.5, 2.2), StepState("communicate", "in_progress")],
+        [StepState("vision", "in_progress", 1.5, 2.0), StepState("anchor", "done")],
+    ],
+    ids=["not started", "weak by leaders", "weak by staff", "weak by both"],
+)
+def test_the_tracker_says_a_skipped_step_warning_as_the_api_does(
+    app: Flask, given: list[StepState]
+) -> None:
+    """The page builds its sentence from the warning's parts, to say it in the page's
+    language; in English it is the API's message word for word."""
+    (warning,) = skipped_step_warnings(given)
+    assert warning_text(warning) == warning.message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -54,7 +55,7 @@ def create_organization() -> str | Response | tuple[str, int]:
         except ServiceError as error:
             _flash(attach_problems(form, error.problems))
         else:
-            flash(f"Organisation “{organization.name}” created.", "success")
+            flash(_("Organisation “%(name)s” created.", name=organization.name), "success")
             if token is None:
                 return redirect(url_for("orgs.organization", organization_id=organization.id))
             # Its token is stored only hashed: the link waits on the admin page, in this
@@ -87,7 +88,7 @@ def create_user() -> str | Response | tuple[str, int]:
         except ServiceError as error:
             _flash(attach_problems(form, error.problems))
         else:
-            flash(f"Account for {user.email} created.", "success")
+            flash(_("Account for %(email)s created.", email=user.email), "success")
             return redirect(url_for("admin.index"))
     return _render(OrganizationForm(formdata=None), form), 422
 

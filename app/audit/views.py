@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -32,6 +33,11 @@ def _require_admin() -> None:
         abort(403)
 
 
+def _label(action: str) -> str:
+    """An action's label in the page's language (the stored entry stays English)."""
+    return str(_(audit.label(action)))
+
+
 def _render(access: OrgAccess | None) -> str:
     organization_id = access.organization.id if access is not None else None
     action = _action()
@@ -44,9 +50,9 @@ def _render(access: OrgAccess | None) -> str:
         scope=scope,
         args={**scope, "action": action} if action else scope,
         page=paginate(audit.events_query(organization_id, action), per_page=50),
-        actions=audit.actions_logged(organization_id),
+        actions=[(key, _(text)) for key, text in audit.actions_logged(organization_id)],
         action=action,
-        label=audit.label,
+        label=_label,
     )
 
 

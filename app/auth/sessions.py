@@ -20,6 +20,7 @@ import time
 from datetime import timedelta
 
 from flask import current_app, flash, g, request, session
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.services import accounts
@@ -85,6 +86,6 @@ def end_idle_session() -> None:
         for key in (*_LOGIN_KEYS, LAST_SEEN):
             session.pop(key, None)
         if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies:
-            flash("You were logged out after a while without activity.", "info")
+            flash(_("You were logged out after a while without activity."), "info")
         return
     session[LAST_SEEN] = current

@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -55,7 +56,7 @@ def login() -> str | Response | tuple[str, int]:
             sessions.log_in(user, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")))
         # The same words whether the account exists or not.
-        form.password.errors = ["That email and password do not match an account."]
+        form.password.errors = [_("That email and password do not match an account.")]
     return form_page(render_template("auth/login.html", form=form))
 
 
@@ -63,7 +64,7 @@ def login() -> str | Response | tuple[str, int]:
 @login_required
 def logout() -> Response:
     sessions.log_out()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -89,7 +90,7 @@ def _digest_form(submitted: bool = False) -> DigestForm:
         form = DigestForm()
     else:
         form = DigestForm(formdata=None, organizations=[org.id for org, on in choices if on])
-    form.organizations.choices = [(org.id, org.name) for org, _ in choices]
+    form.organizations.choices = [(org.id, org.name) for org, _chosen in choices]
     return form
 
 
@@ -100,7 +101,9 @@ def digest_choices() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         on = digest.set_digest(current_user, form.organizations.data or [])
         flash(
-            "You will receive the Monday digest." if on else "You will not receive the digest.",
+            _("You will receive the Monday digest.")
+            if on
+            else _("You will not receive the digest."),
             "success",
         )
         return redirect(url_for("auth.account", _anchor="digest-heading"))
@@ -125,7 +128,7 @@ def change_password() -> str | Response | tuple[str, int]:
                 flash(message, "error")
         else:
             sessions.keep_after_password_change(login)
-            flash("Your password is changed; every other device is logged out.", "success")
+            flash(_("Your password is changed; every other device is logged out."), "success")
             return redirect(url_for("auth.account"))
     return form_page(_account_page(form))
 
@@ -137,7 +140,7 @@ def logout_everywhere() -> Response:
         return redirect(url_for("auth.account"))
     accounts.end_all_login_sessions(current_user)
     sessions.log_out()
-    flash("You are logged out on every device.", "info")
+    flash(_("You are logged out on every device."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -160,7 +163,7 @@ def accept_invitation(token: str) -> str | Response | tuple[str, int]:
                 flash(message, "error")
         else:
             sessions.log_in(user, remember=False)
-            flash(f"Welcome to {invitation.organization.name}.", "success")
+            flash(_("Welcome to %(name)s.", name=invitation.organization.name), "success")
             return redirect(landing_url(user, _organization_url(invitation)))
     page = render_template("auth/accept_invitation.html", form=form, invitation=invitation)
     return form_page(page)
@@ -168,7 +171,7 @@ def accept_invitation(token: str) -> str | Response | tuple[str, int]:
 
 def _join_existing_account(invitation: Invitation, user: User) -> str | Response:
     if not current_user.is_authenticated:
-        flash(f"Log in as {invitation.email} to accept the invitation.", "info")
+        flash(_("Log in as %(email)s to accept the invitation.", email=invitation.email), "info")
         return redirect(url_for("auth.login", next=request.path))
     form = JoinForm()
     if current_user.id != user.id:
@@ -177,7 +180,7 @@ def _join_existing_account(invitation: Invitation, user: User) -> str | Response
         )
     if form.validate_on_submit():
         accounts.accept_invitation(invitation, user)
-        flash(f"You joined {invitation.organization.name}.", "success")
+        flash(_("You joined %(name)s.", name=invitation.organization.name), "success")
         return redirect(landing_url(user, _organization_url(invitation)))
     return render_template(
         "auth/accept_invitation.html", invitation=invitation, form=form, join=True

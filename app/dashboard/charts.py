@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+from flask_babel import gettext as _
 
 from app.charts import COLORS, chart_json, figure, metric_series_chart
 from app.results.charts import campaign_label, enps_trend_chart, heatmap_chart
 from app.services.diagnosis import Diagnosis
 from app.services.results import LOW_RESPONSE_RATE
+from app.templating import format_number
 from insights.kotter import STEPS_BY_KEY
 
 
@@ -70,27 +72,27 @@ def gap_chart(diagnosis: Diagnosis) -> str | None:
         go.Bar(
             x=names,
             y=[round(gap.leaders, 2) for gap in diagnosis.gaps],
-            name="Leaders",
+            name=_("Leaders"),
             marker_color=COLORS["leaders"],
-            text=[f"{gap.leaders:.1f}" for gap in diagnosis.gaps],
+            text=[format_number(gap.leaders, 1) for gap in diagnosis.gaps],
             textposition="outside",
-            hovertemplate="Leaders %{y:.1f}/5<extra>%{x}</extra>",
+            hovertemplate=_("Leaders %(value)s/5", value="%{y:.1f}") + "<extra>%{x}</extra>",
         ),
         go.Bar(
             x=names,
             y=[round(gap.staff, 2) for gap in diagnosis.gaps],
-            name="Staff",
+            name=_("Staff"),
             marker_color=COLORS["staff"],
-            text=[f"{gap.staff:.1f}" for gap in diagnosis.gaps],
+            text=[format_number(gap.staff, 1) for gap in diagnosis.gaps],
             textposition="outside",
-            hovertemplate="Staff %{y:.1f}/5<extra>%{x}</extra>",
+            hovertemplate=_("Staff %(value)s/5", value="%{y:.1f}") + "<extra>%{x}</extra>",
         ),
     ]
     return chart_json(
         figure(
             data,
             barmode="group",
-            yaxis={"range": [1, 5.6], "title": "Mean (1–5)", "dtick": 1},
+            yaxis={"range": [1, 5.6], "title": _("Mean (1–5)"), "dtick": 1},
             xaxis={"type": "category", "automargin": True},
             height=320,
         )
@@ -130,7 +132,7 @@ def response_rate_chart(diagnosis: Diagnosis) -> str | None:
         go.Scatter(
             x=x,
             y=y,
-            name="Response rate",
+            name=_("Response rate"),
             mode="lines+markers",
             connectgaps=False,
             line={"color": COLORS["leaders"], "width": 3},
@@ -139,7 +141,9 @@ def response_rate_chart(diagnosis: Diagnosis) -> str | None:
         go.Scatter(
             x=[x[0], x[-1]] if x else [],
             y=[LOW_RESPONSE_RATE, LOW_RESPONSE_RATE],
-            name=f"{LOW_RESPONSE_RATE:.0f}% — below this, read with care",
+            name=_(
+                "%(rate)s%% — below this, read with care", rate=format_number(LOW_RESPONSE_RATE, 0)
+            ),
             mode="lines",
             line={"color": COLORS["target"], "dash": "dash", "width": 2},
             hoverinfo="skip",
@@ -148,7 +152,7 @@ def response_rate_chart(diagnosis: Diagnosis) -> str | None:
     return chart_json(
         figure(
             data,
-            yaxis={"range": [0, 105], "title": "% of staff asked"},
+            yaxis={"range": [0, 105], "title": _("% of staff asked")},
             xaxis={"type": "category"},
             height=300,
         )

@@ -22,7 +22,7 @@ from app.routing import id_arg
 from app.services.diagnosis import Diagnosis, diagnose
 from app.services.diagnosis.shapes import Outlook
 from app.services.effects import recent_effects
-from app.services.results import hidden_reason
+from app.services.results.groups import shown_reason
 from insights.adoption.badges import Badge, target_badge
 from insights.drivers import format_p
 from insights.health import STALL_HEALTH
@@ -57,7 +57,7 @@ def helpers() -> dict[str, object]:
     return {
         "steps": STEPS,
         "steps_by_key": STEPS_BY_KEY,
-        "hidden_reason": hidden_reason,
+        "hidden_reason": shown_reason,
         "format_p": format_p,
         "stall_health": STALL_HEALTH,
         "dimension_names": DIMENSION_NAMES,

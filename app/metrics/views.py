@@ -22,6 +22,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -44,6 +46,7 @@ from app.services.metrics import ACTIVITY_LOG, ImportPlan, MetricFields, crm_sha
 from app.services.metrics.measurable import MEASURES, definition
 from app.services.metrics.readings import metric_lines, team_only_values
 from app.services.outlooks import outlook_of
+from app.templating import format_number
 from insights.adoption import CATEGORIES, DIRECTIONS, meets_target
 from insights.adoption.badges import target_badge
 from insights.trends import Projection, projection_words
@@ -93,7 +96,9 @@ def add_metric(initiative_id: int) -> tuple[str, int] | Response:
         except ServiceError as error:
             _flash_unplaced(attach_problems(form, error.problems))
         else:
-            flash(f"Metric “{metric.name}” added. Import its values next.", "success")
+            flash(
+                _("Metric “%(name)s” added. Import its values next.", name=metric.name), "success"
+            )
             return redirect(url_for("metrics.catalogue", initiative_id=initiative.id))
     return _render_catalogue(initiative, access, form, 422)
 
@@ -127,7 +132,7 @@ def _render_catalogue(
     catalogue = metrics.metrics_of(initiative)
     latest = metrics.latest_values(initiative)
     groups = [
-        (label, [metric for metric in catalogue if metric.category == key])
+        (_(label), [metric for metric in catalogue if metric.category == key])
         for key, label in CATEGORIES.items()
     ]
     met = {  # how far from target and which side, e.g. "0.6 points below target"
@@ -197,7 +202,7 @@ def projection_words_filter(projection: Projection | None, higher_is_better: boo
 
 def _course(metric: Metric, line: metrics.TeamSeries) -> str:
     """Where the series is heading, in plain words: the same projection as the dashboard."""
-    _, projection = outlook_of(
+    _series, projection = outlook_of(
         metric, [point.period for point in line.points], [point.value for point in line.points]
     )
     return projection_words(projection, higher_is_better=metric.direction == "higher")
@@ -214,7 +219,7 @@ def edit_target(initiative_id: int, key: str) -> tuple[str, int] | Response:
         except ServiceError as error:
             _flash_unplaced(attach_problems(form, error.problems))
         else:
-            flash(f"Target of “{metric.name}” saved.", "success")
+            flash(_("Target of “%(name)s” saved.", name=metric.name), "success")
             return redirect(url_for("metrics.catalogue", initiative_id=initiative.id))
     page = render_template(
         "metrics/target_form.html", initiative=initiative, access=access, metric=metric, form=form
@@ -330,7 +335,7 @@ def _render_preview(
         counts=metrics.preview_counts(plan),
         confirm_form=ConfirmForm(),
         max_errors=MAX_ERRORS_SHOWN,
-        measures=MEASURES,
+        measures={key: _(label) for key, label in MEASURES.items()},
     )
 
 
@@ -345,7 +350,7 @@ def choose_conflict(initiative_id: int, token: str) -> tuple[str, int] | Respons
     if _unmapped(upload):
         return _step("metrics.map_columns", initiative, upload)
     if not form.validate_on_submit():
-        flash("Choose whether to keep or replace the stored values.", "error")
+        flash(_("Choose whether to keep or replace the stored values."), "error")
         plan = uploads.plan(initiative, upload)
         return _render_preview(initiative, access, upload, plan), 422
     upload.meta["on_conflict"] = form.on_conflict.data
@@ -363,15 +368,24 @@ def confirm(initiative_id: int, token: str) -> tuple[str, int] | Response:
         return _render_preview(initiative, access, upload, plan), 422
     written = metrics.confirm_import(initiative, plan, upload.mapping, actor=current_user)
     uploads.discard(upload)
-    flash(f"{written:,} values imported from {upload.meta['filename']}.", "success")
+    flash(
+        ngettext(
+            "%(count)s value imported from %(filename)s.",
+            "%(count)s values imported from %(filename)s.",
+            written,
+            count=format_number(written),
+            filename=upload.meta["filename"],
+        ),
+        "success",
+    )
     return redirect(url_for("metrics.catalogue", initiative_id=initiative.id))
 
 
 @bp.post("/initiatives/<int:initiative_id>/metrics/import/<token>/cancel")
 def cancel(initiative_id: int, token: str) -> Response:
-    initiative, _, upload = _upload(initiative_id, token)
+    initiative, _access, upload = _upload(initiative_id, token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     uploads.discard(upload)
-    flash("Import cancelled; nothing was saved.", "info")
+    flash(_("Import cancelled; nothing was saved."), "info")
     return redirect(url_for("metrics.catalogue", initiative_id=initiative.id))

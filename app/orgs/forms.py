@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -25,35 +27,39 @@ from app.services.organizations import (
 from models import Role
 
 ROLE_CHOICES = [
-    SelectChoice(Role.EXECUTIVE.value, "Executive — reads everything, rates steps, owns actions"),
-    SelectChoice(Role.CONSULTANT.value, "Consultant — also manages teams, members and surveys"),
+    SelectChoice(
+        Role.EXECUTIVE.value, _l("Executive — reads everything, rates steps, owns actions")
+    ),
+    SelectChoice(Role.CONSULTANT.value, _l("Consultant — also manages teams, members and surveys")),
 ]
 
 
 class InitiativeForm(FlaskForm):
     name = StringField(
-        "Name",
+        _l("Name"),
         filters=[strip],
         validators=[DataRequired(), Length(max=160)],
-        description="For example “Customer 360 rollout”.",
+        description=_l("For example “Customer 360 rollout”."),
     )
     crm_product = StringField(
-        "CRM product",
+        _l("CRM product"),
         filters=[strip],
         validators=[DataRequired(), Length(max=120)],
-        description="The CRM being rolled out.",
+        description=_l("The CRM being rolled out."),
     )
-    start_date = DateField("Start date", validators=[DataRequired(message="Enter a valid date.")])
-    go_live_date = DateField("Go-live date", validators=[Optional()])
+    start_date = DateField(
+        _l("Start date"), validators=[DataRequired(message=_l("Enter a valid date."))]
+    )
+    go_live_date = DateField(_l("Go-live date"), validators=[Optional()])
     licensed_seats = IntegerField(
-        "Licensed seats",
+        _l("Licensed seats"),
         validators=[
-            InputRequired(message="Enter a whole number."),
+            InputRequired(message=_l("Enter a whole number.")),
             NumberRange(min=1, max=10_000_000),
         ],
-        description="How many people the CRM is licensed for; adoption is measured against it.",
+        description=_l("How many people the CRM is licensed for; adoption is measured against it."),
     )
-    submit = SubmitField("Save initiative")
+    submit = SubmitField(_l("Save initiative"))
 
     def fields_value(self) -> InitiativeFields:
         return InitiativeFields(
@@ -73,36 +79,42 @@ class _LeaderField(SelectField):
 
 
 class TeamForm(FlaskForm):
-    name = StringField("Team name", filters=[strip], validators=[DataRequired(), Length(max=120)])
+    name = StringField(
+        _l("Team name"), filters=[strip], validators=[DataRequired(), Length(max=120)]
+    )
     headcount = IntegerField(
-        "Headcount",
+        _l("Headcount"),
         validators=[
-            InputRequired(message="Enter a whole number of people (0 or more)."),
+            InputRequired(message=_l("Enter a whole number of people (0 or more).")),
             NumberRange(min=0, max=MAX_HEADCOUNT),
         ],
-        description="The team’s own people, not counting its sub-teams (a parent’s total is "
-        "worked out from them); response and adoption rates are measured against it.",
+        description=_l(
+            "The team’s own people, not counting its sub-teams (a parent’s total is "
+            "worked out from them); response and adoption rates are measured against it."
+        ),
     )
-    parent_id = SelectField("Part of", coerce=int, default=0)
+    parent_id = SelectField(_l("Part of"), coerce=int, default=0)
     leader_id = _LeaderField(
-        "Leader",
+        _l("Leader"),
         coerce=int,
         default=0,
         invalid_choice_message=CHOOSE_LEADER,
-        description="The member who leads this team (optional): their 360 is related to the "
-        "team’s pulse and adoption on the leadership pages.",
+        description=_l(
+            "The member who leads this team (optional): their 360 is related to the "
+            "team’s pulse and adoption on the leadership pages."
+        ),
     )
-    submit = SubmitField("Save team")
+    submit = SubmitField(_l("Save team"))
 
     def set_parent_choices(self, teams: list[tuple[int, str]]) -> None:
         self.parent_id.choices = [
-            SelectChoice(0, "— none (top level) —"),
+            SelectChoice(0, _("— none (top level) —")),
             *(SelectChoice(team_id, name) for team_id, name in teams),
         ]
 
     def set_leader_choices(self, members: list[tuple[int, str]]) -> None:
         self.leader_id.choices = [
-            SelectChoice(0, "— nobody named —"),
+            SelectChoice(0, _("— nobody named —")),
             *(SelectChoice(user_id, name) for user_id, name in members),
         ]
 
@@ -115,17 +127,19 @@ class TeamForm(FlaskForm):
 
 class TeamImportForm(FlaskForm):
     lines = TextAreaField(
-        "Teams, one per line",
-        validators=[DataRequired(message="Paste at least one team.")],
-        description="name, headcount, parent team (optional); commas or tabs, "
-        "as pasted from a spreadsheet. A headcount is the team’s own people, not counting "
-        "its sub-teams.",
+        _l("Teams, one per line"),
+        validators=[DataRequired(message=_l("Paste at least one team."))],
+        description=_l(
+            "name, headcount, parent team (optional); commas or tabs, "
+            "as pasted from a spreadsheet. A headcount is the team’s own people, not counting "
+            "its sub-teams."
+        ),
         render_kw={
             "rows": 8,
             "placeholder": "Sales, 120\nSales North, 45, Sales\nSales South, 40, Sales",
         },
     )
-    submit = SubmitField("Add these teams")
+    submit = SubmitField(_l("Add these teams"))
 
 
 class TeamRemoveForm(FlaskForm):
@@ -133,14 +147,14 @@ class TeamRemoveForm(FlaskForm):
 
     # No default: moving sub-teams up or removing them is the person's decision.
     children = RadioField(
-        "Its sub-teams",
+        _l("Its sub-teams"),
         choices=[
-            SelectChoice(SubTeams.MOVE_UP.value, "Move them up"),
-            SelectChoice(SubTeams.WITH_IT.value, "Remove them with it"),
+            SelectChoice(SubTeams.MOVE_UP.value, _l("Move them up")),
+            SelectChoice(SubTeams.WITH_IT.value, _l("Remove them with it")),
         ],
         invalid_choice_message=CHOOSE_SUB_TEAMS,
     )
-    submit = SubmitField("Confirm")
+    submit = SubmitField(_l("Confirm"))
 
     def children_value(self) -> SubTeams | None:
         # The view removes the field for a team without sub-teams (it is then None).
@@ -151,16 +165,16 @@ class TeamRemoveForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     email = EmailField(
-        "Email", filters=[strip], validators=[DataRequired(), email_address, Length(max=254)]
+        _l("Email"), filters=[strip], validators=[DataRequired(), email_address, Length(max=254)]
     )
-    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.EXECUTIVE.value)
-    submit = SubmitField("Create invitation link")
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.EXECUTIVE.value)
+    submit = SubmitField(_l("Create invitation link"))
 
 
 class OrganizationDeleteForm(FlaskForm):
     """Deleting an organisation is confirmed by typing its exact name."""
 
     name = StringField(
-        "Type the organisation's name to confirm",
-        validators=[DataRequired(message="Type the organisation's name to confirm.")],
+        _l("Type the organisation's name to confirm"),
+        validators=[DataRequired(message=_l("Type the organisation's name to confirm."))],
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -27,10 +29,11 @@ from app.orgs.forms import (
     TeamImportForm,
     TeamRemoveForm,
 )
+from app.orgs.messages import removal_message, restored_message
 from app.pagination import paginate
 from app.services import organizations
 from app.services.errors import ServiceError
-from app.services.organizations import Removal, RemovalPlan, deletion
+from app.services.organizations import RemovalPlan, deletion
 from app.services.organizations.landing import landing_initiative
 from app.services.organizations.teams import team_totals
 from models import Role, Team, User, db
@@ -70,7 +73,9 @@ def delete_organization(organization_id: int) -> str | Response | tuple[str, int
         except ServiceError as error:
             _attach(form, error)
         else:
-            flash(f"Organisation “{done.name}” and all of its data deleted.", "success")
+            flash(
+                _("Organisation “%(name)s” and all of its data deleted.", name=done.name), "success"
+            )
             return redirect(url_for("orgs.home"))
     return form_page(render_template("orgs/delete.html", access=access, form=form))
 
@@ -85,7 +90,10 @@ def new_initiative(organization_id: int) -> str | Response | tuple[str, int]:
         except ServiceError as error:
             _attach(form, error)
         else:
-            flash(f"Initiative “{initiative.name}” created. Add its teams next.", "success")
+            flash(
+                _("Initiative “%(name)s” created. Add its teams next.", name=initiative.name),
+                "success",
+            )
             return redirect(url_for("orgs.initiative", initiative_id=initiative.id))
     page = render_template("orgs/initiative_form.html", form=form, access=access, initiative=None)
     return form_page(page)
@@ -110,7 +118,7 @@ def edit_initiative(initiative_id: int) -> str | Response | tuple[str, int]:
         except ServiceError as error:
             _attach(form, error)
         else:
-            flash("Initiative saved.", "success")
+            flash(_("Initiative saved."), "success")
             return redirect(url_for("orgs.initiative", initiative_id=initiative.id))
     page = render_template(
         "orgs/initiative_form.html", form=form, access=access, initiative=initiative
@@ -145,7 +153,7 @@ def teams(organization_id: int) -> str | Response | tuple[str, int]:
             except ServiceError as error:
                 _attach(form, error)
             else:
-                flash(f"Team “{team.name}” added.", "success")
+                flash(_("Team “%(name)s” added.", name=team.name), "success")
                 return redirect(url_for("orgs.teams", organization_id=organization_id))
     return form_page(_render_teams(access, form, import_form))
 
@@ -163,9 +171,9 @@ def import_teams(organization_id: int) -> Response | tuple[str, int]:
             access.organization, import_form.lines.data or "", actor=current_user
         )
         if not line_errors:
-            flash(f"{saved} team{'s' if saved != 1 else ''} saved.", "success")
+            flash(ngettext("%(num)s team saved.", "%(num)s teams saved.", saved), "success")
             return redirect(url_for("orgs.teams", organization_id=organization_id))
-        import_form.lines.errors = ["Nothing was saved. Fix the lines below and try again."]
+        import_form.lines.errors = [_("Nothing was saved. Fix the lines below and try again.")]
     return _render_teams(access, form, import_form, line_errors), 422
 
 
@@ -227,7 +235,7 @@ def edit_team(team_id: int) -> str | Response | tuple[str, int]:
         except ServiceError as error:
             _attach(form, error)
         else:
-            flash(f"Team “{team.name}” saved.", "success")
+            flash(_("Team “%(name)s” saved.", name=team.name), "success")
             return redirect(url_for("orgs.teams", organization_id=access.organization.id))
     page = render_template(
         "orgs/team_form.html",
@@ -242,7 +250,10 @@ def edit_team(team_id: int) -> str | Response | tuple[str, int]:
 def _archived_team(team: Team, access: OrgAccess) -> str | Response:
     """An archived team is not edited, only restored: say so instead of offering the form."""
     if request.method == "POST":
-        flash(f"Team “{team.name}” is archived: restore it before changing it.", "error")
+        flash(
+            _("Team “%(name)s” is archived: restore it before changing it.", name=team.name),
+            "error",
+        )
         return redirect(url_for("orgs.edit_team", team_id=team.id))
     return render_template(
         "orgs/team_archived.html", team=team, access=access, confirm=ConfirmForm(formdata=None)
@@ -254,7 +265,7 @@ def delete_team(team_id: int) -> str | Response | tuple[str, int]:
     """Archive a team with history, delete one without; its sub-teams as the person chooses."""
     team, access = team_access(current_user, team_id, manage=True)
     if team.archived_at is not None:
-        flash(f"Team “{team.name}” is already archived.", "error")
+        flash(_("Team “%(name)s” is already archived.", name=team.name), "error")
         return redirect(url_for("orgs.edit_team", team_id=team.id))
     plan = organizations.removal_plan(team)
     form = TeamRemoveForm()
@@ -270,7 +281,7 @@ def delete_team(team_id: int) -> str | Response | tuple[str, int]:
             problem = error.message
             plan = organizations.removal_plan(team)
         else:
-            flash(_removal_message(name, parent, removal), "success")
+            flash(removal_message(name, parent, removal), "success")
             return redirect(url_for("orgs.teams", organization_id=access.organization.id))
     return form_page(_render_removal(team, access, plan, form, problem))
 
@@ -289,27 +300,6 @@ def _render_removal(
     )
 
 
-def _removal_message(name: str, new_parent: str | None, removal: Removal) -> str:
-    if name in removal.archived:
-        parts = [f"Team “{name}” archived: hidden from new campaigns, kept in past results."]
-    else:
-        parts = [f"Team “{name}” deleted."]
-    if removal.moved:
-        where = f"“{new_parent}”" if new_parent else "the top level"
-        parts.append(f"Its sub-teams moved up to {where}: {_names(removal.moved)}.")
-    archived = [other for other in removal.archived if other != name]
-    deleted = [other for other in removal.deleted if other != name]
-    if archived:
-        parts.append(f"Archived with it: {_names(archived)}.")
-    if deleted:
-        parts.append(f"Deleted with it: {_names(deleted)}.")
-    return " ".join(parts)
-
-
-def _names(names: list[str]) -> str:
-    return ", ".join(f"“{name}”" for name in sorted(names, key=str.casefold))
-
-
 @bp.post("/teams/<int:team_id>/restore")
 def restore_team(team_id: int) -> Response:
     team, access = team_access(current_user, team_id, manage=True)
@@ -320,19 +310,8 @@ def restore_team(team_id: int) -> Response:
     except ServiceError as error:
         flash(error.message, "error")
         return redirect(url_for("orgs.teams", organization_id=access.organization.id))
-    flash(_restored_message(team, lifted_from), "success")
+    flash(restored_message(team, lifted_from), "success")
     return redirect(url_for("orgs.teams", organization_id=access.organization.id))
-
-
-def _restored_message(team: Team, lifted_from: Team | None) -> str:
-    if lifted_from is not None:
-        return (
-            f"Team “{team.name}” restored at the top level: "
-            f"its parent team “{lifted_from.name}” is archived."
-        )
-    if team.parent is not None:
-        return f"Team “{team.name}” restored under “{team.parent.name}”."
-    return f"Team “{team.name}” restored."
 
 
 @bp.route("/orgs/<int:organization_id>/members", methods=["GET", "POST"])
@@ -351,7 +330,13 @@ def members(organization_id: int) -> str | Response | tuple[str, int]:
             else:
                 # The token is stored only hashed: the link waits on this page, in this
                 # login's signed session, so a reload does not lose it (app/kept_links.py).
-                flash(f"Invitation for {invitation.email} created. Copy the link below.", "success")
+                flash(
+                    _(
+                        "Invitation for %(email)s created. Copy the link below.",
+                        email=invitation.email,
+                    ),
+                    "success",
+                )
                 link = url_for("auth.accept_invitation", token=token, _external=True)
                 kept_links.keep(_invite_page(organization_id), link)
                 return redirect(
@@ -397,5 +382,12 @@ def remove_member(organization_id: int, user_id: int) -> Response:
     except ServiceError as error:
         flash(error.message, "error")
     else:
-        flash(f"{user.name} no longer has access to {access.organization.name}.", "success")
+        flash(
+            _(
+                "%(name)s no longer has access to %(organization)s.",
+                name=user.name,
+                organization=access.organization.name,
+            ),
+            "success",
+        )
     return redirect(url_for("orgs.members", organization_id=organization_id))

@@ -8,6 +8,7 @@ than the tables beneath the charts.
 from __future__ import annotations
 
 import plotly.graph_objects as go
+from flask_babel import gettext as _
 
 from app.charts import COLORS, chart_json, figure, wrap_label
 from survey.practice_scoring import BehaviourScore, PracticeReport, TeamView
@@ -25,7 +26,7 @@ def practice_profile(report: PracticeReport) -> str:
     names = [score.practice.name for score in report.practices]
     data = [
         go.Bar(
-            name="Self",
+            name=_("Self"),
             x=names,
             y=[score.self_score for score in report.practices],
             marker_color=COLORS["self"],
@@ -34,7 +35,7 @@ def practice_profile(report: PracticeReport) -> str:
     if report.observers_shown:
         data.append(
             go.Bar(
-                name=f"Observers (n = {report.observer_n})",
+                name=_("Observers (n = %(n)s)", n=report.observer_n),
                 x=names,
                 y=[round(score.observers or 0, 1) for score in report.practices],
                 marker_color=COLORS["observers"],
@@ -44,8 +45,8 @@ def practice_profile(report: PracticeReport) -> str:
         figure(
             data,
             barmode="group",
-            yaxis={"range": [6, 60], "title": "Practice score (6–60)"},
-            title="Practice profile",
+            yaxis={"range": [6, 60], "title": _("Practice score (6–60)")},
+            title=_("Practice profile"),
         )
     )
 
@@ -59,8 +60,8 @@ def strongest_and_weakest(report: PracticeReport) -> str:
     by_observers = report.ranked_by == "observers"
     data = []
     for name, rows, color in (
-        ("Strongest", report.strongest, COLORS["ok"]),
-        ("Weakest", report.weakest, COLORS["target"]),
+        (_("Strongest"), report.strongest, COLORS["ok"]),
+        (_("Weakest"), report.weakest, COLORS["target"]),
     ):
         values = [row.observers if by_observers else row.self_value for row in rows]
         data.append(
@@ -76,20 +77,22 @@ def strongest_and_weakest(report: PracticeReport) -> str:
         ranked = [*report.strongest, *report.weakest]
         data.append(
             go.Scatter(
-                name="Self",
+                name=_("Self"),
                 mode="markers",
                 y=[_label(row) for row in ranked],
                 x=[row.self_value for row in ranked],
                 marker={"color": COLORS["self"], "symbol": "diamond", "size": 10},
             )
         )
-    basis = "observers' mean" if by_observers else "your own rating"
+    axis = (
+        _("Rating 1–10 (observers' mean)") if by_observers else _("Rating 1–10 (your own rating)")
+    )
     return chart_json(
         figure(
             data,
-            xaxis={"range": [1, 10.5], "title": f"Rating 1–10 ({basis})", "automargin": True},
+            xaxis={"range": [1, 10.5], "title": axis, "automargin": True},
             yaxis={"autorange": "reversed", "automargin": True},
-            title="Five strongest and five weakest behaviours",
+            title=_("Five strongest and five weakest behaviours"),
             height=460,
             margin={"l": 16, "r": 16, "t": 40, "b": 40},
         )
@@ -101,7 +104,7 @@ def team_profile(view: TeamView) -> str:
     names = [item.practice.name for item in view.practices]
     data = [
         go.Bar(
-            name="Leaders' self scores",
+            name=_("Leaders' self scores"),
             x=names,
             y=[rounded(item.self_mean, 1) for item in view.practices],
             marker_color=COLORS["self"],
@@ -110,7 +113,7 @@ def team_profile(view: TeamView) -> str:
     if any(item.observers_mean is not None for item in view.practices):
         data.append(
             go.Bar(
-                name="Observers",
+                name=_("Observers"),
                 x=names,
                 y=[rounded(item.observers_mean, 1) for item in view.practices],
                 marker_color=COLORS["observers"],
@@ -120,7 +123,7 @@ def team_profile(view: TeamView) -> str:
         figure(
             data,
             barmode="group",
-            yaxis={"range": [6, 60], "title": "Average practice score (6–60)"},
-            title="Leadership team",
+            yaxis={"range": [6, 60], "title": _("Average practice score (6–60)")},
+            title=_("Leadership team"),
         )
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectChoice, SubmitField
 from wtforms.validators import AnyOf, InputRequired
@@ -18,10 +20,10 @@ from survey.practices import (
 )
 
 SCORES = [str(value) for value in range(SCALE_MIN, SCALE_MAX + 1)]
-MISSING = "Choose how often, from 1 (almost never) to 10 (almost always)."
-OFF_SCALE = "Ratings go from 1 to 10; choose one of them."
-EXPIRED = "The page had expired. Your answers are kept below: please send them again."
-CHOOSE_LEADER = "Choose a member of the leadership team (an executive)."
+MISSING = _l("Choose how often, from 1 (almost never) to 10 (almost always).")
+OFF_SCALE = _l("Ratings go from 1 to 10; choose one of them.")
+EXPIRED = _l("The page had expired. Your answers are kept below: please send them again.")
+CHOOSE_LEADER = _l("Choose a member of the leadership team (an executive).")
 
 
 class RatingsForm(FlaskForm):
@@ -36,22 +38,30 @@ class RatingsForm(FlaskForm):
 
     def problems(self) -> list[tuple[str, str, str]]:
         """(field id, what, message) for the error summary, in the order of the page."""
-        found = [("form", "", message) for message in self.form_errors]
+        found = [("form", "", str(message)) for message in self.form_errors]
         if "csrf_token" in self.errors:
-            found.append(("form", "", EXPIRED))
+            found.append(("form", "", str(EXPIRED)))
         relationship = getattr(self, "relationship", None)
         if relationship is not None and relationship.errors:
-            found.append((relationship.id, "Your relationship", " ".join(relationship.errors)))
+            found.append(
+                (relationship.id, _("Your relationship"), " ".join(map(str, relationship.errors)))
+            )
         for behaviour, field in self.rating_fields():
             if field.errors:
-                found.append((field.id, f"Behaviour {behaviour.number}", " ".join(field.errors)))
+                what = _("Behaviour %(num)s", num=behaviour.number)
+                found.append((field.id, what, " ".join(map(str, field.errors))))
         return found
+
+
+def _scale_choice(score: str) -> Any:
+    """A choice's label, "7 — Fairly often", in the language of the page that shows it."""
+    return _l("%(score)s — %(label)s", score=score, label=_l(SCALE_LABELS[int(score)]))
 
 
 def _rating_field(behaviour: Behaviour) -> RadioField:
     return RadioField(
-        f"Behaviour {behaviour.number}",
-        choices=[SelectChoice(score, f"{score} — {SCALE_LABELS[int(score)]}") for score in SCORES],
+        _l("Behaviour %(num)s", num=behaviour.number),
+        choices=[SelectChoice(score, _scale_choice(score)) for score in SCORES],
         # Checked by AnyOf instead, for a message that says what to do.
         validate_choice=False,
         validators=[InputRequired(message=MISSING), AnyOf(SCORES, message=OFF_SCALE)],
@@ -63,20 +73,20 @@ for _behaviour in BEHAVIOURS:
 
 
 class SelfAssessmentForm(RatingsForm):
-    submit = SubmitField("Save my ratings")
+    submit = SubmitField(_l("Save my ratings"))
 
 
 class ObserverForm(RatingsForm):
     relationship = RadioField(
-        "How do you work with them?",
-        choices=[SelectChoice(key, label) for key, label in RELATIONSHIPS.items()],
+        _l("How do you work with them?"),
+        choices=[SelectChoice(key, _l(label)) for key, label in RELATIONSHIPS.items()],
         validate_choice=False,
         validators=[
-            InputRequired(message="Choose how you work with them."),
-            AnyOf(list(RELATIONSHIPS), message="Choose one of the four relationships listed."),
+            InputRequired(message=_l("Choose how you work with them.")),
+            AnyOf(list(RELATIONSHIPS), message=_l("Choose one of the four relationships listed.")),
         ],
     )
-    submit = SubmitField("Send my ratings")
+    submit = SubmitField(_l("Send my ratings"))
 
 
 class LeaderField(IntegerField):
@@ -86,13 +96,13 @@ class LeaderField(IntegerField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(CHOOSE_LEADER) from None
+            raise ValueError(str(CHOOSE_LEADER)) from None
 
 
 class OpenCycleForm(FlaskForm):
-    leader_id = LeaderField("Leader", validators=[InputRequired(message=CHOOSE_LEADER)])
-    submit = SubmitField("Open a 360")
+    leader_id = LeaderField(_l("Leader"), validators=[InputRequired(message=CHOOSE_LEADER)])
+    submit = SubmitField(_l("Open a 360"))
 
 
 class CloseCycleForm(FlaskForm):
-    submit = SubmitField("Close this 360")
+    submit = SubmitField(_l("Close this 360"))

@@ -4,7 +4,8 @@ Consultants (and site admins) open and close a cycle per leader and see every
 report and the team view; a leader rates themself, shares their observer link
 and reads their own report; observers answer through that link with no
 account. Fellow executives never see each other's reports (404, so as not to
-reveal whose 360 exists).
+reveal whose 360 exists). The leader's self-assessment and the observers'
+pages are staff pages: they speak every staff language (``app.i18n``).
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from collections.abc import Callable, Mapping
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.access import OrgAccess, initiative_access
 from app.extensions import csrf
 from app.formtools import attach_problems
+from app.i18n import current_language, speak_staff_languages
 from app.practices import charts
 from app.practices.access import cycle_access, own_cycle, report_access
 from app.practices.forms import (
@@ -41,6 +44,17 @@ from survey.practices import PRACTICES, PRACTICES_BY_KEY, RELATIONSHIPS, SCALE_L
 bp = Blueprint("practices", __name__)
 
 Page = str | tuple[str, int]
+# The 360 forms: the leader's own and the observers'.
+STAFF_ENDPOINTS = frozenset(
+    {"practices.self_assessment", "practices.observe", "practices.observer_thanks"}
+)
+
+
+@bp.before_request
+def speak_to_staff() -> None:
+    """The 360 forms speak every staff language (error pages included)."""
+    if request.endpoint in STAFF_ENDPOINTS:
+        speak_staff_languages()
 
 
 def _save(form: RatingsForm, save: Callable[[dict[str, int]], int]) -> bool:
@@ -101,8 +115,11 @@ def open_cycle(initiative_id: int) -> Page | Response:
             form.form_errors.extend(attach_problems(form, error.problems))
         else:
             flash(
-                f"360 opened for {cycle.leader.name}. They rate themselves and share their "
-                "observer link from their own 360 page.",
+                _(
+                    "360 opened for %(name)s. They rate themselves and share their "
+                    "observer link from their own 360 page.",
+                    name=cycle.leader.name,
+                ),
                 "success",
             )
             return redirect(url_for("practices.overview", initiative_id=initiative.id))
@@ -112,9 +129,12 @@ def open_cycle(initiative_id: int) -> Page | Response:
 @bp.post("/practices/<int:cycle_id>/close")
 @login_required
 def close_cycle(cycle_id: int) -> Response:
-    cycle, initiative, _ = cycle_access(current_user, cycle_id, manage=True)
+    cycle, initiative, _access = cycle_access(current_user, cycle_id, manage=True)
     if CloseCycleForm().validate_on_submit() and practices.close_cycle(cycle, actor=current_user):
-        flash(f"The 360 of {cycle.leader.name} is closed; it accepts no more ratings.", "success")
+        flash(
+            _("The 360 of %(name)s is closed; it accepts no more ratings.", name=cycle.leader.name),
+            "success",
+        )
     return redirect(url_for("practices.overview", initiative_id=initiative.id))
 
 
@@ -166,10 +186,16 @@ def steps_label(steps: list[Step]) -> str:
     if not positions:
         return ""
     if len(positions) == 1:
-        return f"step {positions[0]}"
+        return str(_("step %(num)s", num=positions[0]))
     if positions == list(range(positions[0], positions[-1] + 1)):
-        return f"steps {positions[0]}–{positions[-1]}"
-    return "steps " + ", ".join(map(str, positions[:-1])) + f" and {positions[-1]}"
+        return str(_("steps %(first)s–%(last)s", first=positions[0], last=positions[-1]))
+    return str(
+        _(
+            "steps %(first)s and %(last)s",
+            first=", ".join(map(str, positions[:-1])),
+            last=positions[-1],
+        )
+    )
 
 
 # --- the leader ------------------------------------------------------------------------
@@ -187,7 +213,10 @@ def self_assessment(cycle_id: int) -> Page | Response:
         if _save(
             form, lambda answers: practices.save_self_response(cycle, current_user, answers, today)
         ):
-            flash("Your ratings are saved. You can change them while the 360 is open.", "success")
+            flash(
+                _("Your ratings are saved. You can change them while the 360 is open."),
+                "success",
+            )
             return redirect(url_for("practices.self_assessment", cycle_id=cycle.id))
     page = _render_self(cycle, initiative, access, form)
     return page if request.method == "GET" else (page, 409 if cycle.closed_at else 422)
@@ -209,6 +238,7 @@ def _render_self(
         answered=practices.participation([cycle])[cycle.id],
         observer_link=url_for("practices.observe", code=cycle.observer_code, _external=True),
         scale_labels=SCALE_LABELS,
+        language=current_language(),
         min_observers=practices.min_observers(),
     )
 
@@ -260,6 +290,7 @@ def observe(code: str) -> Page | Response:
         form=form,
         relationships=RELATIONSHIPS,
         scale_labels=SCALE_LABELS,
+        language=current_language(),
         min_observers=practices.min_observers(),
         shows_manager=practices.shows_manager_rating(cycle.initiative_id),
     )

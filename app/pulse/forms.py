@@ -19,13 +19,17 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, Form
 from wtforms.validators import StopValidation
 
 from app.services.pulse import COMMENT_FIELD, ITEM_PREFIX, MAX_COMMENT
+from app.templating import format_number
 from survey.instruments import SCALES, TEXT, Item
+from survey.languages import N_
 
-MISSING = "Choose an answer to this statement."
+MISSING = N_("Choose an answer to this statement.")
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,3}")
 
 
@@ -53,14 +57,20 @@ class StatementField(Field):
     def pre_validate(self, form: Form) -> None:
         low, high = SCALES[self.item.scale]
         if len(self.given) > 1:
-            self._refuse(f"Statement {self.number} was answered more than once.")
+            self._refuse(_("Statement %(num)s was answered more than once.", num=self.number))
         if self.given and self.data is None:
             self._refuse(
-                f"“{self.given[0][:10]}” is not an answer to statement {self.number}; "
-                f"choose from {low} to {high}."
+                _(
+                    "“%(value)s” is not an answer to statement %(num)s; "
+                    "choose from %(low)s to %(high)s.",
+                    value=self.given[0][:10],
+                    num=self.number,
+                    low=low,
+                    high=high,
+                )
             )
         if not self.given and self.item.required:
-            raise StopValidation(MISSING)
+            raise StopValidation(_(MISSING))
 
     def _refuse(self, message: str) -> None:
         self.refused = True
@@ -76,7 +86,12 @@ class CommentField(Field):
 
     def pre_validate(self, form: Form) -> None:
         if len(self.data or "") > MAX_COMMENT:
-            raise StopValidation(f"Your comment: keep it under {MAX_COMMENT:,} characters")
+            raise StopValidation(
+                _(
+                    "Your comment: keep it under %(num)s characters",
+                    num=format_number(MAX_COMMENT),
+                )
+            )
 
 
 class AnswerForm(Form):
@@ -111,7 +126,9 @@ class AnswerForm(Form):
 
     def refused(self) -> list[str]:
         """Why the submission is refused as a whole (empty when it is not)."""
-        found = [f"“{key[:40]}” is not a statement of this pulse." for key in self.unknown]
+        found = [
+            _("“%(key)s” is not a statement of this pulse.", key=key[:40]) for key in self.unknown
+        ]
         return found + [f.errors[0] for f in self.statement_fields() if f.refused]
 
     def missing(self) -> list[Item]:
@@ -131,9 +148,11 @@ def answer_form(items: Sequence[Item]) -> type[AnswerForm]:
 def _answer_form(items: tuple[Item, ...]) -> type[AnswerForm]:
     statements = tuple(item for item in items if item.scale in SCALES)
     fields: dict[str, Any] = {
-        ITEM_PREFIX + item.key: StatementField(f"Statement {number}", item=item, number=number)
+        ITEM_PREFIX + item.key: StatementField(
+            _l("Statement %(num)s", num=number), item=item, number=number
+        )
         for number, item in enumerate(statements, start=1)
     }
     if any(item.scale == TEXT for item in items):
-        fields[COMMENT_FIELD] = CommentField("Comment")
+        fields[COMMENT_FIELD] = CommentField(_l("Comment"))
     return type("PulseAnswerForm", (AnswerForm,), {"statements": statements, **fields})

@@ -11,6 +11,12 @@ a team board's phone or a shift PC is shared. The cookie lasts until the
 campaign closes, so the next campaign opens fresh. One answer per person is
 what personal links are for.
 
+Every page here is a staff page: it speaks English, German, French or Spanish
+(``app.i18n``), the survey's default language when the browser asks for none
+of them. The form posts to a URL naming the language it was read in, so the
+answer's language is stored with it and a form sent back with a problem stays
+in that language.
+
 The form carries no CSRF token and staff get no session cookie: a forged post
 could do nothing the holder of the link cannot do, and a phone that dropped
 its cookies must not lose its answers.
@@ -24,6 +30,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from werkzeug.wrappers import Response
 
 from app.extensions import csrf
+from app.i18n import current_language, speak_staff_languages
 from app.pulse.forms import AnswerForm, answer_form
 from app.services import pulse as pulses
 from app.services.pulse import LinkState, Pulse
@@ -35,6 +42,20 @@ bp = Blueprint("pulse", __name__)
 
 # A notice page per dead end, with the status that fits it.
 NOTICE_STATUS = {"unknown": 404, "used": 410, "closed": 200, "scheduled": 200}
+
+
+@bp.before_request
+def speak_to_staff() -> None:
+    """Staff pages speak every staff language, from the first byte (error pages included)."""
+    speak_staff_languages()
+
+
+def _open(code: str, now: datetime) -> Pulse | None:
+    """The pulse behind ``code``; from here on the page falls back to its survey's language."""
+    pulse = pulses.open_link(code, now)
+    if pulse is not None:
+        speak_staff_languages(pulse.default_language)
+    return pulse
 
 
 @bp.after_request
@@ -52,7 +73,7 @@ def answered_cookie(campaign_id: int) -> str:
 
 @bp.get("/p/<code>")
 def answer(code: str) -> str | tuple[str, int]:
-    pulse = pulses.open_link(code, utcnow())
+    pulse = _open(code, utcnow())
     if pulse is None or pulse.state is not LinkState.OPEN:
         return _notice(pulse)
     return _render_form(pulse, answer_form(pulse.items)(formdata=None))
@@ -62,14 +83,14 @@ def answer(code: str) -> str | tuple[str, int]:
 @csrf.exempt
 def submit(code: str) -> str | tuple[str, int] | Response:
     now = utcnow()
-    pulse = pulses.open_link(code, now)
+    pulse = _open(code, now)
     if pulse is None or pulse.state is not LinkState.OPEN:
         return _notice(pulse)
     form = answer_form(pulse.items)(request.form)
     if not form.validate():
         return _render_form(pulse, form), 422
     try:
-        pulses.submit(pulse, form.answers(), form.comment_text(), now.date())
+        pulses.submit(pulse, form.answers(), form.comment_text(), now.date(), current_language())
     except LinkAlreadyUsed:
         return _notice(pulse, "used")
     except CampaignClosed:
@@ -83,7 +104,7 @@ def submit(code: str) -> str | tuple[str, int] | Response:
 
 @bp.get("/p/<code>/thanks")
 def thanks(code: str) -> str | tuple[str, int]:
-    pulse = pulses.open_link(code, utcnow())
+    pulse = _open(code, utcnow())
     if pulse is None:
         return _notice(None)
     return render_template(
@@ -134,6 +155,7 @@ def _render_form(pulse: Pulse, form: AnswerForm) -> str:
         min_group_size=current_app.config["STEPWISE_MIN_GROUP_SIZE"],
         answered_here=not pulse.is_personal and _answered_here(pulse),
         actions=pulses.actions_for(pulse.survey_id, pulse.team_id, 3),
+        language=current_language(),
         agree_labels=AGREE5_LABELS,
         recommend=RECOMMEND10,
         item_prefix=pulses.ITEM_PREFIX,

@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
+from babel.dates import format_skeleton
+from flask_babel import gettext
 
 from app.charts import COLORS, chart_json, figure, wrap_label
+from app.i18n import current_language
 from app.services.results import (
     CampaignInfo,
     DimensionInfo,
@@ -20,9 +23,19 @@ from app.services.results import (
     GroupStatus,
 )
 from app.services.results.detail import AdkarDistribution
+from app.templating import format_number
+from survey.languages import N_
 from survey.scoring import rounded
 
 LABEL_LENGTH = 34
+# The ADKAR elements as the chart names them (translated where shown).
+ADKAR_NAMES = {
+    "awareness": N_("Awareness"),
+    "desire": N_("Desire"),
+    "knowledge": N_("Knowledge"),
+    "ability": N_("Ability"),
+    "reinforcement": N_("Reinforcement"),
+}
 # Legends above the plot: below it they collide with slanted campaign labels.
 TOP_LEGEND = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}
 # Red (worse) to green (better); resistance drivers are flipped before colouring.
@@ -34,7 +47,11 @@ def short(text: str, length: int = LABEL_LENGTH) -> str:
 
 
 def campaign_label(campaign: CampaignInfo) -> str:
-    return f"#{campaign.number} · {campaign.opens_at.day} {campaign.opens_at:%b}"
+    """ "#3 · 3 Nov": the number and opening day, the day and month in the page's locale."""
+    day = campaign.opens_at
+    if current_language() == "en":
+        return f"#{campaign.number} · {day.day} {day:%b}"
+    return f"#{campaign.number} · {format_skeleton('MMMd', day, locale=current_language())}"
 
 
 def trend_chart(
@@ -65,7 +82,7 @@ def trend_chart(
     return chart_json(
         figure(
             data,
-            yaxis={"range": [1, 5.1], "title": "Mean (1–5)", "dtick": 1},
+            yaxis={"range": [1, 5.1], "title": gettext("Mean (1–5)"), "dtick": 1},
             xaxis={"type": "category"},
             legend=TOP_LEGEND,
             margin={"l": 48, "r": 16, "t": 16, "b": 48},
@@ -113,15 +130,15 @@ def adkar_chart(distribution: AdkarDistribution) -> str:
             x=names,
             y=counts,
             marker_color=colors,
-            text=[f"{distribution.share(count):.0f}%" for count in counts],
+            text=[f"{format_number(distribution.share(count), 0)}%" for count in counts],
             textposition="outside",
-            hovertemplate="%{y} respondents<extra>%{x}</extra>",
+            hovertemplate=gettext("%(count)s respondents", count="%{y}") + "<extra>%{x}</extra>",
         )
     ]
     return chart_json(
         figure(
             data,
-            yaxis={"title": "Respondents", "rangemode": "tozero"},
+            yaxis={"title": gettext("Respondents"), "rangemode": "tozero"},
             showlegend=False,
             height=320,
         )
@@ -129,7 +146,9 @@ def adkar_chart(distribution: AdkarDistribution) -> str:
 
 
 def _adkar_name(element: str) -> str:
-    return "No barrier" if element == "none" else element.capitalize()
+    if element == "none":
+        return str(gettext("No barrier"))
+    return gettext(ADKAR_NAMES[element]) if element in ADKAR_NAMES else element.capitalize()
 
 
 def heatmap_chart(
@@ -155,7 +174,7 @@ def heatmap_chart(
                 text_row.append(_hidden_label(group, min_size) if group.suppressed else "")
             else:
                 z_row.append(round(result.mean if info.higher_is_better else 6 - result.mean, 2))
-                text_row.append(f"{result.mean:.1f}")
+                text_row.append(format_number(result.mean, 1))
         z.append(z_row)
         text.append(text_row)
     data = [
@@ -171,7 +190,7 @@ def heatmap_chart(
             hoverongaps=False,
             customdata=[[info.name for info in dimensions] for _ in rows],
             hovertemplate="%{y}<br>%{customdata}: %{text}<extra></extra>",
-            colorbar={"title": {"text": "better →"}, "tickvals": [1, 3, 5]},
+            colorbar={"title": {"text": gettext("better →")}, "tickvals": [1, 3, 5]},
         )
     ]
     return chart_json(
@@ -186,4 +205,4 @@ def heatmap_chart(
 
 
 def _hidden_label(group: GroupResult, min_size: int) -> str:
-    return f"<{min_size}" if group.status is GroupStatus.TOO_FEW else "hidden"
+    return f"<{min_size}" if group.status is GroupStatus.TOO_FEW else gettext("hidden")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext
+
 from app.results import charts
 from app.services.effects import ActionEffect, survey_effects
 from app.services.results import (
@@ -18,9 +20,9 @@ from app.services.results import (
     GroupResult,
     SurveyResults,
     detail,
-    hidden_reason,
 )
 from app.services.results.detail import AdkarDistribution, AlphaRow
+from app.services.results.groups import shown_reason
 from app.services.results.participation import Participation, participation
 from app.services.survey_actions import ActionEntry, actions_of, suggested_you_said
 
@@ -84,12 +86,12 @@ class ResultsPage:
     @property
     def scope_name(self) -> str:
         if self.team_id is None:
-            return "All teams"
+            return str(gettext("All teams"))
         team = self.results.team(self.team_id)
-        return team.name if team is not None else "This team"
+        return team.name if team is not None else gettext("This team")
 
     def hidden_reason(self, group: GroupResult) -> str:
-        return hidden_reason(group, self.min_size)
+        return shown_reason(group, self.min_size)
 
 
 def default_campaign(results: SurveyResults, team_id: int | None) -> CampaignInfo | None:
@@ -177,7 +179,7 @@ def _trends(page: ResultsPage) -> None:
     for dims in families.values():
         title = dims[0].family_name
         if not dims[0].higher_is_better:
-            title += " (high = more resistance)"
+            title = gettext("%(family)s (high = more resistance)", family=title)
         page.trend_charts.append(TrendChart(title, tuple(dims), charts.trend_chart(series, dims)))
     if any(campaign.asks_recommend for campaign, _ in series):
         page.enps_chart = charts.enps_trend_chart(series)

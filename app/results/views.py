@@ -22,6 +22,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -104,7 +105,7 @@ def survey_page(survey_id: int) -> str:
 @bp.get("/surveys/<int:survey_id>/results.csv")
 def export_aggregates(survey_id: int) -> Response:
     """Figures per campaign and group, hidden groups blank: the page's figures as CSV."""
-    survey, _, _ = _survey(survey_id)
+    survey = _survey(survey_id)[0]
     results = _results(survey, id_arg("campaign"), id_arg("team"))
     return _streamed(aggregates_csv_lines(results), f"survey-{survey.id}-results.csv")
 
@@ -112,7 +113,7 @@ def export_aggregates(survey_id: int) -> Response:
 @bp.get("/surveys/<int:survey_id>/answers.csv")
 def export_answers(survey_id: int) -> Response:
     """Raw anonymised answers, for consultants and site admins only; each download is audited."""
-    survey, _, access = _survey(survey_id, manage=True)
+    survey, _initiative, access = _survey(survey_id, manage=True)
     campaign_id = id_arg("campaign")
     results = _results(survey, campaign_id, None)
     audit.record_read(
@@ -172,7 +173,7 @@ def add_action(survey_id: int) -> str | Response | tuple[str, int]:
             for message in attach_problems(form, error.problems):
                 flash(message, "error")
         else:
-            flash("Posted. Staff see it on their pulse page from now on.", "success")
+            flash(_("Posted. Staff see it on their pulse page from now on."), "success")
             return redirect(_back(survey.id) + "#you-said")
     return _render(survey, initiative, access, form), 422
 
@@ -186,11 +187,11 @@ def _back(survey_id: int) -> str:
 def delete_action(action_id: int) -> Response:
     """Consultants, site admins and whoever posted the entry may take it down."""
     action = survey_actions.get_action(action_id) or abort(404)
-    survey, _, access = _survey(action.survey_id)
+    survey, _initiative, access = _survey(action.survey_id)
     if not (access.can_manage or action.created_by_id == current_user.id):
         abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     survey_actions.delete_action(action, actor=current_user)
-    flash("The entry was taken down; staff no longer see it.", "success")
+    flash(_("The entry was taken down; staff no longer see it."), "success")
     return redirect(_back(survey.id) + "#you-said")

@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -60,7 +61,9 @@ def valid_email(email: str) -> str:
     try:
         validate_email(checked, check_deliverability=False, globally_deliverable=False)
     except EmailNotValidError as error:
-        raise ServiceError(f"That is not an email address: {error}", "email") from None
+        raise ServiceError(
+            _("That is not an email address: %(error)s", error=error), "email"
+        ) from None
     return address
 
 
@@ -74,11 +77,11 @@ def _common_passwords() -> frozenset[str]:
 def password_problem(password: str) -> str | None:
     """What is wrong with ``password`` as a new password, in words, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Passwords need at least {MIN_PASSWORD_LENGTH} characters."
+        return str(_("Passwords need at least %(num)s characters.", num=MIN_PASSWORD_LENGTH))
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"Passwords can have at most {MAX_PASSWORD_LENGTH} characters."
+        return str(_("Passwords can have at most %(num)s characters.", num=MAX_PASSWORD_LENGTH))
     if password.strip().lower() in _common_passwords():
-        return "This password is among the most common ones; choose another."
+        return str(_("This password is among the most common ones; choose another."))
     return None
 
 
@@ -100,9 +103,9 @@ def create_user(email: str, name: str, password: str, *, is_admin: bool = False)
     email = valid_email(email)
     check_password_policy(password)
     if not name.strip():
-        raise ServiceError("A name is required.", "name")
+        raise ServiceError(_("A name is required."), "name")
     if user_by_email(email) is not None:
-        raise ServiceError(f"An account for {email} already exists.", "email")
+        raise ServiceError(_("An account for %(email)s already exists.", email=email), "email")
     user = User(email=email, name=name.strip(), is_admin=is_admin)
     set_password(user, password)
     db.session.add(user)
@@ -222,10 +225,10 @@ def change_password(
     """A new password for ``user``, committed with the end of all their sessions and a
     fresh one for the browser that asked (keeping its remember flag)."""
     if not check_password_hash(user.password_hash, current):
-        raise ServiceError("That is not your current password.", "current_password")
+        raise ServiceError(_("That is not your current password."), "current_password")
     check_password_policy(new, "new_password")
     if check_password_hash(user.password_hash, new):
-        raise ServiceError("The new password is your current one.", "new_password")
+        raise ServiceError(_("The new password is your current one."), "new_password")
     remember = bool(
         db.session.scalar(
             select(LoginSession.remember).where(LoginSession.token_hash == hash_token(token))
@@ -280,7 +283,14 @@ def create_invitation(
     existing = user_by_email(email)
     membership = db.session.get(Membership, (existing.id, organization.id)) if existing else None
     if membership is not None:
-        raise ServiceError(f"{email} is already a member of {organization.name}.", "email")
+        raise ServiceError(
+            _(
+                "%(email)s is already a member of %(organization)s.",
+                email=email,
+                organization=organization.name,
+            ),
+            "email",
+        )
     token = secrets.token_urlsafe(24)
     invitation = Invitation(
         organization=organization,
@@ -310,7 +320,7 @@ def open_invitation(token: str) -> Invitation | None:
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
     """``user`` joins the invitation's organisation, committed; the link is then used up."""
     if normalize_email(user.email) != invitation.email:
-        raise ServiceError(f"This invitation is for {invitation.email}.")
+        raise ServiceError(_("This invitation is for %(email)s.", email=invitation.email))
     invitation.accepted_at = utcnow()
     membership = add_member(user, invitation.organization, invitation.role)
     audit.record(

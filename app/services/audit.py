@@ -22,28 +22,30 @@ from sqlalchemy import Select, select
 from app.services.results.exports import csv_cell
 from app.services.transaction import commit
 from models import AuditEvent, Initiative, Organization, User, db
+from survey.languages import N_
 
 # Every action key with the label the log's filter shows; a key missing here is
-# shown as it is (so an entry written by a newer version still reads).
+# shown as it is (so an entry written by a newer version still reads). Labels are
+# marked for the catalogues and translated where the log page shows them.
 ACTIONS: dict[str, str] = {
-    "organization.created": "Organisation created",
-    "organization.deleted": "Organisation deleted",
-    "account.created": "Account created",
-    "invitation.created": "Invitation created",
-    "invitation.accepted": "Invitation accepted",
-    "member.removed": "Member removed",
-    "team.removed": "Team archived or deleted",
-    "team.restored": "Team restored",
-    "teams.imported": "Teams imported",
-    "metrics.imported": "Metrics imported",
-    "campaign.closed": "Campaign closed",
-    "campaign.cancelled": "Campaign cancelled",
-    "cycle.closed": "360 closed",
-    "answers.exported": "Raw answers exported",
-    "links.exported": "Unused personal links exported",
-    "survey_action.deleted": "“You said, we did” entry deleted",
-    "evidence.removed": "Evidence removed",
-    "api_token.created": "API token created",
+    "organization.created": N_("Organisation created"),
+    "organization.deleted": N_("Organisation deleted"),
+    "account.created": N_("Account created"),
+    "invitation.created": N_("Invitation created"),
+    "invitation.accepted": N_("Invitation accepted"),
+    "member.removed": N_("Member removed"),
+    "team.removed": N_("Team archived or deleted"),
+    "team.restored": N_("Team restored"),
+    "teams.imported": N_("Teams imported"),
+    "metrics.imported": N_("Metrics imported"),
+    "campaign.closed": N_("Campaign closed"),
+    "campaign.cancelled": N_("Campaign cancelled"),
+    "cycle.closed": N_("360 closed"),
+    "answers.exported": N_("Raw answers exported"),
+    "links.exported": N_("Unused personal links exported"),
+    "survey_action.deleted": N_("“You said, we did” entry deleted"),
+    "evidence.removed": N_("Evidence removed"),
+    "api_token.created": N_("API token created"),
 }
 
 

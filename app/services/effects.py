@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import cast
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.services.diagnosis.usage import headline_metric
@@ -56,13 +57,14 @@ from models import (
     db,
 )
 from survey.instruments import DIMENSIONS_BY_KEY
+from survey.languages import N_
 
 STEP = "step"
 SURVEY = "survey"
 # The dashboard lists the actions done in this many days.
 RECENT_DAYS = 90
 RECENT_LIMIT = 5
-EVERY_TEAM = "every team"
+EVERY_TEAM = N_("every team")  # translated where it is read (team_names)
 # The weekly figures an action's estimate can read start this long before its week.
 BEFORE_SPAN = timedelta(weeks=BEFORE_WEEKS)
 
@@ -280,9 +282,10 @@ class _Readings:
 
     def team_names(self, teams: Collection[int]) -> str:
         if not teams:
-            return EVERY_TEAM
+            return str(gettext(EVERY_TEAM))
         names = self.tree[0].names
-        return ", ".join(sorted((names.get(t, "a removed team") for t in teams), key=str.casefold))
+        removed = gettext("a removed team")
+        return ", ".join(sorted((names.get(t, removed) for t in teams), key=str.casefold))
 
     # -- the adoption metric ---------------------------------------------------------------
 

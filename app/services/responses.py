@@ -95,10 +95,11 @@ def _insert_response(timed: bool, versioned: bool, linked: bool) -> ReturningIns
         team_id,
         bindparam("today", type_=Date),
         bindparam("comment", type_=Text),
+        bindparam("language", type_=_RESPONSE.c.language.type),
     ).where(exists().where(*still_open))
     return (
         _RESPONSE.insert()
-        .from_select(["campaign_id", "team_id", "submitted_on", "comment"], row)
+        .from_select(["campaign_id", "team_id", "submitted_on", "comment", "language"], row)
         .returning(_RESPONSE.c.id)
     )
 
@@ -157,6 +158,7 @@ def record_response(
     now: datetime | None = None,
     version_id: int | None = None,
     team_link: str | None = None,
+    language: str | None = None,
 ) -> int:
     """Store one validated response and update the tallies; the caller commits.
 
@@ -171,7 +173,8 @@ def record_response(
     team. The checks and the write are one statement, so an answer that was
     slow to arrive, or checked against a cached link that has since changed,
     can never reach a published campaign or the wrong one. ``CampaignClosed``
-    otherwise; the caller rolls back.
+    otherwise; the caller rolls back. ``language`` is the language the form was
+    read in (None when unknown, as for imports).
 
     Four statements in all on SQLite, whatever the number of answers: the
     response, its answers (one executemany), their tallies (one executemany of
@@ -186,6 +189,7 @@ def record_response(
         "team_id": team_id,
         "today": today,
         "comment": comment,
+        "language": language,
     }
     if now is not None:
         params["now"] = now

@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.services import audit
 from app.services.errors import ServiceError
 from app.services.results import RECOMMEND_KEY, SurveyResults
 from app.services.transaction import commit
+from app.templating import format_number
 from models import Survey, SurveyAction, Team, User, db
 
 MAX_YOU_SAID = 300
@@ -62,21 +64,23 @@ def post_action(
     problems: dict[str, str] = {}
     you_said, we_did = you_said.strip(), we_did.strip()
     if not you_said:
-        problems["you_said"] = "Say what staff told you, in their terms."
+        problems["you_said"] = _("Say what staff told you, in their terms.")
     elif len(you_said) > MAX_YOU_SAID:
-        problems["you_said"] = f"Keep “you said” under {MAX_YOU_SAID} characters."
+        problems["you_said"] = _(
+            "Keep “you said” under %(n)s characters.", n=format_number(MAX_YOU_SAID)
+        )
     if not we_did:
-        problems["we_did"] = "Say what was done about it."
+        problems["we_did"] = _("Say what was done about it.")
     elif len(we_did) > MAX_WE_DID:
-        problems["we_did"] = f"Keep “we did” under {MAX_WE_DID:,} characters."
+        problems["we_did"] = _("Keep “we did” under %(n)s characters.", n=format_number(MAX_WE_DID))
     if team_id is not None and results.team(team_id) is None:
-        problems["team_id"] = "Choose a team of this organisation, or everyone."
+        problems["team_id"] = _("Choose a team of this organisation, or everyone.")
     if dimension_key and dimension_key not in {RECOMMEND_KEY, *(d.key for d in results.dimensions)}:
-        problems["dimension_key"] = "Choose a dimension this survey asks."
+        problems["dimension_key"] = _("Choose a dimension this survey asks.")
     if campaign_id is not None and results.campaign(campaign_id) is None:
-        problems["campaign_id"] = "Choose a campaign of this survey."
+        problems["campaign_id"] = _("Choose a campaign of this survey.")
     if done_on > today:
-        problems["done_on"] = "“Done on” cannot be in the future."
+        problems["done_on"] = _("“Done on” cannot be in the future.")
     if problems:
         raise ServiceError(problems)
     action = SurveyAction(
@@ -150,16 +154,26 @@ def suggested_you_said(
     group = results.group(campaign_id, team_id)
     if group is None or group.suppressed:
         return ""
-    who = "Everyone" if team_id is None else group.name
+    who = _("Everyone") if team_id is None else group.name
     if key == RECOMMEND_KEY:
         if group.enps is None:
             return ""
-        return f"{who}: would you recommend the new CRM to a colleague? eNPS {group.enps:+.0f}."
+        return str(
+            _(
+                "%(who)s: would you recommend the new CRM to a colleague? eNPS %(enps)s.",
+                who=who,
+                enps=format_number(group.enps, 0, signed=True),
+            )
+        )
     result = group.dimension(key)
     if result is None:
         return ""
-    agreeing = "agree" if result.info.higher_is_better else "feel this"
-    return (
-        f"{who}: “{result.info.name}” scored {result.mean:.1f} out of 5; "
-        f"{result.favourable:.0f}% {agreeing}."
-    )
+    figures = {
+        "who": who,
+        "name": result.info.name,
+        "mean": format_number(result.mean, 1),
+        "share": format_number(result.favourable, 0),
+    }
+    if result.info.higher_is_better:
+        return str(_("%(who)s: “%(name)s” scored %(mean)s out of 5; %(share)s%% agree.", **figures))
+    return str(_("%(who)s: “%(name)s” scored %(mean)s out of 5; %(share)s%% feel this.", **figures))

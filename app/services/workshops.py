@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, CursorResult, func, select, update
 
 from app.services import stages
@@ -36,6 +37,7 @@ from models import (
     db,
 )
 from models.base import utcnow
+from survey.languages import N_
 
 # Read off a projector and typed on a phone: no 0/O, 1/I/L to confuse.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -48,7 +50,9 @@ MAX_TITLE = 120
 # 31^6 codes against a handful of open sessions: a clash is rare, ten in a row impossible.
 _CODE_ATTEMPTS = 10
 
-INVALID_CODE = "This code is not valid or the workshop has ended — check the code on the screen."
+INVALID_CODE = N_(
+    "This code is not valid or the workshop has ended — check the code on the screen."
+)
 
 
 def normalize_code(code: str) -> str:
@@ -78,7 +82,7 @@ def start_session(
 ) -> WorkshopSession:
     """A new session with a join code that no other open session uses."""
     now = utcnow()
-    for _ in range(_CODE_ATTEMPTS):
+    for _attempt in range(_CODE_ATTEMPTS):
         code = new_code()
         taken = db.session.scalar(
             select(WorkshopSession.id).where(WorkshopSession.code == code, *_open_filter(now))
@@ -86,7 +90,7 @@ def start_session(
         if taken is None:
             break
     else:  # pragma: no cover - needs ten clashes in a row
-        raise ServiceError("No free join code could be found; please try again.")
+        raise ServiceError(_("No free join code could be found; please try again."))
     session = WorkshopSession(
         initiative_id=initiative.id,
         code=code,
@@ -151,12 +155,16 @@ def join(
     so their votes are not counted twice; the token is then None: keep the cookie.
     """
     if not is_open(session):
-        raise ServiceError(INVALID_CODE, "code")
+        raise ServiceError(_(INVALID_CODE), "code")
     display_name = " ".join(display_name.split())
     if not display_name:
-        raise ServiceError("Enter your name, so the facilitator knows who is in.", "display_name")
+        raise ServiceError(
+            _("Enter your name, so the facilitator knows who is in."), "display_name"
+        )
     if len(display_name) > MAX_DISPLAY_NAME:
-        raise ServiceError(f"Keep it under {MAX_DISPLAY_NAME} characters.", "display_name")
+        raise ServiceError(
+            _("Keep it under %(num)s characters.", num=MAX_DISPLAY_NAME), "display_name"
+        )
     if rejoining is not None and rejoining.session_id == session.id:
         rejoining.display_name = display_name
         commit()
@@ -193,11 +201,16 @@ def check_votes(votes: Mapping[str, int]) -> None:
     """Refuse the whole set when any step is unknown or any score is off the 1-5 scale."""
     for key, score in votes.items():
         if key not in STEPS_BY_KEY:
-            raise ServiceError(f"There is no step {key!r}; nothing was saved.")
+            raise ServiceError(_("There is no step %(key)r; nothing was saved.", key=key))
         if not RATING_MIN <= score <= RATING_MAX:
             raise ServiceError(
-                f"Ratings go from {RATING_MIN} to {RATING_MAX}; {score} is not possible. "
-                "Nothing was saved."
+                _(
+                    "Ratings go from %(low)s to %(high)s; %(score)s is not possible. "
+                    "Nothing was saved.",
+                    low=RATING_MIN,
+                    high=RATING_MAX,
+                    score=score,
+                )
             )
 
 
@@ -209,9 +222,9 @@ def save_votes(
     Steps missing from ``votes`` keep whatever the participant said before.
     """
     if participant.session_id != session.id:
-        raise ServiceError("You did not join this workshop.")
+        raise ServiceError(_("You did not join this workshop."))
     if not is_open(session):
-        raise ServiceError("This workshop has ended; it accepts no more votes.")
+        raise ServiceError(_("This workshop has ended; it accepts no more votes."))
     check_votes(votes)
     existing = {
         vote.stage_key: vote
@@ -321,7 +334,7 @@ def close_session(
         existing = db.session.get(AssessmentRound, session.round_id)
         commit()
         if existing is None:  # pragma: no cover - round_id is only ever set with the round
-            raise ServiceError("This workshop was saved, but its round is gone.")
+            raise ServiceError(_("This workshop was saved, but its round is gone."))
         return existing
     initiative = db.session.get(Initiative, session.initiative_id)
     assert initiative is not None  # the foreign key cascades

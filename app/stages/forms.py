@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -31,16 +33,22 @@ from insights.stages import (
     RATING_MAX,
     RATING_MIN,
     RATING_QUESTION,
-    STATUS_LABELS,
     STATUSES,
 )
 from models import AssessmentRating, User
 
 QUESTION = RATING_QUESTION
 SCALE_LABELS = RATING_LABELS
-ACTION_STATUS_LABELS = {"open": "open", "in_progress": "in progress", "done": "done"}
+# Lazy: translated where a page shows them (pages capitalise them where they start a line).
+ACTION_STATUS_LABELS = {"open": _l("open"), "in_progress": _l("in progress"), "done": _l("done")}
 # The filter adds "overdue", which is not a stored status but open or in progress past due.
-FILTER_STATUS_LABELS = {**ACTION_STATUS_LABELS, "overdue": "overdue"}
+FILTER_STATUS_LABELS = {**ACTION_STATUS_LABELS, "overdue": _l("overdue")}
+STATUS_CHOICES = {
+    "not_started": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+}
+ACTION_STATUS_CHOICES = {"open": _l("Open"), "in_progress": _l("In progress"), "done": _l("Done")}
 NOBODY = 0
 
 
@@ -53,7 +61,10 @@ class RealDateField(DateField):
         except ValueError:
             typed = " ".join(str(value) for value in valuelist)
             raise ValueError(
-                f"{typed} is not a date that exists. Use a real date, for example 2026-06-30."
+                _(
+                    "%(typed)s is not a date that exists. Use a real date, for example 2026-06-30.",
+                    typed=typed,
+                )
             ) from None
 
 
@@ -64,50 +75,55 @@ class TeamsField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def owner_choices(members: Iterable[User], nobody: str = "— nobody yet —") -> list[SelectChoice]:
+def owner_choices(members: Iterable[User], nobody: str | None = None) -> list[SelectChoice]:
     return [
-        SelectChoice(NOBODY, nobody),
+        SelectChoice(NOBODY, nobody if nobody is not None else _("— nobody yet —")),
         *(SelectChoice(user.id, user.name) for user in members),
     ]
 
 
 def step_choices() -> list[SelectChoice]:
-    return [SelectChoice(step.key, f"{step.position}. {step.name}") for step in STEPS]
+    return [
+        SelectChoice(
+            step.key, _l("%(position)s. %(name)s", position=step.position, name=_l(step.name))
+        )
+        for step in STEPS
+    ]
 
 
 class StageForm(FlaskForm):
     status = SelectField(
-        "Step status",
-        choices=[SelectChoice(status, STATUS_LABELS[status].capitalize()) for status in STATUSES],
+        _l("Step status"),
+        choices=[SelectChoice(status, STATUS_CHOICES[status]) for status in STATUSES],
         validate_choice=False,
     )
     owner_id = SelectField(
-        "Owner",
+        _l("Owner"),
         coerce=int,
         validate_choice=False,
         default=NOBODY,
-        description="The leader who answers for this step.",
+        description=_l("The leader who answers for this step."),
     )
-    target_date = RealDateField("Target date", validators=[Optional()])
-    notes = TextAreaField("Notes", filters=[strip], validators=[Length(max=5000)])
-    submit = SubmitField("Save step")
+    target_date = RealDateField(_l("Target date"), validators=[Optional()])
+    notes = TextAreaField(_l("Notes"), filters=[strip], validators=[Length(max=5000)])
+    submit = SubmitField(_l("Save step"))
 
     def validate_status(self, field: SelectField) -> None:
         if field.data not in STATUSES:
-            raise ValidationError("Choose not started, in progress or done.")
+            raise ValidationError(_("Choose not started, in progress or done."))
 
 
 class EvidenceForm(FlaskForm):
     text = StringField(
-        "Evidence",
+        _l("Evidence"),
         filters=[strip],
         validators=[
-            DataRequired(message="Describe the evidence."),
-            Length(max=300, message="Keep it under 300 characters."),
+            DataRequired(message=_l("Describe the evidence.")),
+            Length(max=300, message=_l("Keep it under 300 characters.")),
         ],
-        description="A concrete, checkable sign that the step is really done.",
+        description=_l("A concrete, checkable sign that the step is really done."),
     )
-    submit = SubmitField("Save evidence")
+    submit = SubmitField(_l("Save evidence"))
 
 
 class TickForm(FlaskForm):
@@ -118,41 +134,44 @@ class TickForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     title = StringField(
-        "Action",
+        _l("Action"),
         filters=[strip],
         validators=[
-            DataRequired(message="Give the action a title."),
-            Length(max=200, message="Keep the title under 200 characters."),
+            DataRequired(message=_l("Give the action a title.")),
+            Length(max=200, message=_l("Keep the title under 200 characters.")),
         ],
-        description="What will be done, for example “Share churn figures at the sales kick-off”.",
+        description=_l(
+            "What will be done, for example “Share churn figures at the sales kick-off”."
+        ),
     )
-    stage_key = SelectField("Step", choices=step_choices(), validate_choice=False)
-    owner_id = SelectField("Owner", coerce=int, validate_choice=False, default=NOBODY)
-    due_date = RealDateField("Due date", validators=[Optional()])
+    stage_key = SelectField(_l("Step"), choices=step_choices(), validate_choice=False)
+    owner_id = SelectField(_l("Owner"), coerce=int, validate_choice=False, default=NOBODY)
+    due_date = RealDateField(_l("Due date"), validators=[Optional()])
     status = SelectField(
-        "Action status",
-        choices=[
-            SelectChoice(status, ACTION_STATUS_LABELS[status].capitalize())
-            for status in ACTION_STATUSES
-        ],
+        _l("Action status"),
+        choices=[SelectChoice(status, ACTION_STATUS_CHOICES[status]) for status in ACTION_STATUSES],
         default="open",
         validate_choice=False,
     )
     teams = TeamsField(
-        "Teams it touched",
+        _l("Teams it touched"),
         coerce=int,
         choices=[],
         validate_choice=False,  # the service names a team of another organisation
-        description="None chosen means every team. Its effect compares these teams (and their "
-        "sub-teams) with the others.",
+        description=_l(
+            "None chosen means every team. Its effect compares these teams (and their "
+            "sub-teams) with the others."
+        ),
     )
     done_on = RealDateField(
-        "Done on",
+        _l("Done on"),
         validators=[Optional()],
-        description="Only for a done action: the day it was done. Empty: today, or the day "
-        "already recorded.",
+        description=_l(
+            "Only for a done action: the day it was done. Empty: today, or the day "
+            "already recorded."
+        ),
     )
-    submit = SubmitField("Save action")
+    submit = SubmitField(_l("Save action"))
 
     def set_choices(self, members: Iterable[User], teams: Iterable[tuple[int, str]]) -> None:
         self.owner_id.choices = owner_choices(members)
@@ -160,21 +179,23 @@ class ActionForm(FlaskForm):
 
     def validate_stage_key(self, field: SelectField) -> None:
         if field.data not in STEPS_BY_KEY:
-            raise ValidationError(f"There is no step {field.data!r}; choose one of the eight.")
+            raise ValidationError(
+                _("There is no step %(key)s; choose one of the eight.", key=repr(field.data))
+            )
 
     def validate_status(self, field: SelectField) -> None:
         if field.data not in ACTION_STATUSES:
-            raise ValidationError("Choose open, in progress or done.")
+            raise ValidationError(_("Choose open, in progress or done."))
 
 
 class ActionFilterForm(Form):
     """The filters of the action list, read from the query string; bad values mean no filter."""
 
-    owner = SelectField("Owner", coerce=int, validate_choice=False, default=NOBODY)
+    owner = SelectField(_l("Owner"), coerce=int, validate_choice=False, default=NOBODY)
     status = SelectField(
-        "Status",
+        _l("Status"),
         choices=[
-            SelectChoice("", "any status"),
+            SelectChoice("", _l("any status")),
             *(SelectChoice(key, label) for key, label in FILTER_STATUS_LABELS.items()),
         ],
         validate_choice=False,
@@ -201,26 +222,26 @@ class ActionFilterForm(Form):
 
 class RoundForm(FlaskForm):
     name = StringField(
-        "Name",
+        _l("Name"),
         filters=[strip],
         validators=[
-            DataRequired(message="Name the round, for example “Quarterly review, June”."),
-            Length(max=120, message="Keep the name under 120 characters."),
+            DataRequired(message=_l("Name the round, for example “Quarterly review, June”.")),
+            Length(max=120, message=_l("Keep the name under 120 characters.")),
         ],
     )
     held_on = RealDateField(
-        "Date",
+        _l("Date"),
         default=date.today,
-        validators=[InputRequired(message="Enter the date of the round.")],
-        description="When the leaders rate, for example the day of the leadership meeting.",
+        validators=[InputRequired(message=_l("Enter the date of the round."))],
+        description=_l("When the leaders rate, for example the day of the leadership meeting."),
     )
-    submit = SubmitField("Start the round")
+    submit = SubmitField(_l("Start the round"))
 
 
 class RateForm(FlaskForm):
     """A 1-5 rating and an optional comment per step; the fields are added from STEPS below."""
 
-    submit = SubmitField("Save my ratings")
+    submit = SubmitField(_l("Save my ratings"))
 
     def step_fields(self) -> list[tuple[Step, RadioField, TextAreaField]]:
         return [(step, self[f"score_{step.key}"], self[f"comment_{step.key}"]) for step in STEPS]
@@ -244,7 +265,12 @@ class RateForm(FlaskForm):
 def _score_in_range(form: RateForm, field: RadioField) -> None:
     if field.data not in {str(score) for score in range(RATING_MIN, RATING_MAX + 1)}:
         raise ValidationError(
-            f"Ratings go from {RATING_MIN} to {RATING_MAX}; {field.data} is not possible."
+            _(
+                "Ratings go from %(low)s to %(high)s; %(score)s is not possible.",
+                low=RATING_MIN,
+                high=RATING_MAX,
+                score=field.data,
+            )
         )
 
 
@@ -253,14 +279,14 @@ for _step in STEPS:
         RateForm,
         f"score_{_step.key}",
         RadioField(
-            f"{_step.position}. {_step.name}",
+            _l("%(position)s. %(name)s", position=_step.position, name=_l(_step.name)),
             choices=[
-                SelectChoice(str(score), f"{score} — {label}")
+                SelectChoice(str(score), _l("%(score)s — %(label)s", score=score, label=_l(label)))
                 for score, label in SCALE_LABELS.items()
             ],
             validate_choice=False,
             validators=[
-                InputRequired(message="Rate this step from 1 to 5."),
+                InputRequired(message=_l("Rate this step from 1 to 5.")),
                 _score_in_range,
             ],
         ),
@@ -269,9 +295,9 @@ for _step in STEPS:
         RateForm,
         f"comment_{_step.key}",
         TextAreaField(
-            f"Comment on step {_step.position} (optional)",
+            _l("Comment on step %(position)s (optional)", position=_step.position),
             filters=[strip],
-            validators=[Length(max=2000, message="Keep the comment under 2,000 characters.")],
+            validators=[Length(max=2000, message=_l("Keep the comment under 2,000 characters."))],
             render_kw={"rows": 2},
         ),
     )

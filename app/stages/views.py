@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -33,6 +34,7 @@ from app.stages.forms import (
     TickForm,
     owner_choices,
 )
+from app.stages.warnings import warning_text
 from insights.kotter import STEPS, STEPS_BY_KEY, Step
 from insights.stages import STATUS_LABELS
 from models import Action, AssessmentRound, EvidenceItem, Initiative, Stage, User, db
@@ -49,6 +51,7 @@ def labels() -> dict[str, object]:
         "status_labels": STATUS_LABELS,
         "action_status_labels": FILTER_STATUS_LABELS,
         "steps_by_key": STEPS_BY_KEY,
+        "warning_text": warning_text,
     }
 
 
@@ -67,7 +70,7 @@ def _evidence(item_id: int, *, manage: bool = False) -> tuple[EvidenceItem, OrgA
     item = stages.evidence_item(item_id)
     if item is None:
         abort(404)
-    _, access = initiative_access(current_user, item.stage.initiative_id, manage=manage)
+    _initiative, access = initiative_access(current_user, item.stage.initiative_id, manage=manage)
     return item, access
 
 
@@ -138,7 +141,7 @@ def step(initiative_id: int, key: str) -> Page | Response:
         except ServiceError as error:
             _refused(form, error)
         else:
-            flash(f"Step {stage.position} saved.", "success")
+            flash(_("Step %(position)s saved.", position=stage.position), "success")
             return redirect(_step_url(stage))
     return form_page(_render_step(initiative, access, stage, members, stage_form=form))
 
@@ -155,7 +158,7 @@ def add_evidence(initiative_id: int, key: str) -> Page | Response:
         except ServiceError as error:
             _refused(form, error)
         else:
-            flash("Evidence added to the checklist.", "success")
+            flash(_("Evidence added to the checklist."), "success")
             return redirect(_step_url(stage, "evidence"))
     return form_page(_render_step(initiative, access, stage, _members(access), evidence_form=form))
 
@@ -166,7 +169,7 @@ def add_step_action(initiative_id: int, key: str) -> Page | Response:
     members = _members(access)
     form = _action_form(access, members)
     if form.validate_on_submit() and _save_action(form, initiative, access) is not None:
-        flash(f"Action “{form.title.data}” added.", "success")
+        flash(_("Action “%(title)s” added.", title=form.title.data), "success")
         return redirect(_step_url(stage, "actions"))
     return form_page(_render_step(initiative, access, stage, members, action_form=form))
 
@@ -224,13 +227,16 @@ def _neighbours(position: int) -> tuple[Step | None, Step | None]:
 
 @bp.post("/evidence/<int:item_id>/tick")
 def tick_evidence(item_id: int) -> Response:
-    item, _ = _evidence(item_id)
+    item, _access = _evidence(item_id)
     form = TickForm()
     if not form.validate_on_submit() or form.done.data not in ("0", "1"):
         abort(400)  # a button's hidden value, never typed: a forged request
     done = form.done.data == "1"
     stages.tick_evidence(item, done, current_user)
-    flash(f"“{item.text}” marked as {'done' if done else 'not done'}.", "success")
+    if done:
+        flash(_("“%(text)s” marked as done.", text=item.text), "success")
+    else:
+        flash(_("“%(text)s” marked as not done.", text=item.text), "success")
     return redirect(_step_url(item.stage, f"evidence-{item.id}"))
 
 
@@ -244,7 +250,7 @@ def edit_evidence(item_id: int) -> Page | Response:
         except ServiceError as error:
             _refused(form, error)
         else:
-            flash("Evidence saved.", "success")
+            flash(_("Evidence saved."), "success")
             return redirect(_step_url(item.stage, f"evidence-{item.id}"))
     page = render_template(
         "stages/evidence_form.html",
@@ -261,12 +267,12 @@ def edit_evidence(item_id: int) -> Page | Response:
 
 @bp.post("/evidence/<int:item_id>/delete")
 def delete_evidence(item_id: int) -> Response:
-    item, _ = _evidence(item_id, manage=True)
+    item, _access = _evidence(item_id, manage=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     stage, text = item.stage, item.text
     stages.remove_evidence(item, actor=current_user)
-    flash(f"“{text}” removed from the checklist.", "success")
+    flash(_("“%(text)s” removed from the checklist.", text=text), "success")
     return redirect(_step_url(stage, "evidence"))
 
 
@@ -308,10 +314,10 @@ def actions(initiative_id: int) -> Page | Response:
     members = _members(access)
     form = _action_form(access, members)
     if form.validate_on_submit() and _save_action(form, initiative, access) is not None:
-        flash(f"Action “{form.title.data}” added.", "success")
+        flash(_("Action “%(title)s” added.", title=form.title.data), "success")
         return redirect(url_for("stages.actions", initiative_id=initiative_id))
     filters = ActionFilterForm(request.args)
-    filters.owner.choices = owner_choices(members, nobody="anyone")
+    filters.owner.choices = owner_choices(members, nobody=_("anyone"))
     today = date.today()
     query = stages.actions_query(
         initiative, owner_id=filters.owner_value(), status=filters.status_value(), today=today
@@ -337,7 +343,7 @@ def edit_action(action_id: int) -> Page | Response:
         form.teams.data = [row.team_id for row in action.teams]
         form.done_on.data = action.done_at.date() if action.done_at else None
     if form.validate_on_submit() and _save_action(form, initiative, access, action) is not None:
-        flash(f"Action “{action.title}” saved.", "success")
+        flash(_("Action “%(title)s” saved.", title=action.title), "success")
         return redirect(url_for("stages.edit_action", action_id=action.id, _anchor="effect"))
     page = render_template(
         "stages/action_form.html",
@@ -363,7 +369,11 @@ def rounds(initiative_id: int) -> Page | Response:
             initiative, form.name.data or "", form.held_on.data, current_user
         )
         flash(
-            f"Round “{assessment.name}” started. Each leader now rates the eight steps.", "success"
+            _(
+                "Round “%(name)s” started. Each leader now rates the eight steps.",
+                name=assessment.name,
+            ),
+            "success",
         )
         return redirect(url_for("stages.round_detail", round_id=assessment.id))
     page = render_template(
@@ -406,8 +416,11 @@ def rate(round_id: int) -> Page | Response:
             problem = " ".join(attach_problems(form, error.problems))
         else:
             flash(
-                f"Your ratings for “{assessment.name}” are saved. "
-                "You can change them until the round is closed.",
+                _(
+                    "Your ratings for “%(name)s” are saved. "
+                    "You can change them until the round is closed.",
+                    name=assessment.name,
+                ),
                 "success",
             )
             return redirect(url_for("stages.round_detail", round_id=assessment.id))
@@ -429,9 +442,9 @@ def rate(round_id: int) -> Page | Response:
 
 @bp.post("/rounds/<int:round_id>/close")
 def close_round(round_id: int) -> Response:
-    assessment, _, _ = _assessment_round(round_id, manage=True)
+    assessment, _initiative, _access = _assessment_round(round_id, manage=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     stages.close_round(assessment)
-    flash(f"Round “{assessment.name}” closed: its ratings are final.", "success")
+    flash(_("Round “%(name)s” closed: its ratings are final.", name=assessment.name), "success")
     return redirect(url_for("stages.round_detail", round_id=assessment.id))

@@ -7,9 +7,14 @@ without touching this file.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import (
@@ -62,10 +67,18 @@ from survey.instruments import (
     Dimension,
     is_scored,
 )
+from survey.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 
 SCALE_CHOICES = [
-    SelectChoice(AGREE5, "Agree – disagree (1–5)"),
-    SelectChoice(RECOMMEND10, "How likely (0–10)"),
+    SelectChoice(AGREE5, _l("Agree – disagree (1–5)")),
+    SelectChoice(RECOMMEND10, _l("How likely (0–10)")),
+]
+# Each language by its own name, with the English one for a consultant who reads neither.
+LANGUAGE_CHOICES = [
+    SelectChoice("en", _l("English")),
+    SelectChoice("de", _l("Deutsch (German)")),
+    SelectChoice("fr", _l("Français (French)")),
+    SelectChoice("es", _l("Español (Spanish)")),
 ]
 # Blank rows offered for statements of one's own (more appear after saving).
 BLANK_CUSTOM_ROWS = 2
@@ -86,11 +99,11 @@ def statements_in(dimension: Dimension) -> int:
 def describe_size(dimension: Dimension) -> str:
     """'3 statements', '1 question, 0–10' or 'optional free text', for the checkbox label."""
     if dimension.family == "comment":
-        return "optional free text"
+        return str(_l("optional free text"))
     if dimension.family == "recommend":
-        return "1 question, 0–10"
+        return str(_l("1 question, 0–10"))
     count = statements_in(dimension)
-    return f"{count} statement{'s' if count != 1 else ''}"
+    return str(ngettext("%(num)s statement", "%(num)s statements", count))
 
 
 @dataclass(frozen=True)
@@ -101,14 +114,38 @@ class DimensionOption:
     size: str
 
 
-class CustomItemForm(Form):
-    text = StringField(
-        "Statement",
-        filters=[strip],
-        validators=[Optional(), Length(max=MAX_CUSTOM_TEXT)],
+def _text_field() -> StringField:
+    return StringField(
+        _l("Statement"), filters=[strip], validators=[Optional(), Length(max=MAX_CUSTOM_TEXT)]
     )
-    scale = SelectField("Answer scale", choices=SCALE_CHOICES, default=AGREE5)
-    reverse = BooleanField("Negatively worded: agreeing is bad news (scored in reverse)")
+
+
+class CustomItemForm(Form):
+    """One statement of one's own: a text per language (``text`` is English), a scale."""
+
+    text = _text_field()
+    text_de = _text_field()
+    text_fr = _text_field()
+    text_es = _text_field()
+    scale = SelectField(_l("Answer scale"), choices=SCALE_CHOICES, default=AGREE5)
+    reverse = BooleanField(_l("Negatively worded: agreeing is bad news (scored in reverse)"))
+
+    def text_in(self, language: str) -> StringField:
+        field: StringField = self["text" if language == DEFAULT_LANGUAGE else f"text_{language}"]
+        return field
+
+    def texts(self) -> dict[str, str]:
+        """The texts typed, by language (blank ones left out)."""
+        return {code: text for code in LANGUAGES if (text := self.text_in(code).data or "")}
+
+
+def _custom_row(item: CustomItem, language: str) -> dict[str, object]:
+    """A custom statement as its row's data: a text per language field."""
+    texts = item.texts(language)
+    row: dict[str, object] = {"scale": item.scale, "reverse": item.reverse}
+    for code in LANGUAGES:
+        row["text" if code == DEFAULT_LANGUAGE else f"text_{code}"] = texts.get(code, "")
+    return row
 
 
 def _absent_keeps_the_setting(form: object, field: IntegerField) -> None:
@@ -120,62 +157,86 @@ def _absent_keeps_the_setting(form: object, field: IntegerField) -> None:
 
 class SurveyForm(FlaskForm):
     title = StringField(
-        "Title",
+        _l("Title"),
         filters=[strip],
         validators=[DataRequired(), Length(max=MAX_TITLE)],
-        description="Staff see it at the top of the pulse, e.g. “CRM pulse”.",
+        description=_l("Staff see it at the top of the pulse, e.g. “CRM pulse”."),
     )
     intro = TextAreaField(
-        "A word to staff (optional)",
+        _l("A word to staff (optional)"),
         filters=[strip],
         validators=[Length(max=MAX_INTRO)],
-        description="Shown above the statements: why you ask and what happens with the answers.",
+        description=_l(
+            "Shown above the statements: why you ask and what happens with the answers."
+        ),
         render_kw={"rows": 3},
     )
-    dimensions = MultiCheckboxField("Dimensions from the library", choices=[])
+    default_language = SelectField(
+        _l("Default language"),
+        choices=LANGUAGE_CHOICES,
+        default=DEFAULT_LANGUAGE,
+        validators=[_absent_keeps_the_setting],
+        description=_l(
+            "Staff read the pulse in their browser’s language when the survey has it, else in "
+            "this one. Statements of your own need a text in it; other languages are optional."
+        ),
+    )
+    dimensions = MultiCheckboxField(_l("Dimensions from the library"), choices=[])
     custom = FieldList(FormField(CustomItemForm), max_entries=MAX_CUSTOM_ITEMS)
     reminder_after_days = IntegerField(
-        "Remind after (days)",
+        _l("Remind after (days)"),
         default=Reminders.after_days,
         validators=[
             _absent_keeps_the_setting,
-            InputRequired(message="Enter after how many days to remind."),
+            InputRequired(message=_l("Enter after how many days to remind.")),
             NumberRange(
                 min=1,
                 max=MAX_REMINDER_AFTER_DAYS,
-                message=f"Remind after 1 to {MAX_REMINDER_AFTER_DAYS} days.",
+                message=_l("Remind after 1 to %(max)s days.", max=MAX_REMINDER_AFTER_DAYS),
             ),
         ],
-        description="People whose personal link is still unused get a reminder this many "
-        "days after the campaign opens, then again every as many days.",
+        description=_l(
+            "People whose personal link is still unused get a reminder this many "
+            "days after the campaign opens, then again every as many days."
+        ),
         render_kw={"min": 1, "max": MAX_REMINDER_AFTER_DAYS, "inputmode": "numeric"},
     )
     reminder_limit = IntegerField(
-        "Reminders at most",
+        _l("Reminders at most"),
         default=Reminders.limit,
         validators=[
             _absent_keeps_the_setting,
-            InputRequired(message="Enter how many reminders to send at most (0: none)."),
+            InputRequired(message=_l("Enter how many reminders to send at most (0: none).")),
             NumberRange(
-                min=0, max=MAX_REMINDERS, message=f"Send 0 to {MAX_REMINDERS} reminders (0: none)."
+                min=0,
+                max=MAX_REMINDERS,
+                message=_l("Send 0 to %(max)s reminders (0: none).", max=MAX_REMINDERS),
             ),
         ],
-        description="0 sends none. Reminders stop as soon as the person answers, and never "
-        "after the campaign closes.",
+        description=_l(
+            "0 sends none. Reminders stop as soon as the person answers, and never "
+            "after the campaign closes."
+        ),
         render_kw={"min": 0, "max": MAX_REMINDERS, "inputmode": "numeric"},
     )
-    submit = SubmitField("Save survey")
+    submit = SubmitField(_l("Save survey"))
 
-    def __init__(self, *args: object, choice: Choice | None = None, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        choice: Choice | None = None,
+        language: str | None = None,
+        **kwargs: object,
+    ) -> None:
+        """``language``: the survey's default language, kept when a post leaves it out."""
         if choice is not None and "data" not in kwargs:
             kwargs["data"] = {
                 "dimensions": choice.dimension_keys,
-                "custom": [
-                    {"text": item.text, "scale": item.scale, "reverse": item.reverse}
-                    for item in choice.custom
-                ],
+                "custom": [_custom_row(item, choice.language) for item in choice.custom],
             }
         super().__init__(*args, **kwargs)
+        if language is not None and not self.default_language.raw_data:
+            self.default_language.data = language
         self.dimensions.choices = [
             SelectChoice(dimension.key, dimension.name) for dimension in LIBRARY
         ]
@@ -184,13 +245,14 @@ class SurveyForm(FlaskForm):
     def starter(cls) -> SurveyForm:
         """A new survey with the recommended first pulse ticked."""
         form = cls(formdata=None, choice=Choice(list(STARTER_PULSE), []))
-        form.title.data = "CRM pulse"
+        form.title.data = str(_l("CRM pulse"))
         return form
 
     @classmethod
     def of(cls, survey: Survey, version: SurveyVersion) -> SurveyForm:
         """The form of an existing survey, its latest version's choices ticked."""
-        form = cls(formdata=None, choice=choice_of(version))
+        language = survey.default_language or DEFAULT_LANGUAGE
+        form = cls(formdata=None, choice=choice_of(version, language), language=language)
         form.title.data = survey.title
         form.intro.data = survey.intro
         form.reminder_after_days.data = survey.reminder_after_days
@@ -205,11 +267,41 @@ class SurveyForm(FlaskForm):
             after_days=self.reminder_after_days.data or 0, limit=self.reminder_limit.data or 0
         )
 
+    def language(self) -> str | None:
+        """The default language posted; None when the post left it out (kept as it is)."""
+        return self.default_language.data if self.default_language.raw_data else None
+
+    def chosen_language(self) -> str:
+        return str(self.default_language.data or DEFAULT_LANGUAGE)
+
+    def languages_in_order(self) -> list[str]:
+        """The default language first: its text is the one a statement needs."""
+        default = self.chosen_language()
+        return [default, *(code for code in LANGUAGES if code != default)]
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        """A statement typed in some language needs a text in the default language too."""
+        valid = bool(super().validate(extra_validators))
+        default = self.chosen_language()
+        for entry in self.custom.entries:
+            row: CustomItemForm = entry.form
+            if row.texts() and default not in row.texts():
+                field = row.text_in(default)
+                message = _(
+                    "Needs a text in %(language)s, the survey’s default language.",
+                    language=LANGUAGE_NAMES.get(default, default),
+                )
+                field.errors = [*field.errors, message]
+                valid = False
+        if not valid:  # the list's errors were gathered before these were added
+            self.custom.errors = [entry.errors for entry in self.custom.entries]
+        return valid
+
     def offer_blank_rows(self) -> None:
         """Empty rows for statements of one's own, so two are always there to fill in."""
-        blank = sum(1 for entry in self.custom.entries if not entry.text.data)
+        blank = sum(1 for entry in self.custom.entries if not entry.form.texts())
         room = MAX_CUSTOM_ITEMS - len(self.custom.entries)
-        for _ in range(max(0, min(BLANK_CUSTOM_ROWS - blank, room))):
+        for _row in range(max(0, min(BLANK_CUSTOM_ROWS - blank, room))):
             self.custom.append_entry()
 
     def groups(self) -> list[tuple[str, list[DimensionOption]]]:
@@ -228,12 +320,16 @@ class SurveyForm(FlaskForm):
         return [(FAMILIES.get(family, family), options) for family, options in grouped.items()]
 
     def custom_items(self) -> list[CustomItem]:
-        """The statements of one's own that have text; blank rows are ignored."""
-        return [
-            CustomItem(entry.text.data, entry.scale.data, bool(entry.reverse.data))
-            for entry in self.custom.entries
-            if entry.text.data
-        ]
+        """The statements of one's own that have a text in any language; blank rows are ignored."""
+        default = self.chosen_language()
+        items = []
+        for entry in self.custom.entries:
+            texts = entry.form.texts()
+            if texts:
+                own = texts.pop(default, "")
+                others = tuple(sorted(texts.items()))
+                items.append(CustomItem(own, entry.scale.data, bool(entry.reverse.data), others))
+        return items
 
     def statement_count(self) -> int:
         chosen = set(self.dimensions.data or [])
@@ -248,19 +344,22 @@ class SurveyForm(FlaskForm):
 
 class ScheduleForm(FlaskForm):
     opens_on = DateField(
-        "First day", validators=[DataRequired(message="Enter the day the campaign opens.")]
+        _l("First day"), validators=[DataRequired(message=_l("Enter the day the campaign opens."))]
     )
     last_day = DateField(
-        "Last day", validators=[DataRequired(message="Enter the last day staff can answer.")]
+        _l("Last day"),
+        validators=[DataRequired(message=_l("Enter the last day staff can answer."))],
     )
-    team_ids = MultiCheckboxField("Teams asked", coerce=int, choices=[])
+    team_ids = MultiCheckboxField(_l("Teams asked"), coerce=int, choices=[])
     repeat_days = IntegerField(
-        "Repeat every … days (optional)",
+        _l("Repeat every … days (optional)"),
         validators=[Optional(), NumberRange(min=1, max=MAX_REPEAT_DAYS)],
-        description="14 for a fortnightly pulse. The next campaign, for the same teams, is "
-        "created as soon as this one opens. Leave empty for a one-off campaign.",
+        description=_l(
+            "14 for a fortnightly pulse. The next campaign, for the same teams, is "
+            "created as soon as this one opens. Leave empty for a one-off campaign."
+        ),
     )
-    submit = SubmitField("Schedule campaign")
+    submit = SubmitField(_l("Schedule campaign"))
 
     def set_team_choices(self, teams: list[tuple[int, str]]) -> None:
         self.team_ids.choices = [SelectChoice(team_id, name) for team_id, name in teams]
@@ -283,13 +382,15 @@ class ScheduleForm(FlaskForm):
 
 class PersonalLinksForm(FlaskForm):
     file = FileField(
-        "CSV file of people",
+        _l("CSV file of people"),
         validators=[
-            FileRequired(message="Choose a CSV file."),
-            FileSize(MAX_UPLOAD_BYTES, message="The file is larger than 2 MB."),
+            FileRequired(message=_l("Choose a CSV file.")),
+            FileSize(MAX_UPLOAD_BYTES, message=_l("The file is larger than 2 MB.")),
         ],
-        description="Two columns with a header line: email,team — the team as named in "
-        "Stepwise. Each person gets a one-use link; their answer is never linked to them.",
+        description=_l(
+            "Two columns with a header line: email,team — the team as named in "
+            "Stepwise. Each person gets a one-use link; their answer is never linked to them."
+        ),
         render_kw={"accept": ".csv,text/csv"},
     )
-    submit = SubmitField("Create personal links")
+    submit = SubmitField(_l("Create personal links"))

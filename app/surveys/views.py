@@ -17,6 +17,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -92,11 +94,15 @@ def new(initiative_id: int) -> tuple[str, int] | Response:
                 form.custom_items(),
                 current_user,
                 reminders=form.reminders(),
+                language=form.chosen_language(),
             )
         except ServiceError as error:
             _attach(form, error)
         else:
-            flash(f"Survey “{survey.title}” saved. Schedule its first campaign.", "success")
+            flash(
+                _("Survey “%(title)s” saved. Schedule its first campaign.", title=survey.title),
+                "success",
+            )
             return redirect(url_for("surveys.schedule", survey_id=survey.id))
     return _render_builder(form, initiative, access, None), _status()
 
@@ -105,7 +111,10 @@ def new(initiative_id: int) -> tuple[str, int] | Response:
 def edit(survey_id: int) -> tuple[str, int] | Response:
     survey, initiative, access = _survey(survey_id, manage=True)
     version = surveys.latest_version(survey.id)
-    form = SurveyForm() if request.method == "POST" else SurveyForm.of(survey, version)
+    if request.method == "POST":
+        form = SurveyForm(language=survey.default_language)
+    else:
+        form = SurveyForm.of(survey, version)
     if form.validate_on_submit():
         try:
             saved = surveys.update_survey(
@@ -116,6 +125,7 @@ def edit(survey_id: int) -> tuple[str, int] | Response:
                 form.custom_items(),
                 utcnow(),
                 reminders=form.reminders(),
+                language=form.language(),
             )
         except ServiceError as error:
             _attach(form, error)
@@ -127,10 +137,13 @@ def edit(survey_id: int) -> tuple[str, int] | Response:
 
 def _saved_message(new_version: int | None) -> str:
     if new_version is None:
-        return "Survey saved; the statements did not change."
-    return (
-        f"Survey saved as version {new_version}. Campaigns that have opened keep the "
-        "statements they asked; scheduled ones ask the new version."
+        return str(_("Survey saved; the statements did not change."))
+    return str(
+        _(
+            "Survey saved as version %(number)s. Campaigns that have opened keep the "
+            "statements they asked; scheduled ones ask the new version.",
+            number=new_version,
+        )
     )
 
 
@@ -155,11 +168,14 @@ def _render_builder(
 
 @bp.post("/surveys/<int:survey_id>/stop-repeating")
 def stop_repeating(survey_id: int) -> Response:
-    survey, initiative, _ = _survey(survey_id, manage=True)
+    survey, initiative, _access = _survey(survey_id, manage=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     surveys.stop_repeating(survey)
-    flash(f"“{survey.title}” no longer repeats; its campaigns stay as they are.", "success")
+    flash(
+        _("“%(title)s” no longer repeats; its campaigns stay as they are.", title=survey.title),
+        "success",
+    )
     return redirect(url_for("surveys.index", initiative_id=initiative.id))
 
 
@@ -180,7 +196,9 @@ def schedule(survey_id: int) -> tuple[str, int] | Response:
         except ServiceError as error:
             _attach(form, error)
         else:
-            flash("Campaign scheduled. Print the team QR codes or add personal links.", "success")
+            flash(
+                _("Campaign scheduled. Print the team QR codes or add personal links."), "success"
+            )
             return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
     page = render_template(
         "surveys/schedule.html", form=form, survey=survey, initiative=initiative, access=access
@@ -211,19 +229,28 @@ def upload_links(campaign_id: int) -> str | Response | tuple[str, int]:
             if not line_errors:
                 flash(_imported_message(result), "success")
                 return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
-            form.file.errors = ["Nothing was imported. Fix these lines and upload the file again."]
+            form.file.errors = [
+                _("Nothing was imported. Fix these lines and upload the file again.")
+            ]
     rows = surveys.campaign_teams(campaign)
     return _render_campaign(campaign, survey, initiative, access, rows, form, line_errors), 422
 
 
 def _imported_message(result: surveys.LinkImport) -> str:
-    kept = f" {result.kept} already had one and keep it." if result.kept else ""
-    return f"{result.created} personal link{'s' if result.created != 1 else ''} created.{kept}"
+    created = ngettext(
+        "%(num)s personal link created.", "%(num)s personal links created.", result.created
+    )
+    if not result.kept:
+        return str(created)
+    kept = ngettext(
+        "%(num)s already had one and keeps it.", "%(num)s already had one and keep it.", result.kept
+    )
+    return f"{created} {kept}"
 
 
 @bp.get("/campaigns/<int:campaign_id>/personal-links.csv")
 def unused_links(campaign_id: int) -> Response:
-    campaign, survey, _, access = _campaign(campaign_id, manage=True)
+    campaign, survey, _initiative, access = _campaign(campaign_id, manage=True)
     try:
         body = surveys.unused_links_csv(
             campaign, lambda code: url_for("pulse.answer", code=code, _external=True), utcnow()
@@ -260,7 +287,7 @@ def qr_sheet(campaign_id: int) -> str:
 @bp.post("/campaigns/<int:campaign_id>/close")
 def close(campaign_id: int) -> Response:
     """Close an open campaign early; the tick publishes its results a few minutes later."""
-    campaign, _, _, _ = _campaign(campaign_id, manage=True)
+    campaign, *_rest = _campaign(campaign_id, manage=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -268,13 +295,13 @@ def close(campaign_id: int) -> Response:
     except ServiceError as error:
         flash(str(error), "error")
     else:
-        flash("Campaign closed. Its results are published within a few minutes.", "success")
+        flash(_("Campaign closed. Its results are published within a few minutes."), "success")
     return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
 
 
 @bp.post("/campaigns/<int:campaign_id>/cancel")
 def cancel(campaign_id: int) -> Response:
-    campaign, survey, initiative, _ = _campaign(campaign_id, manage=True)
+    campaign, survey, initiative, _access = _campaign(campaign_id, manage=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -282,7 +309,7 @@ def cancel(campaign_id: int) -> Response:
     except ServiceError as error:
         flash(str(error), "error")
         return redirect(url_for("surveys.campaign", campaign_id=campaign.id))
-    flash(f"Campaign cancelled; “{survey.title}” no longer repeats.", "success")
+    flash(_("Campaign cancelled; “%(title)s” no longer repeats.", title=survey.title), "success")
     return redirect(url_for("surveys.index", initiative_id=initiative.id))
 
 
@@ -306,6 +333,7 @@ def _render_campaign(
         Status=Status,
         last_day=surveys.last_day_of(campaign.closes_at),
         statements=statements,
+        fallbacks=surveys.fallbacks_of(statements, survey.default_language),
         links=_team_links(rows),
         form=form or PersonalLinksForm(formdata=None),
         line_errors=line_errors or [],
@@ -329,6 +357,6 @@ def _qr_svg(url: str, team: str) -> Markup:
         border=2,
         omitsize=True,
         light="#fff",
-        title=f"QR code of the pulse link for {team}",
+        title=_("QR code of the pulse link for %(team)s", team=team),
     )
     return Markup(svg)  # noqa: S704 - SVG written by segno from our own URL and team name

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
@@ -23,17 +25,19 @@ VOTE_PREFIX = "rating-"
 
 class StartWorkshopForm(FlaskForm):
     title = StringField(
-        "Title",
+        _l("Title"),
         filters=[strip],
         validators=[Length(max=MAX_TITLE)],
-        description="Shown on the projector and kept as the name of the assessment round. "
-        "Leave it empty for “Workshop” and today’s date.",
+        description=_l(
+            "Shown on the projector and kept as the name of the assessment round. "
+            "Leave it empty for “Workshop” and today’s date."
+        ),
     )
-    submit = SubmitField("Start a live workshop")
+    submit = SubmitField(_l("Start a live workshop"))
 
 
 class CloseWorkshopForm(FlaskForm):
-    submit = SubmitField("Close and save as assessment round")
+    submit = SubmitField(_l("Close and save as assessment round"))
 
 
 def _code_filter(value: Any) -> Any:
@@ -42,11 +46,11 @@ def _code_filter(value: Any) -> Any:
 
 class JoinForm(FlaskForm):
     code = StringField(
-        "Code on the screen",
+        _l("Code on the screen"),
         filters=[_code_filter],
         validators=[
-            DataRequired(message="Enter the code shown on the screen."),
-            Length(max=2 * CODE_LENGTH, message="The code has 6 characters."),
+            DataRequired(message=_l("Enter the code shown on the screen.")),
+            Length(max=2 * CODE_LENGTH, message=_l("The code has 6 characters.")),
         ],
         render_kw={
             "autocomplete": "off",
@@ -56,22 +60,25 @@ class JoinForm(FlaskForm):
         },
     )
     display_name = StringField(
-        "Your name",
+        _l("Your name"),
         filters=[strip],
         validators=[
-            DataRequired(message="Enter your name, so the facilitator knows who is in."),
-            Length(max=MAX_DISPLAY_NAME, message=f"Keep it under {MAX_DISPLAY_NAME} characters."),
+            DataRequired(message=_l("Enter your name, so the facilitator knows who is in.")),
+            Length(
+                max=MAX_DISPLAY_NAME,
+                message=_l("Keep it under %(num)s characters.", num=MAX_DISPLAY_NAME),
+            ),
         ],
-        description="A first name or a role is enough, for example “Tom (Sales)”.",
+        description=_l("A first name or a role is enough, for example “Tom (Sales)”."),
         render_kw={"autocomplete": "given-name"},
     )
-    submit = SubmitField("Join the workshop")
+    submit = SubmitField(_l("Join the workshop"))
 
 
 class VoteForm(FlaskForm):
     """One optional 1-5 choice per step; the fields are added from the step definitions below."""
 
-    submit = SubmitField("Save my ratings")
+    submit = SubmitField(_l("Save my ratings"))
 
     def step_fields(self) -> list[tuple[Any, RadioField]]:
         return [(step, self[step.key]) for step in STEPS]
@@ -89,21 +96,36 @@ class VoteForm(FlaskForm):
         )
         if unknown:
             self.form_errors.append(
-                f"There is no step {', '.join(unknown)}. Nothing was saved; reload the page."
+                _(
+                    "There is no step %(keys)s. Nothing was saved; reload the page.",
+                    keys=", ".join(unknown),
+                )
             )
             return False
         return valid
 
 
+def _scale_choice(value: str) -> Any:
+    """A choice's label, "3 — partly", in the language of the page that shows it."""
+    return _l("%(score)s — %(label)s", score=value, label=_l(SCALE_LABELS[int(value)]))
+
+
 def _vote_field(step_name: str, key: str) -> RadioField:
     return RadioField(
-        step_name,
+        _l(step_name),
         name=VOTE_PREFIX + key,
-        choices=[SelectChoice(value, f"{value} — {SCALE_LABELS[int(value)]}") for value in SCORES],
+        choices=[SelectChoice(value, _scale_choice(value)) for value in SCORES],
         validate_choice=False,
         validators=[
             Optional(),
-            AnyOf(SCORES, message=f"Choose from {RATING_MIN} to {RATING_MAX}. Nothing was saved."),
+            AnyOf(
+                SCORES,
+                message=_l(
+                    "Choose from %(low)s to %(high)s. Nothing was saved.",
+                    low=RATING_MIN,
+                    high=RATING_MAX,
+                ),
+            ),
         ],
     )
 

@@ -2,7 +2,8 @@
 
 Facilitators are the consultants (and site admins) of the initiative's
 organisation. Participants have no account: a join code gets them a random
-token in a cookie that only ``/join`` pages receive.
+token in a cookie that only ``/join`` pages receive. The participants' pages
+are staff pages: they speak every staff language (``app.i18n``).
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app.access import OrgAccess, initiative_access
 from app.formtools import attach_problems, form_page
+from app.i18n import speak_staff_languages
 from app.services import workshops
 from app.services.errors import ServiceError
 from app.services.workshops import INVALID_CODE
@@ -44,6 +48,15 @@ bp = Blueprint("workshop", __name__)
 PARTICIPANT_COOKIE = "stepwise_workshop"
 
 Page = str | tuple[str, int]
+# The participants' pages, read on phones in the room.
+STAFF_ENDPOINTS = frozenset({"workshop.join", "workshop.vote"})
+
+
+@bp.before_request
+def speak_to_participants() -> None:
+    """The participants' pages speak every staff language (error pages included)."""
+    if request.endpoint in STAFF_ENDPOINTS:
+        speak_staff_languages()
 
 
 # --- the facilitator -----------------------------------------------------
@@ -74,7 +87,10 @@ def start(initiative_id: int) -> Page | Response:
         return _render_sessions(initiative, access, form), 422
     session = workshops.start_session(initiative, current_user, form.title.data or "")
     flash(
-        f"Workshop started. Put this screen on the projector; the code is {session.code}.",
+        _(
+            "Workshop started. Put this screen on the projector; the code is %(code)s.",
+            code=session.code,
+        ),
         "success",
     )
     return redirect(url_for("workshop.facilitate", session_id=session.id))
@@ -116,7 +132,11 @@ def _qr_svg(url: str, code: str) -> Markup:
     """The join link as an inline SVG QR code; segno escapes what it writes."""
     qr = segno.make(url, error="m")
     svg = qr.svg_inline(
-        scale=1, border=2, omitsize=True, light="#fff", title=f"QR code to join with code {code}"
+        scale=1,
+        border=2,
+        omitsize=True,
+        light="#fff",
+        title=_("QR code to join with code %(code)s", code=code),
     )
     return Markup(svg)  # noqa: S704 - SVG written by segno from our own URL and code
 
@@ -124,7 +144,7 @@ def _qr_svg(url: str, code: str) -> Markup:
 @bp.get("/workshops/<int:session_id>/live.json")
 @login_required
 def live(session_id: int) -> Response:
-    session, _, _ = _facilitated(session_id)
+    session, _initiative, _access = _facilitated(session_id)
     response = jsonify(workshops.live_state(session).as_json())
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -133,19 +153,29 @@ def live(session_id: int) -> Response:
 @bp.post("/workshops/<int:session_id>/close")
 @login_required
 def close(session_id: int) -> Response:
-    session, initiative, _ = _facilitated(session_id)
+    session, initiative, _access = _facilitated(session_id)
     if not CloseWorkshopForm().validate_on_submit():
         abort(400)
     already_saved = session.round_id is not None
     assessment = workshops.close_session(session, current_user)
     ratings, raters = workshops.rating_count(assessment)
-    prefix = "Already saved" if already_saved else "Saved"
-    flash(
-        f"{prefix} as assessment round “{assessment.name}”: "
-        f"{ratings} rating{'s' if ratings != 1 else ''} from "
-        f"{raters} participant{'s' if raters != 1 else ''}.",
-        "success",
-    )
+    counts = {
+        "ratings": ngettext("%(num)s rating", "%(num)s ratings", ratings),
+        "raters": ngettext("%(num)s participant", "%(num)s participants", raters),
+    }
+    if already_saved:
+        message = _(
+            "Already saved as assessment round “%(name)s”: %(ratings)s from %(raters)s.",
+            name=assessment.name,
+            **counts,
+        )
+    else:
+        message = _(
+            "Saved as assessment round “%(name)s”: %(ratings)s from %(raters)s.",
+            name=assessment.name,
+            **counts,
+        )
+    flash(message, "success")
     return redirect(url_for("stages.tracker", initiative_id=initiative.id))
 
 
@@ -192,10 +222,12 @@ def _join(form: JoinForm, participant: WorkshopParticipant | None) -> Response |
     """Join the session behind the typed code, or name on the form why not."""
     session = workshops.open_session_for_code(form.code.data or "")
     if session is None:
-        form.code.errors = [INVALID_CODE]
+        form.code.errors = [_(INVALID_CODE)]
         return None
     try:
-        _, token = workshops.join(session, form.display_name.data or "", rejoining=participant)
+        _participant, token = workshops.join(
+            session, form.display_name.data or "", rejoining=participant
+        )
     except ServiceError as error:
         form.form_errors.extend(attach_problems(form, error.problems))
         return None
@@ -209,7 +241,7 @@ def _join(form: JoinForm, participant: WorkshopParticipant | None) -> Response |
 def vote() -> Page | Response:
     participant = _participant()
     if participant is None:
-        flash("Enter the code on the screen to join the workshop.", "info")
+        flash(_("Enter the code on the screen to join the workshop."), "info")
         return redirect(url_for("workshop.join"))
     session = workshops.get_session(participant.session_id)
     if session is None or not workshops.is_open(session):
@@ -223,7 +255,8 @@ def vote() -> Page | Response:
             form.form_errors.extend(attach_problems(form, error.problems))
         else:
             flash(
-                "Thank you, your ratings are saved. You can change them until the end.", "success"
+                _("Thank you, your ratings are saved. You can change them until the end."),
+                "success",
             )
             return redirect(url_for("workshop.vote"))
     page = render_template(

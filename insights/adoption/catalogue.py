@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from survey.languages import N_
+
 USAGE = "usage"
 DATA_QUALITY = "data_quality"
 CUSTOMER_OUTCOME = "customer_outcome"
 CATEGORIES = {
-    USAGE: "Usage",
-    DATA_QUALITY: "Data quality",
-    CUSTOMER_OUTCOME: "Customer outcomes",
+    USAGE: N_("Usage"),
+    DATA_QUALITY: N_("Data quality"),
+    CUSTOMER_OUTCOME: N_("Customer outcomes"),
 }
-DIRECTIONS = {"higher": "Higher is better", "lower": "Lower is better"}
+DIRECTIONS = {"higher": N_("Higher is better"), "lower": N_("Lower is better")}
 
 ADOPTION_RATE = "adoption_rate"
 STICKINESS = "stickiness"

@@ -2,208 +2,208 @@
 in the same plain register (see ``survey.library_text``)."""
 
 ITEMS: dict[str, str] = {
-    "kotter_urgency_1": "I understand why we need to change how we work with customers.",
-    "kotter_coalition_1": "The people leading the CRM change know how work with customers really gets done here.",
-    "kotter_vision_1": "I could explain in a sentence what the CRM change should do for our customers.",
-    "kotter_communicate_1": "My manager talks regularly about where the CRM change is heading and why.",
-    "kotter_empower_1": "When I raise something that gets in the way of the new way of working, it is dealt with.",
-    "kotter_wins_1": "I have seen clear early successes from the new way of working with customers.",
-    "kotter_consolidate_1": "The CRM and our processes keep getting better based on feedback from people like me.",
-    "kotter_anchor_1": "Using the CRM is simply how we work with customers here now.",
-    "resistance_unknown_1": "I am uneasy about what the new CRM will mean for my day-to-day work.",
-    "resistance_unknown_2": "I know what my working day will look like once the new CRM is fully in place.",
-    "resistance_devalued_1": "The new CRM makes my experience count for less.",
-    "resistance_devalued_2": "It feels as if the system is meant to replace my judgement.",
-    "resistance_devalued_3": "The new CRM makes good use of what I know about our customers.",
-    "resistance_ownership_1": "The new way of working was designed without the people who do the work.",
-    "resistance_ownership_2": "Decisions about how I handle my customers have been taken out of my hands.",
-    "resistance_ownership_3": "I have a say in how the new CRM process works for my team.",
-    "resistance_personal_touch_1": "The new CRM puts a screen between me and my customers.",
-    "resistance_personal_touch_2": "With the new CRM I still have time for a personal word with each customer.",
-    "adoption_usefulness_1": "The new CRM helps me serve customers better.",
-    "adoption_usefulness_2": "Using the new CRM saves me time in my customer work.",
-    "adoption_usefulness_3": "The new CRM adds work without giving me anything back.",
-    "adoption_ease_1": "The new CRM is easy to use.",
-    "adoption_ease_2": "I can find the customer information I need in the CRM quickly.",
-    "adoption_ease_3": "Simple tasks take too many steps in the new CRM.",
-    "adoption_support_1": "My manager expects and encourages me to use the new CRM.",
-    "adoption_support_2": "Colleagues whose opinion I value use the new CRM themselves.",
-    "adoption_training_1": "I have had the training I need to use the new CRM in my job.",
-    "adoption_training_2": "When I get stuck in the CRM, I know where to get help quickly.",
-    "adoption_training_3": "I have been left to work out the new CRM on my own.",
-    "adkar_awareness_1": "I understand the business reasons for introducing the new CRM.",
-    "adkar_desire_1": "I personally want to make the new CRM work.",
-    "adkar_knowledge_1": "I know how to do my daily customer work in the new CRM.",
-    "adkar_ability_1": "In real work with customers, I can use the new CRM without getting stuck.",
-    "adkar_reinforcement_1": "Using the new CRM well gets noticed and appreciated here.",
-    "crl_technology_1": "Our leaders use the new CRM themselves.",
-    "crl_technology_2": "Our leaders put real effort into making the CRM work for the front line.",
-    "crl_environment_1": "I can decide things for a customer on the spot without waiting for approval.",
-    "crl_environment_2": "I have the customer information I need to make decisions myself.",
-    "crl_environment_3": "Customer decisions have to go up the line even when I know the answer.",
-    "crl_innovation_1": "Ideas from staff about serving customers are taken up here.",
-    "crl_innovation_2": "Mistakes made while trying something new are forgiven here.",
-    "crl_innovation_3": "People here keep ideas to themselves because nothing happens with them.",
-    "customer_customisation_1": "I can tailor what we offer to each customer's needs.",
-    "customer_customisation_2": "Before I contact a customer I can see their history and preferences.",
-    "customer_relationships_1": "I know my most important customers personally.",
-    "customer_relationships_2": "I get in touch with customers at the moments that matter to them.",
-    "customer_aftersale_1": "Customers' problems after a sale are followed up until they are solved.",
-    "customer_aftersale_2": "I can see a customer's open service issues before I speak to them.",
-    "customer_aftersale_3": "After a sale, customers often have to chase us for an answer.",
-    "recommend": "How likely are you to recommend the new CRM to a colleague?",
-    "comment": "Is there anything else you want the people leading the change to know?",
+    "kotter_urgency_1": "Ich verstehe, warum wir unsere Arbeit mit Kunden verändern müssen.",
+    "kotter_coalition_1": "Die Verantwortlichen für die CRM-Umstellung wissen, wie die Arbeit mit Kunden hier wirklich läuft.",
+    "kotter_vision_1": "Ich könnte in einem Satz erklären, was die CRM-Umstellung unseren Kunden bringen soll.",
+    "kotter_communicate_1": "Meine Führungskraft spricht regelmäßig darüber, wohin die CRM-Umstellung führen soll und warum.",
+    "kotter_empower_1": "Wenn ich etwas anspreche, das der neuen Arbeitsweise im Weg steht, kümmert sich jemand darum.",
+    "kotter_wins_1": "Ich habe klare erste Erfolge der neuen Arbeitsweise mit Kunden gesehen.",
+    "kotter_consolidate_1": "Das CRM und unsere Abläufe werden anhand der Rückmeldungen von Leuten wie mir laufend besser.",
+    "kotter_anchor_1": "Die Arbeit mit Kunden läuft hier inzwischen ganz selbstverständlich über das CRM.",
+    "resistance_unknown_1": "Mir ist nicht wohl bei dem Gedanken, was das neue CRM für meinen Arbeitsalltag bedeuten wird.",
+    "resistance_unknown_2": "Ich weiß, wie mein Arbeitstag aussehen wird, wenn das neue CRM vollständig eingeführt ist.",
+    "resistance_devalued_1": "Durch das neue CRM zählt meine Erfahrung weniger.",
+    "resistance_devalued_2": "Es fühlt sich so an, als solle das System mein eigenes Urteil ersetzen.",
+    "resistance_devalued_3": "Das neue CRM nutzt gut, was ich über unsere Kunden weiß.",
+    "resistance_ownership_1": "Die neue Arbeitsweise wurde ohne die Leute entwickelt, die die Arbeit machen.",
+    "resistance_ownership_2": "Entscheidungen darüber, wie ich meine Kunden betreue, wurden mir aus der Hand genommen.",
+    "resistance_ownership_3": "Ich kann mitbestimmen, wie der neue CRM-Ablauf in meinem Team funktioniert.",
+    "resistance_personal_touch_1": "Das neue CRM stellt einen Bildschirm zwischen mich und meine Kunden.",
+    "resistance_personal_touch_2": "Mit dem neuen CRM habe ich weiterhin Zeit für ein persönliches Wort mit jedem Kunden.",
+    "adoption_usefulness_1": "Das neue CRM hilft mir, Kunden besser zu betreuen.",
+    "adoption_usefulness_2": "Mit dem neuen CRM spare ich Zeit bei meiner Arbeit mit Kunden.",
+    "adoption_usefulness_3": "Das neue CRM macht mir zusätzliche Arbeit, ohne mir etwas zu bringen.",
+    "adoption_ease_1": "Das neue CRM ist einfach zu bedienen.",
+    "adoption_ease_2": "Ich finde die Kundeninformationen, die ich brauche, schnell im CRM.",
+    "adoption_ease_3": "Für einfache Aufgaben braucht man im neuen CRM zu viele Schritte.",
+    "adoption_support_1": "Meine Führungskraft erwartet, dass ich das neue CRM nutze, und ermutigt mich dazu.",
+    "adoption_support_2": "Kolleginnen und Kollegen, deren Meinung ich schätze, nutzen das neue CRM selbst.",
+    "adoption_training_1": "Ich habe die Schulung bekommen, die ich brauche, um das neue CRM in meiner Arbeit zu nutzen.",
+    "adoption_training_2": "Wenn ich im CRM nicht weiterkomme, weiß ich, wo ich schnell Hilfe bekomme.",
+    "adoption_training_3": "Mit dem neuen CRM wurde ich allein gelassen und musste mir alles selbst beibringen.",
+    "adkar_awareness_1": "Ich verstehe die geschäftlichen Gründe für die Einführung des neuen CRM.",
+    "adkar_desire_1": "Ich persönlich möchte, dass das neue CRM ein Erfolg wird.",
+    "adkar_knowledge_1": "Ich weiß, wie ich meine tägliche Arbeit mit Kunden im neuen CRM erledige.",
+    "adkar_ability_1": "Bei der echten Arbeit mit Kunden kann ich das neue CRM nutzen, ohne steckenzubleiben.",
+    "adkar_reinforcement_1": "Wer das neue CRM gut nutzt, wird hier dafür wahrgenommen und geschätzt.",
+    "crl_technology_1": "Unsere Führungskräfte nutzen das neue CRM selbst.",
+    "crl_technology_2": "Unsere Führungskräfte setzen sich ernsthaft dafür ein, dass das CRM für die Mitarbeitenden im Kundenkontakt funktioniert.",
+    "crl_environment_1": "Ich kann für einen Kunden sofort entscheiden, ohne auf eine Freigabe zu warten.",
+    "crl_environment_2": "Ich habe die Kundeninformationen, die ich brauche, um selbst zu entscheiden.",
+    "crl_environment_3": "Entscheidungen zu Kunden müssen erst nach oben gehen, auch wenn ich die Antwort schon weiß.",
+    "crl_innovation_1": "Ideen von Mitarbeitenden zur Betreuung von Kunden werden hier aufgegriffen.",
+    "crl_innovation_2": "Fehler, die beim Ausprobieren von Neuem passieren, werden hier verziehen.",
+    "crl_innovation_3": "Die Leute hier behalten Ideen für sich, weil damit nichts passiert.",
+    "customer_customisation_1": "Ich kann unser Angebot an die Bedürfnisse jedes Kunden anpassen.",
+    "customer_customisation_2": "Bevor ich mich bei einem Kunden melde, kann ich seinen Verlauf und seine Vorlieben sehen.",
+    "customer_relationships_1": "Ich kenne meine wichtigsten Kunden persönlich.",
+    "customer_relationships_2": "Ich melde mich bei Kunden in den Momenten, die für sie wichtig sind.",
+    "customer_aftersale_1": "Probleme von Kunden nach dem Verkauf werden weiterverfolgt, bis sie gelöst sind.",
+    "customer_aftersale_2": "Bevor ich mit einem Kunden spreche, kann ich seine offenen Serviceanliegen sehen.",
+    "customer_aftersale_3": "Nach dem Verkauf müssen Kunden uns oft hinterherlaufen, um eine Antwort zu bekommen.",
+    "recommend": "Wie wahrscheinlich ist es, dass Sie das neue CRM einer Kollegin oder einem Kollegen empfehlen?",
+    "comment": "Gibt es noch etwas, das Sie den Verantwortlichen für die Veränderung mitteilen möchten?",
 }
 
 BEHAVIOURS: dict[str, tuple[str, str]] = {
     # model
     "b01": (
-        "I use the new CRM myself for my own customer work.",
-        "{name} uses the new CRM for their own customer work.",
+        "Ich nutze das neue CRM selbst für meine eigene Arbeit mit Kunden.",
+        "{name} nutzt das neue CRM selbst für die eigene Arbeit mit Kunden.",
     ),
     # inspire
     "b02": (
-        "I explain how the new CRM helps us serve customers better.",
-        "{name} explains how the new CRM helps us serve customers better.",
+        "Ich erkläre, wie uns das neue CRM hilft, Kunden besser zu betreuen.",
+        "{name} erklärt, wie uns das neue CRM hilft, Kunden besser zu betreuen.",
     ),
     # challenge
     "b03": (
-        "I question the old ways of handling customers when they slow us down.",
-        "{name} questions the old ways of handling customers when they slow us down.",
+        "Ich stelle alte Vorgehensweisen im Umgang mit Kunden infrage, wenn sie uns bremsen.",
+        "{name} stellt alte Vorgehensweisen im Umgang mit Kunden infrage, wenn sie uns bremsen.",
     ),
     # enable
     "b04": (
-        "I involve the people affected in planning how we use the CRM.",
-        "{name} involves the people affected in planning how we use the CRM.",
+        "Ich beziehe die Betroffenen ein, wenn wir planen, wie wir das CRM nutzen.",
+        "{name} bezieht die Betroffenen ein, wenn wir planen, wie wir das CRM nutzen.",
     ),
     # encourage
     "b05": (
-        "I thank people by name for their progress with the new CRM.",
-        "{name} thanks people by name for their progress with the new CRM.",
+        "Ich bedanke mich bei Mitarbeitenden namentlich für ihre Fortschritte mit dem neuen CRM.",
+        "{name} bedankt sich bei Mitarbeitenden namentlich für ihre Fortschritte mit dem neuen CRM.",
     ),
     # model
     "b06": (
-        "I keep the promises I make about the rollout.",
-        "{name} keeps the promises they make about the rollout.",
+        "Ich halte meine Zusagen zur Einführung ein.",
+        "{name} hält die eigenen Zusagen zur Einführung ein.",
     ),
     # inspire
     "b07": (
-        "I describe what our customer relationships could look like in a year.",
-        "{name} describes what our customer relationships could look like in a year.",
+        "Ich beschreibe, wie unsere Kundenbeziehungen in einem Jahr aussehen könnten.",
+        "{name} beschreibt, wie unsere Kundenbeziehungen in einem Jahr aussehen könnten.",
     ),
     # challenge
     "b08": (
-        "I look outside our company for better ways to serve customers.",
-        "{name} looks outside our company for better ways to serve customers.",
+        "Ich schaue über unser Unternehmen hinaus nach besseren Wegen, Kunden zu betreuen.",
+        "{name} schaut über unser Unternehmen hinaus nach besseren Wegen, Kunden zu betreuen.",
     ),
     # enable
     "b09": (
-        "I let people decide at the customer without waiting for approval.",
-        "{name} lets people decide at the customer without waiting for approval.",
+        "Ich lasse Mitarbeitende direkt beim Kunden entscheiden, ohne auf eine Freigabe zu warten.",
+        "{name} lässt Mitarbeitende direkt beim Kunden entscheiden, ohne auf eine Freigabe zu warten.",
     ),
     # encourage
     "b10": (
-        "I celebrate early wins with the teams who made them.",
-        "{name} celebrates early wins with the teams who made them.",
+        "Ich feiere erste Erfolge mit den Teams, die sie erreicht haben.",
+        "{name} feiert erste Erfolge mit den Teams, die sie erreicht haben.",
     ),
     # model
     "b11": (
-        "I ask how my own behaviour affects how people work with customers.",
-        "{name} asks how their own behaviour affects how people work with customers.",
+        "Ich frage nach, wie sich mein eigenes Verhalten darauf auswirkt, wie Mitarbeitende mit Kunden arbeiten.",
+        "{name} fragt nach, wie sich das eigene Verhalten darauf auswirkt, wie Mitarbeitende mit Kunden arbeiten.",
     ),
     # inspire
     "b12": (
-        "I link the rollout to what people here care about.",
-        "{name} links the rollout to what people here care about.",
+        "Ich verbinde die Einführung mit dem, was den Mitarbeitenden hier wichtig ist.",
+        "{name} verbindet die Einführung mit dem, was den Mitarbeitenden hier wichtig ist.",
     ),
     # challenge
     "b13": (
-        "I ask what we can learn when something in the rollout goes wrong.",
-        "{name} asks what we can learn when something in the rollout goes wrong.",
+        "Ich frage, was wir daraus lernen können, wenn bei der Einführung etwas schiefgeht.",
+        "{name} fragt, was wir daraus lernen können, wenn bei der Einführung etwas schiefgeht.",
     ),
     # enable
     "b14": (
-        "I make sure people get the training and help they need.",
-        "{name} makes sure people get the training and help they need.",
+        "Ich sorge dafür, dass Mitarbeitende die Schulung und Hilfe bekommen, die sie brauchen.",
+        "{name} sorgt dafür, dass Mitarbeitende die Schulung und Hilfe bekommen, die sie brauchen.",
     ),
     # encourage
     "b15": (
-        "I show confidence that people can master the new ways of working.",
-        "{name} shows confidence that people can master the new ways of working.",
+        "Ich zeige Zuversicht, dass Mitarbeitende die neuen Arbeitsweisen meistern können.",
+        "{name} zeigt Zuversicht, dass Mitarbeitende die neuen Arbeitsweisen meistern können.",
     ),
     # model
     "b16": (
-        "I make clear which customer principles we will not compromise on.",
-        "{name} makes clear which customer principles we will not compromise on.",
+        "Ich stelle klar, bei welchen Grundsätzen im Umgang mit Kunden wir keine Kompromisse eingehen.",
+        "{name} stellt klar, bei welchen Grundsätzen im Umgang mit Kunden wir keine Kompromisse eingehen.",
     ),
     # inspire
     "b17": (
-        "I talk with real enthusiasm about where the change is taking us.",
-        "{name} talks with real enthusiasm about where the change is taking us.",
+        "Ich spreche mit echter Begeisterung darüber, wohin uns die Veränderung führt.",
+        "{name} spricht mit echter Begeisterung darüber, wohin uns die Veränderung führt.",
     ),
     # challenge
     "b18": (
-        "I try out new ways of working in small, safe experiments.",
-        "{name} tries out new ways of working in small, safe experiments.",
+        "Ich probiere neue Arbeitsweisen in kleinen, sicheren Experimenten aus.",
+        "{name} probiert neue Arbeitsweisen in kleinen, sicheren Experimenten aus.",
     ),
     # enable
     "b19": (
-        "I listen carefully to concerns about the new system.",
-        "{name} listens carefully to concerns about the new system.",
+        "Ich höre bei Bedenken zum neuen System aufmerksam zu.",
+        "{name} hört bei Bedenken zum neuen System aufmerksam zu.",
     ),
     # encourage
     "b20": (
-        "I recognise effort, not only results, while people learn the system.",
-        "{name} recognises effort, not only results, while people learn the system.",
+        "Solange Mitarbeitende das System noch lernen, würdige ich den Einsatz und nicht nur die Ergebnisse.",
+        "Solange Mitarbeitende das System noch lernen, würdigt {name} den Einsatz und nicht nur die Ergebnisse.",
     ),
     # model
     "b21": (
-        "I spend my time on what I say matters most in the rollout.",
-        "{name} spends their time on what they say matters most in the rollout.",
+        "Ich setze meine Zeit für das ein, was ich bei der Einführung als das Wichtigste bezeichne.",
+        "{name} setzt die eigene Zeit für das ein, was bei der Einführung laut eigener Aussage das Wichtigste ist.",
     ),
     # inspire
     "b22": (
-        "I tell customer stories that show why the change matters.",
-        "{name} tells customer stories that show why the change matters.",
+        "Ich erzähle Kundengeschichten, die zeigen, warum die Veränderung wichtig ist.",
+        "{name} erzählt Kundengeschichten, die zeigen, warum die Veränderung wichtig ist.",
     ),
     # challenge
     "b23": (
-        "I invite ideas from the front line for improving the CRM and its processes.",
-        "{name} invites ideas from the front line for improving the CRM and its processes.",
+        "Ich bitte die Mitarbeitenden im Kundenkontakt um Ideen, wie sich das CRM und die zugehörigen Abläufe verbessern lassen.",
+        "{name} bittet die Mitarbeitenden im Kundenkontakt um Ideen, wie sich das CRM und die zugehörigen Abläufe verbessern lassen.",
     ),
     # enable
     "b24": (
-        "I remove obstacles that keep people from working the new way.",
-        "{name} removes obstacles that keep people from working the new way.",
+        "Ich räume Hindernisse aus dem Weg, die Mitarbeitende von der neuen Arbeitsweise abhalten.",
+        "{name} räumt Hindernisse aus dem Weg, die Mitarbeitende von der neuen Arbeitsweise abhalten.",
     ),
     # encourage
     "b25": (
-        "I share stories of colleagues who helped a customer through the CRM.",
-        "{name} shares stories of colleagues who helped a customer through the CRM.",
+        "Ich erzähle von Kolleginnen und Kollegen, die einem Kunden mithilfe des CRM geholfen haben.",
+        "{name} erzählt von Kolleginnen und Kollegen, die einem Kunden mithilfe des CRM geholfen haben.",
     ),
     # model
     "b26": (
-        "I follow the new processes even when a shortcut would be quicker.",
-        "{name} follows the new processes even when a shortcut would be quicker.",
+        "Ich halte mich an die neuen Abläufe, auch wenn eine Abkürzung schneller wäre.",
+        "{name} hält sich an die neuen Abläufe, auch wenn eine Abkürzung schneller wäre.",
     ),
     # inspire
     "b27": (
-        "I help people see their own part in the bigger picture.",
-        "{name} helps people see their own part in the bigger picture.",
+        "Ich helfe Mitarbeitenden zu sehen, welchen Teil sie zum großen Ganzen beitragen.",
+        "{name} hilft Mitarbeitenden zu sehen, welchen Teil sie zum großen Ganzen beitragen.",
     ),
     # challenge
     "b28": (
-        "I break big rollout goals into steps people can achieve.",
-        "{name} breaks big rollout goals into steps people can achieve.",
+        "Ich teile große Ziele der Einführung in Schritte auf, die für alle machbar sind.",
+        "{name} teilt große Ziele der Einführung in Schritte auf, die für alle machbar sind.",
     ),
     # enable
     "b29": (
-        "I build trust between sales, service, marketing and IT.",
-        "{name} builds trust between sales, service, marketing and IT.",
+        "Ich schaffe Vertrauen zwischen Vertrieb, Service, Marketing und IT.",
+        "{name} schafft Vertrauen zwischen Vertrieb, Service, Marketing und IT.",
     ),
     # encourage
     "b30": (
-        "I make sure the team's contribution to the rollout is seen by others.",
-        "{name} makes sure the team's contribution to the rollout is seen by others.",
+        "Ich sorge dafür, dass andere sehen, was das Team zur Einführung beiträgt.",
+        "{name} sorgt dafür, dass andere sehen, was das Team zur Einführung beiträgt.",
     ),
 }

@@ -1,209 +1,215 @@
 """The instrument library in Spanish: the same items and behaviours as the English,
-in the same plain register (see ``survey.library_text``)."""
+in the same plain register (see ``survey.library_text``).
+
+Terms are kept the same in every item: "el nuevo CRM", "los clientes",
+"la implantación" (the rollout), "el cambio", "mi responsable" (my manager),
+"la nueva forma de trabajar", "el personal de primera línea". Staff are
+addressed with "tú"; reverse-worded statements stay reverse-worded.
+"""
 
 ITEMS: dict[str, str] = {
-    "kotter_urgency_1": "I understand why we need to change how we work with customers.",
-    "kotter_coalition_1": "The people leading the CRM change know how work with customers really gets done here.",
-    "kotter_vision_1": "I could explain in a sentence what the CRM change should do for our customers.",
-    "kotter_communicate_1": "My manager talks regularly about where the CRM change is heading and why.",
-    "kotter_empower_1": "When I raise something that gets in the way of the new way of working, it is dealt with.",
-    "kotter_wins_1": "I have seen clear early successes from the new way of working with customers.",
-    "kotter_consolidate_1": "The CRM and our processes keep getting better based on feedback from people like me.",
-    "kotter_anchor_1": "Using the CRM is simply how we work with customers here now.",
-    "resistance_unknown_1": "I am uneasy about what the new CRM will mean for my day-to-day work.",
-    "resistance_unknown_2": "I know what my working day will look like once the new CRM is fully in place.",
-    "resistance_devalued_1": "The new CRM makes my experience count for less.",
-    "resistance_devalued_2": "It feels as if the system is meant to replace my judgement.",
-    "resistance_devalued_3": "The new CRM makes good use of what I know about our customers.",
-    "resistance_ownership_1": "The new way of working was designed without the people who do the work.",
-    "resistance_ownership_2": "Decisions about how I handle my customers have been taken out of my hands.",
-    "resistance_ownership_3": "I have a say in how the new CRM process works for my team.",
-    "resistance_personal_touch_1": "The new CRM puts a screen between me and my customers.",
-    "resistance_personal_touch_2": "With the new CRM I still have time for a personal word with each customer.",
-    "adoption_usefulness_1": "The new CRM helps me serve customers better.",
-    "adoption_usefulness_2": "Using the new CRM saves me time in my customer work.",
-    "adoption_usefulness_3": "The new CRM adds work without giving me anything back.",
-    "adoption_ease_1": "The new CRM is easy to use.",
-    "adoption_ease_2": "I can find the customer information I need in the CRM quickly.",
-    "adoption_ease_3": "Simple tasks take too many steps in the new CRM.",
-    "adoption_support_1": "My manager expects and encourages me to use the new CRM.",
-    "adoption_support_2": "Colleagues whose opinion I value use the new CRM themselves.",
-    "adoption_training_1": "I have had the training I need to use the new CRM in my job.",
-    "adoption_training_2": "When I get stuck in the CRM, I know where to get help quickly.",
-    "adoption_training_3": "I have been left to work out the new CRM on my own.",
-    "adkar_awareness_1": "I understand the business reasons for introducing the new CRM.",
-    "adkar_desire_1": "I personally want to make the new CRM work.",
-    "adkar_knowledge_1": "I know how to do my daily customer work in the new CRM.",
-    "adkar_ability_1": "In real work with customers, I can use the new CRM without getting stuck.",
-    "adkar_reinforcement_1": "Using the new CRM well gets noticed and appreciated here.",
-    "crl_technology_1": "Our leaders use the new CRM themselves.",
-    "crl_technology_2": "Our leaders put real effort into making the CRM work for the front line.",
-    "crl_environment_1": "I can decide things for a customer on the spot without waiting for approval.",
-    "crl_environment_2": "I have the customer information I need to make decisions myself.",
-    "crl_environment_3": "Customer decisions have to go up the line even when I know the answer.",
-    "crl_innovation_1": "Ideas from staff about serving customers are taken up here.",
-    "crl_innovation_2": "Mistakes made while trying something new are forgiven here.",
-    "crl_innovation_3": "People here keep ideas to themselves because nothing happens with them.",
-    "customer_customisation_1": "I can tailor what we offer to each customer's needs.",
-    "customer_customisation_2": "Before I contact a customer I can see their history and preferences.",
-    "customer_relationships_1": "I know my most important customers personally.",
-    "customer_relationships_2": "I get in touch with customers at the moments that matter to them.",
-    "customer_aftersale_1": "Customers' problems after a sale are followed up until they are solved.",
-    "customer_aftersale_2": "I can see a customer's open service issues before I speak to them.",
-    "customer_aftersale_3": "After a sale, customers often have to chase us for an answer.",
-    "recommend": "How likely are you to recommend the new CRM to a colleague?",
-    "comment": "Is there anything else you want the people leading the change to know?",
+    "kotter_urgency_1": "Entiendo por qué tenemos que cambiar nuestra forma de trabajar con los clientes.",
+    "kotter_coalition_1": "Las personas que lideran el cambio al CRM saben cómo se trabaja realmente aquí con los clientes.",
+    "kotter_vision_1": "Podría explicar en una frase qué debería lograr el cambio al CRM para nuestros clientes.",
+    "kotter_communicate_1": "Mi responsable habla con regularidad de hacia dónde va el cambio al CRM y por qué.",
+    "kotter_empower_1": "Cuando señalo algo que frena la nueva forma de trabajar, alguien se ocupa de ello.",
+    "kotter_wins_1": "He visto primeros éxitos claros de la nueva forma de trabajar con los clientes.",
+    "kotter_consolidate_1": "El CRM y nuestros procesos siguen mejorando a partir de los comentarios de personas como yo.",
+    "kotter_anchor_1": "Aquí, usar el CRM es ya sencillamente nuestra forma de trabajar con los clientes.",
+    "resistance_unknown_1": "Me inquieta lo que el nuevo CRM supondrá para mi trabajo diario.",
+    "resistance_unknown_2": "Sé cómo será mi jornada de trabajo cuando el nuevo CRM esté plenamente implantado.",
+    "resistance_devalued_1": "El nuevo CRM hace que mi experiencia cuente menos.",
+    "resistance_devalued_2": "Tengo la sensación de que el sistema pretende sustituir mi criterio.",
+    "resistance_devalued_3": "El nuevo CRM aprovecha bien lo que sé de nuestros clientes.",
+    "resistance_ownership_1": "La nueva forma de trabajar se diseñó sin contar con las personas que hacen el trabajo.",
+    "resistance_ownership_2": "Las decisiones sobre cómo atiendo a mis clientes ya no están en mis manos.",
+    "resistance_ownership_3": "Puedo influir en cómo funciona el proceso del nuevo CRM en mi equipo.",
+    "resistance_personal_touch_1": "El nuevo CRM pone una pantalla entre mis clientes y yo.",
+    "resistance_personal_touch_2": "Con el nuevo CRM sigo teniendo tiempo para un trato personal con cada cliente.",
+    "adoption_usefulness_1": "El nuevo CRM me ayuda a atender mejor a los clientes.",
+    "adoption_usefulness_2": "Usar el nuevo CRM me ahorra tiempo en mi trabajo con los clientes.",
+    "adoption_usefulness_3": "El nuevo CRM me da más trabajo sin aportarme nada a cambio.",
+    "adoption_ease_1": "El nuevo CRM es fácil de usar.",
+    "adoption_ease_2": "Encuentro rápidamente en el CRM la información de clientes que necesito.",
+    "adoption_ease_3": "En el nuevo CRM, las tareas sencillas requieren demasiados pasos.",
+    "adoption_support_1": "Mi responsable espera que use el nuevo CRM y me anima a hacerlo.",
+    "adoption_support_2": "Los compañeros cuya opinión valoro usan el nuevo CRM en su propio trabajo.",
+    "adoption_training_1": "He recibido la formación que necesito para usar el nuevo CRM en mi trabajo.",
+    "adoption_training_2": "Cuando me atasco en el CRM, sé dónde conseguir ayuda rápidamente.",
+    "adoption_training_3": "He tenido que arreglármelas por mi cuenta para aprender el nuevo CRM.",
+    "adkar_awareness_1": "Entiendo los motivos de negocio para implantar el nuevo CRM.",
+    "adkar_desire_1": "Personalmente, quiero que el nuevo CRM funcione.",
+    "adkar_knowledge_1": "Sé cómo hacer mi trabajo diario con los clientes en el nuevo CRM.",
+    "adkar_ability_1": "En el trabajo real con los clientes, puedo usar el nuevo CRM sin atascarme.",
+    "adkar_reinforcement_1": "Aquí, usar bien el nuevo CRM se nota y se valora.",
+    "crl_technology_1": "Nuestros directivos usan personalmente el nuevo CRM.",
+    "crl_technology_2": "Nuestros directivos se esfuerzan de verdad para que el CRM le sirva al personal de primera línea.",
+    "crl_environment_1": "Puedo tomar decisiones para un cliente en el momento, sin esperar una aprobación.",
+    "crl_environment_2": "Tengo la información de clientes que necesito para tomar decisiones por mi cuenta.",
+    "crl_environment_3": "Las decisiones sobre clientes tienen que subir por la jerarquía aunque yo sepa la respuesta.",
+    "crl_innovation_1": "Aquí se ponen en práctica las ideas del personal sobre cómo atender a los clientes.",
+    "crl_innovation_2": "Aquí se perdonan los errores cometidos al probar algo nuevo.",
+    "crl_innovation_3": "Aquí la gente se guarda sus ideas porque nunca se hace nada con ellas.",
+    "customer_customisation_1": "Puedo adaptar lo que ofrecemos a las necesidades de cada cliente.",
+    "customer_customisation_2": "Antes de contactar con un cliente, puedo ver su historial y sus preferencias.",
+    "customer_relationships_1": "Conozco personalmente a mis clientes más importantes.",
+    "customer_relationships_2": "Me pongo en contacto con los clientes en los momentos que son importantes para ellos.",
+    "customer_aftersale_1": "Después de una venta, se hace seguimiento de los problemas de los clientes hasta que se resuelven.",
+    "customer_aftersale_2": "Antes de hablar con un cliente, puedo ver sus incidencias de servicio abiertas.",
+    "customer_aftersale_3": "Después de una venta, los clientes a menudo tienen que insistir para que les respondamos.",
+    "recommend": "¿Qué probabilidad hay de que recomiendes el nuevo CRM a un compañero?",
+    "comment": "¿Hay algo más que quieras que sepan las personas que lideran el cambio?",
 }
 
 BEHAVIOURS: dict[str, tuple[str, str]] = {
     # model
     "b01": (
-        "I use the new CRM myself for my own customer work.",
-        "{name} uses the new CRM for their own customer work.",
+        "Uso personalmente el nuevo CRM en mi propio trabajo con los clientes.",
+        "{name} usa personalmente el nuevo CRM en su propio trabajo con los clientes.",
     ),
     # inspire
     "b02": (
-        "I explain how the new CRM helps us serve customers better.",
-        "{name} explains how the new CRM helps us serve customers better.",
+        "Explico cómo el nuevo CRM nos ayuda a atender mejor a los clientes.",
+        "{name} explica cómo el nuevo CRM nos ayuda a atender mejor a los clientes.",
     ),
     # challenge
     "b03": (
-        "I question the old ways of handling customers when they slow us down.",
-        "{name} questions the old ways of handling customers when they slow us down.",
+        "Cuestiono las formas antiguas de atender a los clientes cuando nos frenan.",
+        "{name} cuestiona las formas antiguas de atender a los clientes cuando nos frenan.",
     ),
     # enable
     "b04": (
-        "I involve the people affected in planning how we use the CRM.",
-        "{name} involves the people affected in planning how we use the CRM.",
+        "Implico a las personas afectadas en la planificación de cómo usamos el CRM.",
+        "{name} implica a las personas afectadas en la planificación de cómo usamos el CRM.",
     ),
     # encourage
     "b05": (
-        "I thank people by name for their progress with the new CRM.",
-        "{name} thanks people by name for their progress with the new CRM.",
+        "Doy las gracias a las personas, llamándolas por su nombre, por sus avances con el nuevo CRM.",
+        "{name} da las gracias a las personas, llamándolas por su nombre, por sus avances con el nuevo CRM.",
     ),
     # model
     "b06": (
-        "I keep the promises I make about the rollout.",
-        "{name} keeps the promises they make about the rollout.",
+        "Cumplo las promesas que hago sobre la implantación.",
+        "{name} cumple las promesas que hace sobre la implantación.",
     ),
     # inspire
     "b07": (
-        "I describe what our customer relationships could look like in a year.",
-        "{name} describes what our customer relationships could look like in a year.",
+        "Describo cómo podrían ser nuestras relaciones con los clientes dentro de un año.",
+        "{name} describe cómo podrían ser nuestras relaciones con los clientes dentro de un año.",
     ),
     # challenge
     "b08": (
-        "I look outside our company for better ways to serve customers.",
-        "{name} looks outside our company for better ways to serve customers.",
+        "Busco fuera de nuestra empresa mejores formas de atender a los clientes.",
+        "{name} busca fuera de nuestra empresa mejores formas de atender a los clientes.",
     ),
     # enable
     "b09": (
-        "I let people decide at the customer without waiting for approval.",
-        "{name} lets people decide at the customer without waiting for approval.",
+        "Dejo que la gente decida en el momento, ante el cliente, sin esperar una aprobación.",
+        "{name} deja que la gente decida en el momento, ante el cliente, sin esperar una aprobación.",
     ),
     # encourage
     "b10": (
-        "I celebrate early wins with the teams who made them.",
-        "{name} celebrates early wins with the teams who made them.",
+        "Celebro los primeros logros con los equipos que los consiguieron.",
+        "{name} celebra los primeros logros con los equipos que los consiguieron.",
     ),
     # model
     "b11": (
-        "I ask how my own behaviour affects how people work with customers.",
-        "{name} asks how their own behaviour affects how people work with customers.",
+        "Pregunto cómo influye mi propio comportamiento en la forma en que la gente trabaja con los clientes.",
+        "{name} pregunta cómo influye su propio comportamiento en la forma en que la gente trabaja con los clientes.",
     ),
     # inspire
     "b12": (
-        "I link the rollout to what people here care about.",
-        "{name} links the rollout to what people here care about.",
+        "Relaciono la implantación con lo que le importa a la gente de aquí.",
+        "{name} relaciona la implantación con lo que le importa a la gente de aquí.",
     ),
     # challenge
     "b13": (
-        "I ask what we can learn when something in the rollout goes wrong.",
-        "{name} asks what we can learn when something in the rollout goes wrong.",
+        "Cuando algo sale mal en la implantación, pregunto qué podemos aprender.",
+        "Cuando algo sale mal en la implantación, {name} pregunta qué podemos aprender.",
     ),
     # enable
     "b14": (
-        "I make sure people get the training and help they need.",
-        "{name} makes sure people get the training and help they need.",
+        "Me aseguro de que la gente reciba la formación y la ayuda que necesita.",
+        "{name} se asegura de que la gente reciba la formación y la ayuda que necesita.",
     ),
     # encourage
     "b15": (
-        "I show confidence that people can master the new ways of working.",
-        "{name} shows confidence that people can master the new ways of working.",
+        "Muestro confianza en que la gente puede dominar las nuevas formas de trabajar.",
+        "{name} muestra confianza en que la gente puede dominar las nuevas formas de trabajar.",
     ),
     # model
     "b16": (
-        "I make clear which customer principles we will not compromise on.",
-        "{name} makes clear which customer principles we will not compromise on.",
+        "Dejo claro en qué principios de atención al cliente no vamos a ceder.",
+        "{name} deja claro en qué principios de atención al cliente no vamos a ceder.",
     ),
     # inspire
     "b17": (
-        "I talk with real enthusiasm about where the change is taking us.",
-        "{name} talks with real enthusiasm about where the change is taking us.",
+        "Hablo con verdadero entusiasmo de hacia dónde nos lleva el cambio.",
+        "{name} habla con verdadero entusiasmo de hacia dónde nos lleva el cambio.",
     ),
     # challenge
     "b18": (
-        "I try out new ways of working in small, safe experiments.",
-        "{name} tries out new ways of working in small, safe experiments.",
+        "Pruebo nuevas formas de trabajar con experimentos pequeños y seguros.",
+        "{name} prueba nuevas formas de trabajar con experimentos pequeños y seguros.",
     ),
     # enable
     "b19": (
-        "I listen carefully to concerns about the new system.",
-        "{name} listens carefully to concerns about the new system.",
+        "Escucho con atención las preocupaciones sobre el nuevo sistema.",
+        "{name} escucha con atención las preocupaciones sobre el nuevo sistema.",
     ),
     # encourage
     "b20": (
-        "I recognise effort, not only results, while people learn the system.",
-        "{name} recognises effort, not only results, while people learn the system.",
+        "Mientras la gente aprende el sistema, reconozco el esfuerzo, no solo los resultados.",
+        "Mientras la gente aprende el sistema, {name} reconoce el esfuerzo, no solo los resultados.",
     ),
     # model
     "b21": (
-        "I spend my time on what I say matters most in the rollout.",
-        "{name} spends their time on what they say matters most in the rollout.",
+        "Dedico mi tiempo a lo que digo que más importa en la implantación.",
+        "{name} dedica su tiempo a lo que dice que más importa en la implantación.",
     ),
     # inspire
     "b22": (
-        "I tell customer stories that show why the change matters.",
-        "{name} tells customer stories that show why the change matters.",
+        "Cuento historias de clientes que muestran por qué importa el cambio.",
+        "{name} cuenta historias de clientes que muestran por qué importa el cambio.",
     ),
     # challenge
     "b23": (
-        "I invite ideas from the front line for improving the CRM and its processes.",
-        "{name} invites ideas from the front line for improving the CRM and its processes.",
+        "Pido ideas al personal de primera línea para mejorar el CRM y sus procesos.",
+        "{name} pide ideas al personal de primera línea para mejorar el CRM y sus procesos.",
     ),
     # enable
     "b24": (
-        "I remove obstacles that keep people from working the new way.",
-        "{name} removes obstacles that keep people from working the new way.",
+        "Elimino los obstáculos que impiden a la gente adoptar la nueva forma de trabajar.",
+        "{name} elimina los obstáculos que impiden a la gente adoptar la nueva forma de trabajar.",
     ),
     # encourage
     "b25": (
-        "I share stories of colleagues who helped a customer through the CRM.",
-        "{name} shares stories of colleagues who helped a customer through the CRM.",
+        "Comparto historias de compañeros que ayudaron a un cliente gracias al CRM.",
+        "{name} comparte historias de compañeros que ayudaron a un cliente gracias al CRM.",
     ),
     # model
     "b26": (
-        "I follow the new processes even when a shortcut would be quicker.",
-        "{name} follows the new processes even when a shortcut would be quicker.",
+        "Sigo los nuevos procesos incluso cuando un atajo sería más rápido.",
+        "{name} sigue los nuevos procesos incluso cuando un atajo sería más rápido.",
     ),
     # inspire
     "b27": (
-        "I help people see their own part in the bigger picture.",
-        "{name} helps people see their own part in the bigger picture.",
+        "Ayudo a cada persona a ver el papel que tiene en el conjunto.",
+        "{name} ayuda a cada persona a ver el papel que tiene en el conjunto.",
     ),
     # challenge
     "b28": (
-        "I break big rollout goals into steps people can achieve.",
-        "{name} breaks big rollout goals into steps people can achieve.",
+        "Divido los grandes objetivos de la implantación en pasos que la gente puede alcanzar.",
+        "{name} divide los grandes objetivos de la implantación en pasos que la gente puede alcanzar.",
     ),
     # enable
     "b29": (
-        "I build trust between sales, service, marketing and IT.",
-        "{name} builds trust between sales, service, marketing and IT.",
+        "Genero confianza entre ventas, atención al cliente, marketing e informática.",
+        "{name} genera confianza entre ventas, atención al cliente, marketing e informática.",
     ),
     # encourage
     "b30": (
-        "I make sure the team's contribution to the rollout is seen by others.",
-        "{name} makes sure the team's contribution to the rollout is seen by others.",
+        "Me aseguro de que otros vean la aportación del equipo a la implantación.",
+        "{name} se asegura de que otros vean la aportación del equipo a la implantación.",
     ),
 }

@@ -13,9 +13,13 @@ DOWNLOADS = re.compile(r"\.(csv|xlsx|json|svg|ico)$|^/static/|^/api/")
 
 
 def page_links(page: Page, seen: set[str]) -> Iterator[tuple[str, SplitResult]]:
-    """Each same-site page linked from ``page`` not yet in ``seen`` (which it joins)."""
+    """Each same-site page linked from ``page`` not yet in ``seen`` (which it joins).
+
+    A language switch's links (``hreflang``) are the same page in another language: not
+    followed, so a crawl keeps the language its browser asks for."""
     origin = urlsplit(page.url).netloc
-    for href in page.eval_on_selector_all("a[href]:not([download])", "as => as.map(a => a.href)"):
+    links = "a[href]:not([download]):not([hreflang])"
+    for href in page.eval_on_selector_all(links, "as => as.map(a => a.href)"):
         parts = urlsplit(href)
         link = parts.path + (f"?{parts.query}" if parts.query else "")
         if parts.netloc != origin or link in seen or DOWNLOADS.search(parts.path):

@@ -17,6 +17,8 @@ TEMPLATES = ROOT / "templates"
 # pages, and what every such page shows around them (the layout, the error pages).
 STAFF_SOURCES: tuple[str, ...] = (
     "templates/base.html",
+    "templates/macros.html",
+    "templates/_language_switch.html",
     "templates/errors/*.html",
     "templates/pulse/*.html",
     "templates/practices/_macros.html",
@@ -34,6 +36,9 @@ STAFF_SOURCES: tuple[str, ...] = (
     "app/workshop/forms.py",
     "app/workshop/views.py",
     "app/i18n.py",
+    "app/errors.py",
+    "insights/kotter.py",
+    "insights/stages.py",
     "survey/instruments.py",
     "survey/practices.py",
 )

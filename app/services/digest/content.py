@@ -23,16 +23,20 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.services.diagnosis import Diagnosis, Outlook
 from app.services.diagnosis.shapes import health_band
 from app.services.effects import RECENT_DAYS, ActionEffect, effects_for_initiative
+from app.templating import format_date, format_number
 from insights.adoption.badges import target_badge
-from insights.diagnosis.shapes import day, fmt_value
 from models import Initiative
+from survey.languages import N_
 
-BAND_WORDS = {"good": "holding", "fair": "shaky", "weak": "weak"}
-SEVERITY_WORDS = {"high": "High", "medium": "Medium", "low": "Low"}
+# The dashboard's words, translated when a digest is built (``_(BAND_WORDS[band])``).
+BAND_WORDS = {"good": N_("holding"), "fair": N_("shaky"), "weak": N_("weak")}
+SEVERITY_WORDS = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
 # Known effects listed in one digest, newest first; the rest are on the actions page.
 MOST_EFFECTS = 5
 
@@ -54,12 +58,19 @@ class StallPoint:
 
     @property
     def headline(self) -> str:
-        return f"Stalled at step {self.position}: {self.name}"
+        return str(
+            _("Stalled at step %(position)s: %(name)s", position=self.position, name=self.name)
+        )
 
     @property
     def health_words(self) -> str:
-        under_way = "while later steps are already under way"
-        return f"Health {self.health:.0f} of 100 ({self.band}) {under_way}."
+        return str(
+            _(
+                "Health %(health)s of 100 (%(band)s) while later steps are already under way.",
+                health=format_number(self.health, 0),
+                band=self.band,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -86,11 +97,31 @@ class Adoption:
 
     @property
     def headline(self) -> str:
-        against = ""
-        if self.target is not None:
-            by = f" by {day(self.target_date)}" if self.target_date else ""
-            against = f" against a target of {self.target}{by}"
-        return f"{self.metric}: {self.latest}{against}, week of {day(self.week_of)} ({self.badge})"
+        words = {
+            "metric": self.metric,
+            "latest": self.latest,
+            "target": self.target,
+            "by": format_date(self.target_date),
+            "week": format_date(self.week_of),
+            "badge": self.badge,
+        }
+        if self.target is None:
+            return str(_("%(metric)s: %(latest)s, week of %(week)s (%(badge)s)", **words))
+        if self.target_date is None:
+            return str(
+                _(
+                    "%(metric)s: %(latest)s against a target of %(target)s, week of %(week)s "
+                    "(%(badge)s)",
+                    **words,
+                )
+            )
+        return str(
+            _(
+                "%(metric)s: %(latest)s against a target of %(target)s by %(by)s, week of %(week)s "
+                "(%(badge)s)",
+                **words,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -104,8 +135,16 @@ class OverdueLine:
 
     @property
     def words(self) -> str:
-        late = f"{self.days} day{'' if self.days == 1 else 's'} late"
-        return f"step {self.step} · {self.owner} · due {day(self.due)}, {late}"
+        late = ngettext("%(num)s day late", "%(num)s days late", self.days)
+        return str(
+            _(
+                "step %(step)s · %(owner)s · due %(date)s, %(late)s",
+                step=self.step,
+                owner=self.owner,
+                date=format_date(self.due),
+                late=late,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -155,8 +194,23 @@ class Digest:
 
     @property
     def subject(self) -> str:
-        state = f"stalled at {self.stall.short}" if self.stall else "no step is holding it back"
-        return f"Stepwise — {self.initiative}, week {self.week[1]}: {state}"
+        week = self.week[1]
+        if self.stall:
+            return str(
+                _(
+                    "Stepwise — %(initiative)s, week %(week)s: stalled at %(step)s",
+                    initiative=self.initiative,
+                    week=week,
+                    step=self.stall.short,
+                )
+            )
+        return str(
+            _(
+                "Stepwise — %(initiative)s, week %(week)s: no step is holding it back",
+                initiative=self.initiative,
+                week=week,
+            )
+        )
 
 
 class Links:
@@ -184,16 +238,16 @@ def build(
     if stalled is not None:
         stall = StallPoint(
             stalled.step.position, stalled.step.name, stalled.step.short, stalled.health,
-            BAND_WORDS[health_band(stalled.health)],
-            Link("See the eight steps", links.url(
+            _(BAND_WORDS[health_band(stalled.health)]),
+            Link(_("See the eight steps"), links.url(
                 "dashboard.dashboard", "steps", initiative_id=initiative.id
             )),
         )  # fmt: skip
     findings = tuple(
         FindingLine(
-            number, SEVERITY_WORDS.get(f.severity, f.severity), f.title, f.executive, f.teams,
-            f.suggestion,
-            Link(f"See finding {number} on the dashboard", links.url(
+            number, _(SEVERITY_WORDS[f.severity]) if f.severity in SEVERITY_WORDS else f.severity,
+            f.title, f.executive, f.teams, f.suggestion,
+            Link(_("See finding %(number)s on the dashboard", number=number), links.url(
                 "dashboard.dashboard", f"finding-{number}", initiative_id=initiative.id
             )),
         )
@@ -206,9 +260,9 @@ def build(
         initiative_id=initiative.id,
         organization_id=initiative.organization_id,
         today=found.today,
-        dashboard=Link("Open the dashboard", dash),
+        dashboard=Link(_("Open the dashboard"), dash),
         stall=stall,
-        no_stall="No step is holding the rollout back yet.",
+        no_stall=_("No step is holding the rollout back yet."),
         findings=findings,
         more_findings=max(len(found.findings) - len(findings), 0),
         adoption=_adoption(found, initiative, links),
@@ -216,7 +270,7 @@ def build(
             OverdueLine(
                 action.title,
                 f"{action.step.position}, {action.step.short.lower()}",
-                action.owner or "no owner",
+                action.owner or _("no owner"),
                 action.due_date,
                 action.days_overdue,
                 Link(action.title, links.url("stages.edit_action", action_id=action.id)),
@@ -224,13 +278,15 @@ def build(
             for action in found.overdue
         ),
         all_overdue=Link(
-            "All overdue actions",
+            _("All overdue actions"),
             links.url("stages.actions", initiative_id=initiative.id, status="overdue"),
         ),
         effects=tuple(_effect(effect, links) for effect in known[:MOST_EFFECTS]),
         more_effects=max(len(known) - MOST_EFFECTS, 0),
-        all_actions=Link("All actions", links.url("stages.actions", initiative_id=initiative.id)),
-        account=Link("your account page", links.url("auth.account", "digest-heading")),
+        all_actions=Link(
+            _("All actions"), links.url("stages.actions", initiative_id=initiative.id)
+        ),
+        account=Link(_("your account page"), links.url("auth.account", "digest-heading")),
     )
 
 
@@ -244,14 +300,14 @@ def _adoption(found: Diagnosis, initiative: Initiative, links: Links) -> Adoptio
     )  # fmt: skip
     return Adoption(
         metric=outlook.metric_name,
-        latest=fmt_value(outlook.latest, outlook.unit),
-        target=None if outlook.target is None else fmt_value(outlook.target, outlook.unit),
+        latest=_value(outlook.latest, outlook.unit),
+        target=None if outlook.target is None else _value(outlook.target, outlook.unit),
         target_date=outlook.target_date,
         week_of=outlook.latest_period,
         badge=badge.text,
-        outlook="no target set" if outlook.target is None else outlook.target_words(found.today),
+        outlook=_("no target set") if outlook.target is None else outlook.target_words(found.today),
         link=Link(
-            "Adoption against target",
+            _("Adoption against target"),
             links.url("dashboard.dashboard", "adoption", initiative_id=initiative.id),
         ),
     )
@@ -269,7 +325,14 @@ def _effect(effect: ActionEffect, links: Links) -> EffectLines:
 
 def _line(measure: str, words: str) -> str:
     """The sentence, led by its measure when it does not name it ("Too early to tell...")."""
-    return words if measure in words else f"{measure}: {words}"
+    return words if measure in words else _("%(measure)s: %(words)s", measure=measure, words=words)
+
+
+def _value(value: float, unit: str) -> str:
+    """A figure with its unit, as the dashboard shows it: "62%", "3.4 logins"."""
+    if unit == "%":
+        return f"{format_number(value, 0)}%"
+    return f"{format_number(value, 1)} {unit}".strip()
 
 
 def known_effects(initiative: Initiative, today: date) -> list[ActionEffect]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.services.metrics.crm_shapes import active_column, is_inactive
@@ -86,7 +87,7 @@ def _user_teams(
                 wanted = (mapping.users_user_column or "", mapping.users_team_column or "")
                 if not all(name.strip().casefold() in names for name in wanted):
                     collector.error(
-                        1, "Name the user and team columns of the user list.", USERS_FILE
+                        1, _("Name the user and team columns of the user list."), USERS_FILE
                     )
                     return users
                 user_col, team_col = (names.index(n.strip().casefold()) for n in wanted)
@@ -98,7 +99,7 @@ def _user_teams(
                 continue
             user = adoption.user_key(row[user_col]) if user_col < len(row) else ""
             if not user:
-                collector.error(line, "The user is empty.", USERS_FILE)
+                collector.error(line, _("The user is empty."), USERS_FILE)
                 continue
             try:
                 team = collector.team(row[team_col] if team_col < len(row) else "")
@@ -107,7 +108,13 @@ def _user_teams(
                 continue
             if user in users and users[user] is not team:
                 collector.error(
-                    line, f"{user!r} is on line {first_line[user]} with another team.", USERS_FILE
+                    line,
+                    _(
+                        "%(user)s is on line %(line)s with another team.",
+                        user=repr(user),
+                        line=first_line[user],
+                    ),
+                    USERS_FILE,
                 )
                 continue
             users[user] = team
@@ -144,7 +151,7 @@ def plan_activity_log(
     try:
         week_zone = adoption.zone(mapping.week_zone)
     except ValueError as problem:
-        collector.error(0, f"Time zone of the weeks: {problem}", MAPPING_FILE)
+        collector.error(0, _("Time zone of the weeks: %(problem)s", problem=problem), MAPPING_FILE)
         return collector.plan
     user_teams = _user_teams(collector, users, mapping) if users is not None else {}
     activity = WeeklyActivity(week_zone, mapping.active_on)
@@ -180,43 +187,64 @@ def _refuse_impossible(
     for figure in figures:
         if figure.seats <= 0 or figure.active_users <= figure.seats:
             continue
-        rate = figure.adoption_rate or 0
+        figures_of = {
+            "week": figure.week.isoformat(),
+            "active": figure.active_users,
+            "seats": figure.seats,
+            "rate": f"{figure.adoption_rate or 0:g}",
+        }
         if figure.team is None:
-            where, fix = "the whole initiative", "raise the initiative's licensed seats"
-            size = f"{figure.seats} licensed seats"
+            message = _(
+                "Week of %(week)s, the whole initiative: %(active)s active users but %(seats)s "
+                "licensed seats — adoption %(rate)s%% is impossible. Check the user list or "
+                "raise the initiative's licensed seats.",
+                **figures_of,
+            )
         else:
-            where, fix = f"team {figure.team}", "correct the team's own headcount under Teams"
-            size = f"a headcount of {figure.seats}"
-        collector.error(
-            week_lines.get(figure.week, 1),
-            f"Week of {figure.week.isoformat()}, {where}: {figure.active_users} active users "
-            f"but {size} — adoption {rate:g}% is impossible. Check the user list or {fix}.",
-        )
+            message = _(
+                "Week of %(week)s, team %(team)s: %(active)s active users but a headcount of "
+                "%(seats)s — adoption %(rate)s%% is impossible. Check the user list or correct "
+                "the team's own headcount under Teams.",
+                team=figure.team,
+                **figures_of,
+            )
+        collector.error(week_lines.get(figure.week, 1), message)
 
 
 def _counts_nothing(mapping: ActivityMapping, summary: ActivitySummary) -> str:
     """Which setting to change when every row is left out, with what the rows held."""
-    seen = ", ".join(reason for reason, _ in summary.skipped.most_common(3))
+    seen = ", ".join(reason for reason, _count in summary.skipped.most_common(3))
     settings = []
     if mapping.event_column:
         settings.append(
-            f"“Event types that are logins” ({', '.join(mapping.login_events) or 'none'}) and "
-            f"“Event types that create or update a record” "
-            f"({', '.join(mapping.record_events) or 'none'}) for the column "
-            f"{mapping.event_column!r}"
+            _(
+                "“Event types that are logins” (%(logins)s) and “Event types that create or "
+                "update a record” (%(records)s) for the column %(column)s",
+                logins=", ".join(mapping.login_events) or _("none"),
+                records=", ".join(mapping.record_events) or _("none"),
+                column=repr(mapping.event_column),
+            )
         )
     if mapping.status_column:
         settings.append(
-            f"“Statuses that count” ({', '.join(mapping.counted_statuses) or 'all'}) for the "
-            f"column {mapping.status_column!r}"
+            _(
+                "“Statuses that count” (%(statuses)s) for the column %(column)s",
+                statuses=", ".join(mapping.counted_statuses) or _("all"),
+                column=repr(mapping.status_column),
+            )
         )
     if mapping.active_on == adoption.RECORD:
-        settings.append("“A user is active in a week when they” (record changes only)")
-    return (
-        "No row counts with this mapping: check "
-        + ("; ".join(settings) or "the user and timestamp columns")
-        + (f". Rows left out: {seen}." if seen else ".")
-    )
+        settings.append(_("“A user is active in a week when they” (record changes only)"))
+    check = "; ".join(settings) or _("the user and timestamp columns")
+    if seen:
+        return str(
+            _(
+                "No row counts with this mapping: check %(settings)s. Rows left out: %(seen)s.",
+                settings=check,
+                seen=seen,
+            )
+        )
+    return str(_("No row counts with this mapping: check %(settings)s.", settings=check))
 
 
 def _read_log(

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.services import outlooks
@@ -95,11 +96,13 @@ class MetricFields:
 
 def _key_problem(initiative: Initiative, key: str) -> str | None:
     if not KEY_PATTERN.fullmatch(key):
-        return "Use 2–40 lower-case letters, digits and underscores, starting with a letter."
+        return str(
+            _("Use 2–40 lower-case letters, digits and underscores, starting with a letter.")
+        )
     if key in RESERVED_KEYS:
-        return f"{key!r} is reserved; choose another key."
+        return str(_("%(key)s is reserved; choose another key.", key=repr(key)))
     if metric_by_key(initiative, key) is not None:
-        return f"The catalogue already has a metric {key!r}."
+        return str(_("The catalogue already has a metric %(key)s.", key=repr(key)))
     return None
 
 
@@ -108,11 +111,11 @@ def add_metric(initiative: Initiative, fields: MetricFields) -> Metric:
     key = fields.key.strip().lower()
     problems = {
         "key": _key_problem(initiative, key),
-        "name": None if _clean(fields.name) else "Enter a name.",
+        "name": None if _clean(fields.name) else _("Enter a name."),
         "direction": None
         if fields.direction in DIRECTIONS
-        else "Choose whether higher or lower is better.",
-        "category": None if fields.category in CATEGORIES else "Choose a category.",
+        else _("Choose whether higher or lower is better."),
+        "category": None if fields.category in CATEGORIES else _("Choose a category."),
         "target": _target_problem(fields.target),
     }
     found = {field: message for field, message in problems.items() if message}
@@ -142,7 +145,7 @@ def _clean(text: str) -> str:
 
 def _target_problem(target: float | None) -> str | None:
     if target is not None and not math.isfinite(target):
-        return "Enter the target as a number."
+        return str(_("Enter the target as a number."))
     return None
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from insights.adoption import RECORD
+from survey.languages import N_
 
 ANY = "any"  # insights.adoption.ACTIVE_ON: logged in or changed a record
 
@@ -42,7 +43,7 @@ class CrmShape:
 
 
 _DYNAMICS_AUDIT = CrmShape(
-    name="Dynamics 365 audit history",
+    name=N_("Dynamics 365 audit history"),
     needs=("changeddate", "changedby", "event"),
     columns={
         "timestamp_column": "Changed Date",
@@ -54,14 +55,16 @@ _DYNAMICS_AUDIT = CrmShape(
     active_on=RECORD,
     users_user=("fullname", "name", "user", "username"),
     notes=(
-        "Creates and updates are record changes; “User Access via Web” is a login; "
-        "deletes and other events are left out.",
+        N_(
+            "Creates and updates are record changes; “User Access via Web” is a login; "
+            "deletes and other events are left out."
+        ),
     ),
 )  # fmt: skip
 
 SHAPES = (
     CrmShape(
-        name="Salesforce login history (LoginHistory)",
+        name=N_("Salesforce login history (LoginHistory)"),
         needs=("logintime", "userid", "logintype", "status"),
         columns={
             "timestamp_column": "LoginTime",
@@ -70,8 +73,10 @@ SHAPES = (
         },
         users_user=("id",),
         notes=(
-            "Every login type (Application, Remote Access 2.0, SAML…) is a login; "
-            "failed logins (Invalid Password…) are left out.",
+            N_(
+                "Every login type (Application, Remote Access 2.0, SAML…) is a login; "
+                "failed logins (Invalid Password…) are left out."
+            ),
         ),
     ),  # fmt: skip
     _DYNAMICS_AUDIT,
@@ -82,18 +87,18 @@ SHAPES = (
         columns={**_DYNAMICS_AUDIT.columns, "event_column": "Operation"},
     ),
     CrmShape(
-        name="Dynamics 365 user access report",
+        name=N_("Dynamics 365 user access report"),
         needs=("user", "date", "accesstype"),
         columns={"timestamp_column": "Date", "user_column": "User"},
         users_user=("fullname", "name", "user", "username", "primaryemail"),
-        notes=("Every access (web, mobile, Outlook…) is a login.",),
+        notes=(N_("Every access (web, mobile, Outlook…) is a login."),),
     ),
     CrmShape(
-        name="HubSpot login history",
+        name=N_("HubSpot login history"),
         needs=("loginat", "user"),
         columns={"timestamp_column": "Login at", "user_column": "User", "status_column": "Status"},
         users_user=("email", "user", "username"),
-        notes=("Every login type (password, Google, SSO…) is a login.",),
+        notes=(N_("Every login type (password, Google, SSO…) is a login."),),
     ),  # fmt: skip
 )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast
 
+from flask_babel import gettext as _
 from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -67,9 +68,12 @@ def plan_tidy(
 
 
 def _header_message(missing: list[str]) -> str:
-    return (
-        "The first line must name the columns date, team, metric and value; "
-        f"missing: {', '.join(missing)}."
+    return str(
+        _(
+            "The first line must name the columns date, team, metric and value; "
+            "missing: %(missing)s.",
+            missing=", ".join(missing),
+        )
     )
 
 
@@ -130,7 +134,7 @@ def _wide_header(
     date_col = next((names.index(n) for n in WIDE_DATE_COLUMNS if n in names), None)
     team_col = names.index("team") if "team" in names else None
     if date_col is None:
-        collector.error(1, "The first line must name a date column (date, period or week).")
+        collector.error(1, _("The first line must name a date column (date, period or week)."))
         return None, None, {}
     metric_cols: dict[int, Metric] = {}
     for index, name in enumerate(names):
@@ -139,9 +143,11 @@ def _wide_header(
         try:
             metric_cols[index] = collector.metric(row[index])
         except RowProblem as problem:
-            collector.error(1, f"Column {index + 1}: {problem}")
+            collector.error(
+                1, _("Column %(number)s: %(problem)s", number=index + 1, problem=problem)
+            )
     if not metric_cols and not collector.plan.errors:
-        collector.error(1, "Name at least one metric column, by its catalogue key.")
+        collector.error(1, _("Name at least one metric column, by its catalogue key."))
     return date_col, team_col, metric_cols
 
 
@@ -167,7 +173,7 @@ def _wide_row(
         if not _cell(row, index).strip():
             continue
         try:
-            value = read_value(_cell(row, index), f"The {metric.key} value")
+            value = read_value(_cell(row, index), metric.key)
         except RowProblem as problem:
             collector.error(line, str(problem))
             continue

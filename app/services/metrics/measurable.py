@@ -16,16 +16,18 @@ from insights.adoption import (
     STICKINESS,
     ActivityMapping,
 )
+from survey.languages import N_
 
 MEASURES = {
-    ADOPTION_RATE: "Adoption rate",
-    STICKINESS: "Stickiness",
-    LOGINS_PER_ACTIVE_USER: "Logins per active user",
-    RECORDS_PER_ACTIVE_USER: "Records created or updated per active user",
+    ADOPTION_RATE: N_("Adoption rate"),
+    STICKINESS: N_("Stickiness"),
+    LOGINS_PER_ACTIVE_USER: N_("Logins per active user"),
+    RECORDS_PER_ACTIVE_USER: N_("Records created or updated per active user"),
 }
-BASIS_RECORDS = "record changes"
-BASIS_LOGINS = "logins"
-BASIS_EITHER = "logins or record changes"
+# Stored with a metric's values (Metric.basis) in English; pages translate them when shown.
+BASIS_RECORDS = N_("record changes")
+BASIS_LOGINS = N_("logins")
+BASIS_EITHER = N_("logins or record changes")
 
 
 def counts_logins(mapping: ActivityMapping) -> bool:
@@ -40,14 +42,14 @@ def measurable(mapping: ActivityMapping) -> dict[str, str | None]:
     """Every derived metric → None if the file can measure it, else why not."""
     logins, records = counts_logins(mapping), counts_records(mapping)
     active = records if mapping.active_on == RECORD else (logins or records)
-    no_active = "nobody can be active with this mapping"
+    no_active = N_("nobody can be active with this mapping")
     return {
         ADOPTION_RATE: None if active else no_active,
         STICKINESS: None if active else no_active,
-        LOGINS_PER_ACTIVE_USER: None if logins and active else "the file counts no logins",
+        LOGINS_PER_ACTIVE_USER: None if logins and active else N_("the file counts no logins"),
         RECORDS_PER_ACTIVE_USER: None
         if records and active
-        else "the file holds no record changes (logins only)",
+        else N_("the file holds no record changes (logins only)"),
     }
 
 

@@ -17,26 +17,29 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.services.metrics.catalogue import metrics_of
 from app.services.metrics.readings import teams_of
 from insights.adoption import ReasonCounter, RowProblem
 from models import Initiative, Metric, Observation, Team, db
+from survey.languages import N_
 
 REJECT = "reject"
 REPLACE = "replace"
 ON_CONFLICT = {
-    REJECT: "Reject the file and list the values already stored",
-    REPLACE: "Replace the stored values with the ones in the file",
+    REJECT: N_("Reject the file and list the values already stored"),
+    REPLACE: N_("Replace the stored values with the ones in the file"),
 }
 TIDY = "tidy"
 WIDE = "wide"
 ACTIVITY_LOG = "activity_log"
 KINDS = {
-    TIDY: "Tidy CSV — one value per row: date, team, metric, value",
-    WIDE: "Wide CSV — a date column, a team column and one column per metric",
-    ACTIVITY_LOG: "CRM activity log — one row per login or record change, with a user list",
+    TIDY: N_("Tidy CSV — one value per row: date, team, metric, value"),
+    WIDE: N_("Wide CSV — a date column, a team column and one column per metric"),
+    ACTIVITY_LOG: N_("CRM activity log — one row per login or record change, with a user list"),
 }
 ISO_DATE = "iso"
 DATE_FORMATS = {
@@ -131,10 +134,12 @@ def csv_rows(source: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
             return
         except UnicodeDecodeError:
             raise FileProblem(
-                line, "The file is not UTF-8 text from here on: save it as “CSV UTF-8”."
+                line, _("The file is not UTF-8 text from here on: save it as “CSV UTF-8”.")
             ) from None
         except csv.Error as error:
-            raise FileProblem(line, f"This line cannot be read as CSV ({error}).") from None
+            raise FileProblem(
+                line, _("This line cannot be read as CSV (%(error)s).", error=error)
+            ) from None
         yield line, row
         line = reader.line_num + 1
 
@@ -181,19 +186,25 @@ class Collector:
         team = self.teams.get(name.strip().casefold())
         if team is None:
             raise RowProblem(
-                f"Unknown team {name.strip()!r}: add it under Teams first, "
-                "or leave the team empty for the whole initiative."
+                _(
+                    "Unknown team %(name)s: add it under Teams first, "
+                    "or leave the team empty for the whole initiative.",
+                    name=repr(name.strip()),
+                )
             )
         return team
 
     def metric(self, key: str) -> Metric:
         if not key.strip():
-            raise RowProblem("The metric is empty.")
+            raise RowProblem(_("The metric is empty."))
         metric = self.metrics.get(key.strip().casefold())
         if metric is None:
             raise RowProblem(
-                f"Unknown metric {key.strip()!r}: use a key of the catalogue "
-                "(such as adoption_rate) or add a custom metric first."
+                _(
+                    "Unknown metric %(key)s: use a key of the catalogue "
+                    "(such as adoption_rate) or add a custom metric first.",
+                    key=repr(key.strip()),
+                )
             )
         return metric
 
@@ -201,21 +212,33 @@ class Collector:
         self, line: int, period: date, team_id: int | None, metric: Metric, value: float
     ) -> None:
         if metric.key in SHARES and not 0 <= value <= 100:
-            team = self.plan.team_names.get(team_id, "the whole initiative")
+            team = self.plan.team_names.get(team_id, _("the whole initiative"))
             self.error(
                 line,
-                f"{metric.name} of {value:g}% for {team}, week of {period.isoformat()}, is "
-                "impossible: a share of people is between 0 and 100%.",
+                _(
+                    "%(metric)s of %(value)s%% for %(team)s, week of %(week)s, is "
+                    "impossible: a share of people is between 0 and 100%%.",
+                    metric=metric.name,
+                    value=format(value, "g"),
+                    team=team,
+                    week=period.isoformat(),
+                ),
             )
             return
         planned = Planned(line, period, team_id, metric.id, value)
         first = self.first_line.setdefault(planned.key, line)
         if first != line:
-            team = self.plan.team_names.get(team_id, "the whole initiative")
+            team = self.plan.team_names.get(team_id, _("the whole initiative"))
             self.error(
                 line,
-                f"Duplicate period: {metric.key} for {team} on {period.isoformat()} "
-                f"is already on line {first}.",
+                _(
+                    "Duplicate period: %(key)s for %(team)s on %(period)s "
+                    "is already on line %(first)s.",
+                    key=metric.key,
+                    team=team,
+                    period=period.isoformat(),
+                    first=first,
+                ),
             )
             return
         self.plan.observations.append(planned)
@@ -238,10 +261,15 @@ class Collector:
         return plan
 
     def _stored_message(self, o: Planned) -> str:
-        team = self.plan.team_names.get(o.team_id, "the whole initiative")
-        return (
-            f"A value of {self.plan.metrics[o.metric_id].key} for {team} on "
-            f"{o.period.isoformat()} is already stored: choose “replace” to overwrite it."
+        team = self.plan.team_names.get(o.team_id, _("the whole initiative"))
+        return str(
+            _(
+                "A value of %(key)s for %(team)s on %(period)s is already stored: choose "
+                "“replace” to overwrite it.",
+                key=self.plan.metrics[o.metric_id].key,
+                team=team,
+                period=o.period.isoformat(),
+            )
         )
 
     def _stored_per_line(self, clashes: list[Planned]) -> None:
@@ -250,8 +278,14 @@ class Collector:
         for line, count in sorted(by_line.items()):
             self.error(
                 line,
-                f"The week of {periods[line].isoformat()} (first row on this line) is already "
-                f"stored ({count} values): choose “replace” to overwrite it.",
+                ngettext(
+                    "The week of %(week)s (first row on this line) is already "
+                    "stored (%(num)s value): choose “replace” to overwrite it.",
+                    "The week of %(week)s (first row on this line) is already "
+                    "stored (%(num)s values): choose “replace” to overwrite it.",
+                    count,
+                    week=periods[line].isoformat(),
+                ),
             )
 
 
@@ -282,27 +316,38 @@ def read_text(raw: Any, label: str) -> str:
 
 def read_period(raw: Any, date_format: str = ISO_DATE) -> date:
     if not isinstance(raw, str) or not raw.strip():
-        raise RowProblem("The date is empty." if not raw else "The date must be text.")
+        raise RowProblem(_("The date is empty.") if not raw else _("The date must be text."))
     try:
         return parse_period(raw, date_format)
     except ValueError:
         raise RowProblem(
-            f"{raw.strip()!r} is not a date as {DATE_FORMATS[date_format].split(' — ')[0]}."
+            _(
+                "%(raw)s is not a date as %(format)s.",
+                raw=repr(raw.strip()),
+                format=DATE_FORMATS[date_format].split(" — ")[0],
+            )
         ) from None
 
 
-def read_value(raw: Any, label: str = "The value") -> float:
+def read_value(raw: Any, key: str | None = None) -> float:
+    """A cell's number; ``key`` names the metric of a wide file's column in the problem."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        raise RowProblem(f"{label} is empty.")
+        if key is None:
+            raise RowProblem(_("The value is empty."))
+        raise RowProblem(_("The %(key)s value is empty.", key=key))
     try:
         return parse_value(raw)
     except (ValueError, TypeError, OverflowError):
-        shown = raw.strip() if isinstance(raw, str) else raw
-        raise RowProblem(f"{label} {shown!r} is not a number.") from None
+        shown = repr(raw.strip() if isinstance(raw, str) else raw)
+        if key is None:
+            raise RowProblem(_("The value %(value)s is not a number.", value=shown)) from None
+        raise RowProblem(
+            _("The %(key)s value %(value)s is not a number.", key=key, value=shown)
+        ) from None
 
 
 def finish_plan(collector: Collector, *, conflicts_per_line: bool = True) -> ImportPlan:
     plan = collector.finish(conflicts_per_line=conflicts_per_line)
     if not plan.errors and not plan.observations:
-        plan.errors.append(RowError(1, "There are no values to import."))
+        plan.errors.append(RowError(1, _("There are no values to import.")))
     return plan

@@ -6,14 +6,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from app.services.results import min_group_size
 from models import Initiative, Metric, Observation, Team, db
 from survey.anonymity import TeamFolding, fold_teams
+from survey.languages import N_
 
 WHOLE_INITIATIVE = "Whole initiative"
-_WHOLE_ONLY = "the whole initiative only"
+_WHOLE_ONLY = N_("the whole initiative only")
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ def shown_series(initiative: Initiative, metric: Metric, team_id: int | None) ->
     """One series as every page shows it: the whole, or a shown team's (None: folded away)."""
     if team_id is None:
         return series(metric)
-    lines, _ = metric_lines(initiative, metric)
+    lines, _folded = metric_lines(initiative, metric)
     found = next((line.points for line in lines if line.team_id == team_id), None)
     if found is None and not series(metric, team_id):
         return []  # no values: nothing to fold
@@ -179,9 +181,9 @@ def team_tree(initiative: Initiative) -> TeamTree:
         )
     ).all()
     return TeamTree(
-        {team_id: name for team_id, name, _, _ in rows},
-        {team_id: parent for team_id, _, parent, _ in rows},
-        {team_id: size for team_id, _, _, size in rows},
+        {team_id: name for team_id, name, _parent, _size in rows},
+        {team_id: parent for team_id, _name, parent, _size in rows},
+        {team_id: size for team_id, _name, _parent, size in rows},
     )
 
 
@@ -204,13 +206,21 @@ class FoldedSeries:
             return None
         order = sorted(self.folded, key=lambda t: (t is None, self.names.get(t or 0, "")))
         places = [
-            f"{len(self.folded[t])} in {self.names[t] if t is not None else _WHOLE_ONLY}"
+            _(
+                "%(count)s in %(place)s",
+                count=len(self.folded[t]),
+                place=self.names[t] if t is not None else _(_WHOLE_ONLY),
+            )
             for t in order
         ]
-        return (
-            f"Teams of fewer than {min_size} people (and any team hidden so that such a team"
-            f" cannot be worked out) count in a larger team above them, or in the whole"
-            f" initiative only: {', '.join(places)}."
+        return str(
+            _(
+                "Teams of fewer than %(min_size)s people (and any team hidden so that such a team "
+                "cannot be worked out) count in a larger team above them, or in the whole "
+                "initiative only: %(places)s.",
+                min_size=min_size,
+                places=", ".join(places),
+            )
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.services import accounts, audit
@@ -20,7 +21,9 @@ def create_organization(name: str) -> Organization:
     """A new, empty organisation (flushed: callers such as the demo build on it)."""
     name = name.strip()
     if organization_by_name(name) is not None:
-        raise ServiceError(f"An organisation called {name!r} already exists.", "name")
+        raise ServiceError(
+            _("An organisation called %(name)s already exists.", name=repr(name)), "name"
+        )
     organization = Organization(name=name)
     db.session.add(organization)
     db.session.flush()

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Table, delete, select
 
 from app.services import audit
@@ -102,8 +103,11 @@ def check_confirmation(organization: Organization, typed: str) -> None:
     """Refuse unless ``typed`` is the organisation's exact name (spaces around it ignored)."""
     if typed.strip() != organization.name:
         raise ServiceError(
-            f"Type the organisation's name exactly as shown, “{organization.name}”, "
-            "to delete it. Nothing was deleted.",
+            _(
+                "Type the organisation's name exactly as shown, “%(name)s”, "
+                "to delete it. Nothing was deleted.",
+                name=organization.name,
+            ),
             CONFIRM_FIELD,
         )
 

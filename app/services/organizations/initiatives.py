@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.services import metrics, stages
@@ -36,9 +37,9 @@ def check_initiative(fields: InitiativeFields) -> dict[str, str]:
     """Problems with the fields, by field name."""
     problems: dict[str, str] = {}
     if fields.go_live_date and fields.go_live_date < fields.start_date:
-        problems["go_live_date"] = "Go-live cannot be before the start date."
+        problems["go_live_date"] = _("Go-live cannot be before the start date.")
     if fields.licensed_seats < 0:
-        problems["licensed_seats"] = "Licensed seats cannot be negative."
+        problems["licensed_seats"] = _("Licensed seats cannot be negative.")
     return problems
 
 
@@ -63,7 +64,7 @@ def save_initiative(
     if initiative_name_taken(
         organization, fields.name, except_id=initiative.id if initiative else None
     ):
-        problems["name"] = "This organisation already has an initiative with that name."
+        problems["name"] = _("This organisation already has an initiative with that name.")
     if problems:
         raise ServiceError(problems)
     new = initiative is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
 from app.services import accounts, audit
@@ -45,14 +46,20 @@ def remove_member(organization: Organization, user: User, *, actor: User | None 
     """Take ``user`` out of ``organization``, committed; the last consultant stays."""
     membership = db.session.get(Membership, (user.id, organization.id))
     if membership is None:
-        raise ServiceError(f"{user.name} is not a member of {organization.name}.")
+        raise ServiceError(
+            _(
+                "%(name)s is not a member of %(organization)s.",
+                name=user.name,
+                organization=organization.name,
+            )
+        )
     consultants = db.session.scalar(
         select(func.count()).where(
             Membership.organization_id == organization.id, Membership.role == Role.CONSULTANT
         )
     )
     if membership.role is Role.CONSULTANT and consultants == 1:
-        raise ServiceError("The last consultant cannot be removed; add another one first.")
+        raise ServiceError(_("The last consultant cannot be removed; add another one first."))
     db.session.execute(
         delete(Membership).where(
             Membership.organization_id == organization.id, Membership.user_id == user.id

@@ -6,6 +6,8 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, union
 
 from app.services import audit
@@ -46,7 +48,8 @@ HISTORY_TABLES = (
     PublishedGroup,
 )
 
-CHOOSE_SUB_TEAMS = "Choose what happens to its sub-teams: move them up, or remove them with it."
+# Lazy: the removal form shows it too; str() it where it is raised.
+CHOOSE_SUB_TEAMS = _l("Choose what happens to its sub-teams: move them up, or remove them with it.")
 
 
 class SubTeams(enum.StrEnum):
@@ -158,10 +161,10 @@ def remove_team(team: Team, choice: SubTeams | None, *, actor: User | None = Non
     transaction: a refusal leaves nothing to roll back.
     """
     if team.archived_at is not None:
-        raise ServiceError("This team is already archived.")
+        raise ServiceError(_("This team is already archived."))
     plan = removal_plan(team)
     if plan.sub_teams and choice is None:
-        raise ServiceError(CHOOSE_SUB_TEAMS, "children")
+        raise ServiceError(str(CHOOSE_SUB_TEAMS), "children")
     removal = Removal()
     fates = [Fate(team, plan.archive)]
     if choice is SubTeams.WITH_IT:
@@ -226,7 +229,7 @@ def restore_team(team: Team, *, actor: User | None = None) -> Team | None:
     level. Committed here: it is one change, complete on its own.
     """
     if team.archived_at is None:
-        raise ServiceError(f"Team {team.name!r} is not archived.")
+        raise ServiceError(_("Team %(name)s is not archived.", name=repr(team.name)))
     team.archived_at = None
     parent = db.session.get(Team, team.parent_id) if team.parent_id is not None else None
     lifted_from = parent if parent is not None and parent.archived_at is not None else None

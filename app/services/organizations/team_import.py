@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from app.services import audit
 from app.services.organizations.teams import (
     MAX_HEADCOUNT,
@@ -50,32 +52,56 @@ def parse_team_lines(text: str) -> tuple[list[TeamLine], list[LineError]]:
             errors.append(
                 LineError(
                     number,
-                    "Write: team name, headcount (its own people, not its sub-teams'), "
-                    "parent team (optional).",
+                    _(
+                        "Write: team name, headcount (its own people, not its sub-teams'), "
+                        "parent team (optional)."
+                    ),
                 )
             )
             continue
         name, headcount_text = fields[0], fields[1]
         parent = fields[2] if len(fields) == 3 and fields[2] else None
         if not name:
-            errors.append(LineError(number, "The team name is empty."))
+            errors.append(LineError(number, _("The team name is empty.")))
             continue
         if len(name) > 120:
-            errors.append(LineError(number, "The team name is longer than 120 characters."))
+            errors.append(LineError(number, _("The team name is longer than 120 characters.")))
             continue
         # isdigit() alone also accepts "²", which int() refuses.
         if not (headcount_text.isascii() and headcount_text.isdigit()):
             errors.append(
-                LineError(number, f"Headcount {headcount_text!r} is not a whole number of people.")
+                LineError(
+                    number,
+                    _(
+                        "Headcount %(typed)s is not a whole number of people.",
+                        typed=repr(headcount_text),
+                    ),
+                )
             )
             continue
         if int(headcount_text) > MAX_HEADCOUNT:
             errors.append(
-                LineError(number, f"Headcount {headcount_text} is more than {MAX_HEADCOUNT:,}.")
+                LineError(
+                    number,
+                    _(
+                        "Headcount %(typed)s is more than %(most)s.",
+                        typed=headcount_text,
+                        most=format(MAX_HEADCOUNT, ","),
+                    ),
+                )
             )
             continue
         if name.lower() in seen:
-            errors.append(LineError(number, f"{name!r} is already on line {seen[name.lower()]}."))
+            errors.append(
+                LineError(
+                    number,
+                    _(
+                        "%(name)s is already on line %(line)s.",
+                        name=repr(name),
+                        line=seen[name.lower()],
+                    ),
+                )
+            )
             continue
         seen[name.lower()] = number
         rows.append(TeamLine(number, name, int(headcount_text), parent))
@@ -92,7 +118,7 @@ def import_teams(
     """
     rows, errors = parse_team_lines(text)
     if not rows and not errors:
-        return 0, [LineError(1, "Paste at least one team.")]
+        return 0, [LineError(1, _("Paste at least one team."))]
     existing = {team.name.lower(): team for team in teams_of(organization.id)}
     errors.extend(_paste_problems(organization.id, rows, existing))
     if errors:
@@ -143,10 +169,21 @@ def _paste_problems(
             errors.append(LineError(row.line, archived_name_message(archived[row.name.lower()])))
         if parent in archived:
             errors.append(
-                LineError(row.line, f"Parent team {row.parent!r} is archived: restore it first.")
+                LineError(
+                    row.line,
+                    _(
+                        "Parent team %(name)s is archived: restore it first.",
+                        name=repr(row.parent),
+                    ),
+                )
             )
         elif parent and parent not in existing and parent not in pasted:
-            errors.append(LineError(row.line, f"Parent team {row.parent!r} does not exist."))
+            errors.append(
+                LineError(
+                    row.line,
+                    _("Parent team %(name)s does not exist.", name=repr(row.parent)),
+                )
+            )
         if parent and parent == row.name.lower():
-            errors.append(LineError(row.line, "A team cannot be its own parent."))
+            errors.append(LineError(row.line, _("A team cannot be its own parent.")))
     return errors

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
@@ -12,7 +14,8 @@ from models import Membership, Organization, Team, db
 
 # The same limit as the team form's; far above any real team, and within an INTEGER column.
 MAX_HEADCOUNT = 1_000_000
-CHOOSE_LEADER = "Choose the leader among the organisation's members, or nobody."
+# Lazy: the team form shows it too; str() it where it is raised.
+CHOOSE_LEADER = _l("Choose the leader among the organisation's members, or nobody.")
 
 
 def teams_of(organization_id: int, *, include_archived: bool = False) -> list[Team]:
@@ -63,7 +66,7 @@ def team_totals(organization_id: int) -> dict[int, int]:
     ).all()
     parents = {team_id: parent for team_id, parent, _ in rows}
     totals = {team_id: 0 for team_id in parents}
-    for team_id, _, headcount in rows:
+    for team_id, _parent, headcount in rows:
         seen: set[int] = set()
         current: int | None = team_id
         while current is not None and current in totals and current not in seen:
@@ -78,7 +81,10 @@ def _teams_query(organization_id: int) -> Select[Team]:
 
 
 def archived_name_message(name: str) -> str:
-    return f"An archived team is called {name!r}: restore it or choose another name."
+    message: str = _(
+        "An archived team is called %(name)s: restore it or choose another name.", name=repr(name)
+    )
+    return message
 
 
 def team_by_name(organization_id: int, name: str) -> Team | None:
@@ -122,19 +128,19 @@ def save_team(
     """
     name = name.strip()
     if team is not None and team.archived_at is not None:
-        raise ServiceError("This team is archived: restore it before changing it.")
+        raise ServiceError(_("This team is archived: restore it before changing it."))
     _check_name_free(organization.id, name, team)
     if parent_id is not None:
         _check_parent(organization.id, parent_id)
     if team is not None and would_make_cycle(team, parent_id):
         raise ServiceError(
-            "A team cannot sit inside itself or one of its own sub-teams.", "parent_id"
+            _("A team cannot sit inside itself or one of its own sub-teams."), "parent_id"
         )
     if leader_id is not None and (
         not 0 < leader_id <= LARGEST_ID
         or db.session.get(Membership, (leader_id, organization.id)) is None
     ):
-        raise ServiceError(CHOOSE_LEADER, "leader_id")
+        raise ServiceError(str(CHOOSE_LEADER), "leader_id")
     if team is None:
         team = Team(organization_id=organization.id)
         db.session.add(team)
@@ -154,15 +160,18 @@ def _check_name_free(organization_id: int, name: str, team: Team | None) -> None
         return
     if existing.archived_at is not None:
         raise ServiceError(archived_name_message(existing.name), "name")
-    raise ServiceError(f"A team called {name!r} already exists.", "name")
+    raise ServiceError(_("A team called %(name)s already exists.", name=repr(name)), "name")
 
 
 def _check_parent(organization_id: int, parent_id: int) -> None:
     parent = db.session.get(Team, parent_id)
     if parent is None or parent.organization_id != organization_id:
-        raise ServiceError("Choose a parent team of this organisation.", "parent_id")
+        raise ServiceError(_("Choose a parent team of this organisation."), "parent_id")
     if parent.archived_at is not None:
         raise ServiceError(
-            f"Team {parent.name!r} is archived: restore it first or choose another parent.",
+            _(
+                "Team %(name)s is archived: restore it first or choose another parent.",
+                name=repr(parent.name),
+            ),
             "parent_id",
         )

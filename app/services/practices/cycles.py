@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import CursorResult, event, func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -96,9 +97,11 @@ def open_cycle(
     """
     leader = db.session.get(User, leader_id) if 0 < leader_id <= LARGEST_ID else None
     if leader is None or not is_executive(initiative.organization_id, leader_id):
-        raise ServiceError("Choose a member of the leadership team (an executive).", "leader_id")
+        raise ServiceError(_("Choose a member of the leadership team (an executive)."), "leader_id")
     if any(cycle.closed_at is None for cycle in cycles_of(initiative.id, leader_id)):
-        raise ServiceError(f"{leader.name} already has an open 360; close it first.", "leader_id")
+        raise ServiceError(
+            _("%(name)s already has an open 360; close it first.", name=leader.name), "leader_id"
+        )
     cycle = PracticeCycle(
         initiative_id=initiative.id,
         leader_id=leader_id,
@@ -146,7 +149,7 @@ def _never_reopened(target: PracticeCycle, value: object, old: object, _initiato
     # difference would be the new observers' ratings. Nothing in the app
     # reopens a cycle; this refuses it should anyone try through the ORM.
     if isinstance(old, datetime) and value != old:
-        raise ServiceError("A closed 360 stays closed; open a new one instead.")
+        raise ServiceError(_("A closed 360 stays closed; open a new one instead."))
 
 
 @dataclass(frozen=True)

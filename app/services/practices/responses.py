@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 
 from app.services.errors import ServiceError
 from app.services.practices.cycles import SELF
 from app.services.transaction import commit
 from models import PracticeAnswer, PracticeCycle, PracticeResponse, User, db
+from survey.languages import N_
 from survey.practices import BEHAVIOURS, RELATIONSHIPS, SCALE_MAX, SCALE_MIN
 
-CLOSED_MESSAGE = "This 360 is closed and accepts no more ratings. Nothing was saved."
+CLOSED_MESSAGE = N_("This 360 is closed and accepts no more ratings. Nothing was saved.")
 
 
 def check_answers(answers: Mapping[str, int]) -> None:
@@ -23,13 +25,15 @@ def check_answers(answers: Mapping[str, int]) -> None:
     unknown = sorted(answers.keys() - expected)
     if missing or unknown:
         raise ServiceError(
-            "Every behaviour needs a rating from 1 to 10. Nothing was saved."
+            _("Every behaviour needs a rating from 1 to 10. Nothing was saved.")
             if missing
-            else f"Unknown behaviours {', '.join(unknown)}. Nothing was saved."
+            else _("Unknown behaviours %(keys)s. Nothing was saved.", keys=", ".join(unknown))
         )
     for value in answers.values():
         if not SCALE_MIN <= value <= SCALE_MAX:
-            raise ServiceError(f"Ratings go from 1 to 10, not {value}. Nothing was saved.")
+            raise ServiceError(
+                _("Ratings go from 1 to 10, not %(value)s. Nothing was saved.", value=value)
+            )
 
 
 def _submitted_on(today: date) -> datetime:
@@ -52,7 +56,7 @@ def _commit_if_still_open(cycle: PracticeCycle) -> None:
     )
     if closed_at is not None:
         db.session.rollback()
-        raise ServiceError(CLOSED_MESSAGE)
+        raise ServiceError(_(CLOSED_MESSAGE))
     commit()
 
 
@@ -76,9 +80,9 @@ def save_self_response(
 ) -> int:
     """The leader's own ratings, replacing earlier ones, in one transaction."""
     if leader.id != cycle.leader_id:
-        raise ServiceError("Only the leader can rate themself in their 360.")
+        raise ServiceError(_("Only the leader can rate themself in their 360."))
     if cycle.closed_at is not None:
-        raise ServiceError(CLOSED_MESSAGE)
+        raise ServiceError(_(CLOSED_MESSAGE))
     check_answers(answers)
     db.session.execute(
         delete(PracticeResponse).where(
@@ -96,10 +100,10 @@ def save_observer_response(
     """One anonymous observer's ratings, in one transaction."""
     if relationship not in RELATIONSHIPS:
         raise ServiceError(
-            "Choose how you work with this leader. Nothing was saved.", "relationship"
+            _("Choose how you work with this leader. Nothing was saved."), "relationship"
         )
     if cycle.closed_at is not None:
-        raise ServiceError(CLOSED_MESSAGE)
+        raise ServiceError(_(CLOSED_MESSAGE))
     check_answers(answers)
     response_id = _insert_response(cycle, relationship, answers, today)
     _commit_if_still_open(cycle)

@@ -28,7 +28,13 @@ COMMENT_FIELD = "comment"
 MAX_COMMENT = 2000
 
 
-def submit(pulse: Pulse, answers: Mapping[str, int], comment: str | None, today: date) -> None:
+def submit(
+    pulse: Pulse,
+    answers: Mapping[str, int],
+    comment: str | None,
+    today: date,
+    language: str | None = None,
+) -> None:
     """Store checked answers to an open pulse, committed.
 
     For a personal link the claim comes first, in the same transaction: a
@@ -37,6 +43,10 @@ def submit(pulse: Pulse, answers: Mapping[str, int], comment: str | None, today:
     the moment of writing (``CampaignClosed``; this worker's copy of a team
     link is then dropped, as it may be out of date). Either way the
     transaction is rolled back before the error goes on.
+
+    ``language`` is the language the form was read in, kept with the response
+    (and nothing else about the respondent) so a translation that reads
+    differently can be spotted; results ignore it.
     """
     if pulse.campaign_id is None or pulse.state is not LinkState.OPEN:
         raise ValueError("only an answer to an open pulse can be stored")
@@ -52,6 +62,7 @@ def submit(pulse: Pulse, answers: Mapping[str, int], comment: str | None, today:
             now=utcnow(),
             version_id=pulse.version_id,
             team_link=None if pulse.is_personal else pulse.code,
+            language=language,
         )
     except (LinkAlreadyUsed, CampaignClosed) as error:
         db.session.rollback()

@@ -31,6 +31,7 @@ from models import (
     db,
 )
 from survey.instruments import items_from_snapshot
+from survey.languages import DEFAULT_LANGUAGE
 
 # Codes are secrets.token_urlsafe output; anything else cannot be a link.
 _CODE = re.compile(r"[A-Za-z0-9_-]{1,40}")
@@ -149,7 +150,7 @@ def _pulse_of(
     return Pulse(
         code=code, personal_link_id=personal_link_id, state=state, organization=organization,
         initiative=initiative, survey_id=survey.id, title=survey.title, intro=survey.intro,
-        team_id=team_id, team=team,
+        team_id=team_id, team=team, default_language=survey.default_language or DEFAULT_LANGUAGE,
     )  # fmt: skip
 
 

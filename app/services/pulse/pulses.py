@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from app.services.surveys.timing import Status, last_day_of, minutes_for, status_of
 from survey.instruments import SCALES, TEXT, Item
+from survey.languages import DEFAULT_LANGUAGE
 
 
 class LinkState(StrEnum):
@@ -37,6 +38,9 @@ class Pulse:
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     items: tuple[Item, ...] = ()
+    # The survey's default language: the page speaks it when the browser asks for
+    # none of the staff languages, and an item without the page's language falls back to it.
+    default_language: str = DEFAULT_LANGUAGE
 
     @property
     def is_personal(self) -> bool:

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 
 from survey.instruments import (
     AGREE5,
@@ -69,6 +70,15 @@ def min_comment_group_size() -> int:
 def hidden_reason(group: GroupResult, min_size: int) -> str:
     """Why a group shows no figures, in words that give away no count."""
     return reason_for(group.status, min_size)
+
+
+def shown_reason(group: GroupResult, min_size: int) -> str:
+    """``hidden_reason`` in the page's language (the API and the exports keep the English)."""
+    if group.status is GroupStatus.TOO_FEW:
+        return str(gettext("fewer than %(n)s responses", n=min_size))
+    if group.status is GroupStatus.PROTECTING:
+        return str(gettext("hidden so that a smaller group cannot be worked out"))
+    return ""
 
 
 def reason_for(status: GroupStatus, min_size: int) -> str:
@@ -255,6 +265,8 @@ class GroupResult:
     # Stored when published (the organisation-wide group): (key, items, respondents, alpha).
     alphas: tuple[tuple[str, int, int, float | None], ...] | None = None
     adkar: tuple[tuple[str, int], ...] | None = None  # likewise: (element or "none", respondents)
+    # Likewise, as anonymity allows: (language, "other" or "unknown", responses); consultants only.
+    languages: tuple[tuple[str, int], ...] | None = None
 
     @property
     def suppressed(self) -> bool:

@@ -26,14 +26,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from app.services.results.detail import adkar_distribution, dimension_alphas
-from app.services.results.groups import GroupResult
+from app.services.results.groups import GroupResult, min_group_size
 from app.services.results.published import survey_results
 from app.services.results.suppression import compute_campaign
 from app.services.transaction import commit
-from models import Campaign, Initiative, PublishedGroup, Survey, Team, db
+from models import Campaign, Initiative, PublishedGroup, Response, Survey, Team, db
+from survey.anonymity import language_buckets
 
 PUBLISH_GRACE = timedelta(minutes=2)
 
@@ -135,15 +136,34 @@ def _store_details(campaign: Campaign) -> None:
         return
     alphas = dimension_alphas(found, campaign.id, None)
     adkar = adkar_distribution(found, campaign.id, None)
+    languages = _language_counts(campaign.id)
     db.session.execute(
         update(PublishedGroup)
         .where(PublishedGroup.campaign_id == campaign.id, PublishedGroup.team_id.is_(None))
         .values(
             alphas=[[r.dimension.key, r.items, r.respondents, r.alpha] for r in alphas],
             adkar=[list(pair) for pair in adkar.counts] if adkar is not None else None,
+            languages=[list(pair) for pair in languages] if languages is not None else None,
         )
         .execution_options(synchronize_session=False)
     )
+
+
+def _language_counts(campaign_id: int) -> list[tuple[str, int]] | None:
+    """Responses per language of the organisation-wide group, folded as anonymity allows.
+
+    Only for everyone: a team's counts could be subtracted from its parent's to
+    single out a few people in a sub-team who answered in another language.
+    """
+    counts: dict[str | None, int] = {
+        language: n
+        for language, n in db.session.execute(
+            select(Response.language, func.count())
+            .where(Response.campaign_id == campaign_id)
+            .group_by(Response.language)
+        )
+    }
+    return language_buckets(counts, min_group_size())
 
 
 def _row(group: GroupResult) -> dict[str, Any]:

@@ -260,7 +260,7 @@ def _published_groups(scopes: Mapping[int, frozenset[int | None]]) -> list[Group
             PublishedGroup.depth, PublishedGroup.headcount, PublishedGroup.status,
             PublishedGroup.responses, PublishedGroup.dimensions, PublishedGroup.enps,
             PublishedGroup.comments_shown, PublishedGroup.parent_id, PublishedGroup.alphas,
-            PublishedGroup.adkar,
+            PublishedGroup.adkar, PublishedGroup.languages,
         )
         .where(PublishedGroup.campaign_id.in_(sorted(wanted)), or_(*conditions))
         .order_by(PublishedGroup.campaign_id, PublishedGroup.id)
@@ -268,7 +268,8 @@ def _published_groups(scopes: Mapping[int, frozenset[int | None]]) -> list[Group
     infos = {key: dimension_info(key) for key in DIMENSIONS_BY_KEY}
     groups = []
     for (campaign_id, team_id, name, depth, headcount, status, responses, dimensions, enps,
-         comments_shown, parent_id, alphas, adkar) in db.session.execute(query):  # fmt: skip
+         comments_shown, parent_id, alphas, adkar,
+         languages) in db.session.execute(query):  # fmt: skip
         if team_id not in wanted[campaign_id]:
             continue
         groups.append(
@@ -289,6 +290,9 @@ def _published_groups(scopes: Mapping[int, frozenset[int | None]]) -> list[Group
                 parent_id=parent_id,
                 alphas=None if alphas is None else tuple(tuple(row) for row in alphas),
                 adkar=None if adkar is None else tuple((str(e), int(n)) for e, n in adkar),
+                languages=None
+                if languages is None
+                else tuple((str(c), int(n)) for c, n in languages),
             )
         )
     return _with_custom_names(groups, list(wanted))

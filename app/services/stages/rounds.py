@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.services.errors import ServiceError
@@ -60,13 +61,18 @@ def record_ratings(
 ) -> None:
     """Store (or replace) one rater's ratings; every step is checked before any is stored."""
     if assessment.closed_at is not None:
-        raise ServiceError("This round is closed; it accepts no more ratings.")
+        raise ServiceError(_("This round is closed; it accepts no more ratings."))
     for key, rating in ratings.items():
         if key not in STEPS_BY_KEY:
-            raise ServiceError(f"There is no step {key!r}.")
+            raise ServiceError(_("There is no step %(key)s.", key=repr(key)))
         if not RATING_MIN <= rating.score <= RATING_MAX:
             raise ServiceError(
-                f"Ratings go from {RATING_MIN} to {RATING_MAX}; {rating.score} is not possible.",
+                _(
+                    "Ratings go from %(low)s to %(high)s; %(score)s is not possible.",
+                    low=RATING_MIN,
+                    high=RATING_MAX,
+                    score=rating.score,
+                ),
                 f"score_{key}",
             )
     existing = ratings_by(assessment, rater)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import UTC, date, datetime, time
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import selectinload
 
@@ -78,7 +79,7 @@ def stage_for(initiative: Initiative, key: str) -> Stage:
     """The step ``key`` of the initiative; refused for a key that is not one of the eight."""
     stage = find_stage(initiative, key)
     if stage is None:
-        raise ServiceError(f"There is no step {key!r}.", "stage_key")
+        raise ServiceError(_("There is no step %(key)s.", key=repr(key)), "stage_key")
     return stage
 
 
@@ -94,7 +95,11 @@ def update_stage(
     """Save a step's status, owner, date and notes; a status change is kept in its history."""
     if status not in STATUSES:
         raise ServiceError(
-            f"Status {status!r} is not one of: not started, in progress, done.", "status"
+            _(
+                "Status %(status)s is not one of: not started, in progress, done.",
+                status=repr(status),
+            ),
+            "status",
         )
     if status != stage.status:
         db.session.add(
@@ -126,7 +131,7 @@ def status_history(stage: Stage) -> list[StageStatusChange]:
 def _evidence_text(text: str) -> str:
     text = text.strip()
     if not text:
-        raise ServiceError("Describe the evidence.", "text")
+        raise ServiceError(_("Describe the evidence."), "text")
     return text
 
 
@@ -196,7 +201,7 @@ def member_owner(organization_id: int, user_id: int | None) -> User | None:
         .where(Membership.organization_id == organization_id, User.id == user_id)
     )
     if owner is None:
-        raise ServiceError("Choose an owner from the members of this organisation.", "owner_id")
+        raise ServiceError(_("Choose an owner from the members of this organisation."), "owner_id")
     return owner
 
 
@@ -227,20 +232,24 @@ def save_action(
     today = today or date.today()
     problems = {}
     if stage_key not in STEPS_BY_KEY:
-        problems["stage_key"] = f"There is no step {stage_key!r}."
+        problems["stage_key"] = _("There is no step %(key)s.", key=repr(stage_key))
     if status not in ACTION_STATUSES:
-        problems["status"] = f"Status {status!r} is not one of: open, in progress, done."
+        problems["status"] = _(
+            "Status %(status)s is not one of: open, in progress, done.", status=repr(status)
+        )
     if not title.strip():
-        problems["title"] = "Give the action a title."
+        problems["title"] = _("Give the action a title.")
     if status == "done" and done_on is not None:
         if done_on > today:
-            problems["done_on"] = "“Done on” cannot be in the future."
+            problems["done_on"] = _("“Done on” cannot be in the future.")
         elif done_on < initiative.start_date:
             started = initiative.start_date.isoformat()
-            problems["done_on"] = f"“Done on” cannot be before the initiative started ({started})."
+            problems["done_on"] = _(
+                "“Done on” cannot be before the initiative started (%(date)s).", date=started
+            )
     chosen = None if teams is None else set(teams)
     if chosen and chosen - _allowed_teams(initiative, action):
-        problems["teams"] = "Choose teams of this organisation."
+        problems["teams"] = _("Choose teams of this organisation.")
     if problems:
         raise ServiceError(problems)
     if action is None:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.services import audit
@@ -21,6 +22,7 @@ from app.services.surveys.instruments import latest_version
 from app.services.surveys.links import team_links
 from app.services.surveys.timing import Status, day_start, last_day_of, status_of
 from app.services.transaction import commit
+from app.templating import format_date
 from models import (
     Campaign,
     CampaignTeam,
@@ -79,7 +81,7 @@ def schedule_campaign(survey: Survey, schedule: Schedule, now: datetime) -> Camp
     wanted = set(schedule.team_ids)
     teams = [team for team in teams_of(initiative.organization_id) if team.id in wanted]
     if len(teams) != len(wanted) and "team_ids" not in problems:
-        problems["team_ids"] = "Choose teams of this organisation."
+        problems["team_ids"] = _("Choose teams of this organisation.")
     if problems:
         raise ServiceError(problems)
     campaign = Campaign(
@@ -116,7 +118,7 @@ def close_campaign(campaign: Campaign, now: datetime, *, actor: User | None = No
     A closed campaign never reopens: its results, once published, are final. Committed.
     """
     if status_of(campaign.opens_at, campaign.closes_at, now) is not Status.OPEN:
-        raise ServiceError({"campaign": "Only an open campaign can be closed early."})
+        raise ServiceError(_("Only an open campaign can be closed early."), "campaign")
     campaign.closes_at = now
     _audit("campaign.closed", "Closed", campaign, actor)
     commit()
@@ -128,7 +130,7 @@ def cancel_campaign(campaign: Campaign, now: datetime, *, actor: User | None = N
     Committed.
     """
     if status_of(campaign.opens_at, campaign.closes_at, now) is not Status.SCHEDULED:
-        raise ServiceError({"campaign": "Only a campaign that has not opened can be cancelled."})
+        raise ServiceError(_("Only a campaign that has not opened can be cancelled."), "campaign")
     survey = db.session.get_one(Survey, campaign.survey_id)
     survey.recurrence_days = None
     _audit("campaign.cancelled", "Cancelled", campaign, actor)
@@ -174,7 +176,7 @@ def campaign_teams(campaign: Campaign) -> list[CampaignTeamRow]:
         db.session.execute(
             select(TeamLink.team_id, TeamLink.code).where(
                 TeamLink.survey_id == campaign.survey_id,
-                TeamLink.team_id.in_([team_id for team_id, _, _ in teams]),
+                TeamLink.team_id.in_([team[0] for team in teams]),
             )
         ).all()
     )
@@ -201,7 +203,7 @@ def campaign_teams(campaign: Campaign) -> list[CampaignTeamRow]:
 
 
 def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
+    return format_date(value)
 
 
 def _overlapping(survey_id: int, opens_at: datetime, closes_at: datetime) -> Campaign | None:
@@ -219,25 +221,34 @@ def _overlapping(survey_id: int, opens_at: datetime, closes_at: datetime) -> Cam
 def _schedule_problems(survey: Survey, schedule: Schedule, now: datetime) -> dict[str, str]:
     problems: dict[str, str] = {}
     if schedule.last_day < schedule.opens_on:
-        problems["last_day"] = "The last day is before the first day."
+        problems["last_day"] = _("The last day is before the first day.")
     elif schedule.closes_at <= now:
-        problems["last_day"] = "That campaign would already be over; choose a last day from today."
+        problems["last_day"] = _(
+            "That campaign would already be over; choose a last day from today."
+        )
     elif schedule.days > MAX_CAMPAIGN_DAYS:
-        problems["last_day"] = f"A campaign stays open at most {MAX_CAMPAIGN_DAYS} days."
+        problems["last_day"] = _(
+            "A campaign stays open at most %(count)s days.", count=MAX_CAMPAIGN_DAYS
+        )
     elif (other := _overlapping(survey.id, schedule.opens_at, schedule.closes_at)) is not None:
-        problems["opens_on"] = (
-            f"This overlaps the campaign of {_day(other.opens_at.date())} to "
-            f"{_day(last_day_of(other.closes_at))}; a survey runs one campaign at a time."
+        problems["opens_on"] = _(
+            "This overlaps the campaign of %(first)s to %(last)s; a survey runs one campaign"
+            " at a time.",
+            first=_day(other.opens_at.date()),
+            last=_day(last_day_of(other.closes_at)),
         )
     if not schedule.team_ids:
-        problems["team_ids"] = "Choose at least one team."
+        problems["team_ids"] = _("Choose at least one team.")
     repeat = schedule.repeat_days
     if repeat is not None and "last_day" not in problems:
         if repeat < schedule.days:
-            problems["repeat_days"] = (
-                f"Repeat every {schedule.days} days or more: a campaign lasts "
-                f"{schedule.days} days and the next one must not start before it closes."
+            problems["repeat_days"] = _(
+                "Repeat every %(days)s days or more: a campaign lasts %(days)s days and the"
+                " next one must not start before it closes.",
+                days=schedule.days,
             )
         elif repeat > MAX_REPEAT_DAYS:
-            problems["repeat_days"] = f"Repeat at most every {MAX_REPEAT_DAYS} days."
+            problems["repeat_days"] = _(
+                "Repeat at most every %(count)s days.", count=MAX_REPEAT_DAYS
+            )
     return problems

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app.services.errors import WHOLE_REQUEST, ServiceError
@@ -27,6 +28,7 @@ from survey.instruments import (
     items_from_snapshot,
     snapshot,
 )
+from survey.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, is_language
 
 MAX_TITLE = 160
 
@@ -50,11 +52,22 @@ _CUSTOM_KEY = re.compile(r"custom_(\d+)")
 
 @dataclass(frozen=True)
 class CustomItem:
-    """A statement the consultant writes, on one of the library's scored scales."""
+    """A statement the consultant writes, on one of the library's scored scales.
+
+    ``text`` is in the survey's default language (required); ``translations``
+    holds (language, text) for the other languages it is given in. A language
+    without a text shows staff the default language's, and the consultant a mark.
+    """
 
     text: str
     scale: str
     reverse: bool = False
+    translations: tuple[tuple[str, str], ...] = ()
+
+    def texts(self, language: str) -> dict[str, str]:
+        """Every non-blank text by language, ``language`` (the survey's default) included."""
+        given = {**dict(self.translations), language: self.text}
+        return {code: text.strip() for code, text in given.items() if text and text.strip()}
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,7 @@ class Choice:
 
     dimension_keys: list[str]
     custom: list[CustomItem]
+    language: str = DEFAULT_LANGUAGE  # the survey's default: custom texts are split by it
 
 
 def create_survey(
@@ -82,12 +96,18 @@ def create_survey(
     custom: Sequence[CustomItem] = (),
     created_by: User | None = None,
     reminders: Reminders | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> Survey:
-    """A new survey of ``initiative`` with its version 1, committed."""
+    """A new survey of ``initiative`` with its version 1, committed.
+
+    ``language`` is the survey's default: staff whose browser asks for none of
+    the survey's languages read it, and custom statements must have a text in it.
+    """
     _check_title(title, intro)
+    _check_language(language)
     reminders = reminders or Reminders()
     _check_reminders(reminders)
-    items = _built_items(None, dimension_keys, custom)
+    items = _built_items(None, dimension_keys, custom, language)
     survey = Survey(
         initiative_id=initiative.id,
         title=title.strip(),
@@ -95,6 +115,7 @@ def create_survey(
         created_by_id=created_by.id if created_by else None,
         reminder_after_days=reminders.after_days,
         reminder_limit=reminders.limit,
+        default_language=language,
     )
     db.session.add(survey)
     db.session.flush()
@@ -111,19 +132,24 @@ def update_survey(
     custom: Sequence[CustomItem],
     now: datetime,
     reminders: Reminders | None = None,
+    language: str | None = None,
 ) -> SurveyVersion | None:
     """Save title, introduction and statements; changed statements make a new version.
 
     Committed. Returns the new version, or None when the statements did not change.
     Campaigns that have opened keep the version they asked; campaigns still
     scheduled (no answers yet) move to the new version, so they ask what the
-    consultant sees now. ``reminders`` None keeps the survey's reminder settings.
+    consultant sees now. ``reminders`` None keeps the survey's reminder settings,
+    ``language`` None its default language.
     """
     _check_title(title, intro)
+    language = language or survey.default_language or DEFAULT_LANGUAGE
+    _check_language(language)
     if reminders is not None:
         _check_reminders(reminders)
-    items = _built_items(survey.id, dimension_keys, custom)
+    items = _built_items(survey.id, dimension_keys, custom, language)
     survey.title = title.strip()
+    survey.default_language = language
     survey.intro = intro.strip()
     if reminders is not None:
         survey.reminder_after_days = reminders.after_days
@@ -144,16 +170,19 @@ def update_survey(
     return version
 
 
-def choice_of(version: SurveyVersion) -> Choice:
-    """The dimensions and custom statements a version was built from (to edit it)."""
+def choice_of(version: SurveyVersion, language: str = DEFAULT_LANGUAGE) -> Choice:
+    """The dimensions and custom statements a version was built from (to edit it), the
+    custom texts split into the default ``language``'s and the others."""
     keys: list[str] = []
     custom: list[CustomItem] = []
     for item in items_from_snapshot(version.items):
         if item.dimension == CUSTOM_DIMENSION:
-            custom.append(CustomItem(item.text, item.scale, item.reverse))
+            texts = item.texts()
+            own = texts.pop(language, "")
+            custom.append(CustomItem(own, item.scale, item.reverse, tuple(sorted(texts.items()))))
         elif item.dimension in DIMENSIONS_BY_KEY and item.dimension not in keys:
             keys.append(item.dimension)
-    return Choice(keys, custom)
+    return Choice(keys, custom, language)
 
 
 def get_survey(survey_id: int) -> Survey | None:
@@ -173,13 +202,27 @@ def scored_items(version: SurveyVersion) -> list[Item]:
     return [item for item in items_from_snapshot(version.items) if is_scored(item)]
 
 
+def fallbacks_of(items: Sequence[Item], default: str) -> dict[str, list[tuple[str, str]]]:
+    """For each item missing some staff language: (that language, the language staff who
+    chose it read instead). Library items have every language; custom ones may not."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for item in items:
+        missing = item.missing_languages(LANGUAGES)
+        if missing:
+            found[item.key] = [(code, item.wording(code, default)[1]) for code in missing]
+    return found
+
+
 def _custom_number(key: str) -> int:
     match = _CUSTOM_KEY.fullmatch(key)
     return int(match.group(1)) if match else 0
 
 
 def _built_items(
-    survey_id: int | None, dimension_keys: Sequence[str], custom: Sequence[CustomItem]
+    survey_id: int | None,
+    dimension_keys: Sequence[str],
+    custom: Sequence[CustomItem],
+    language: str = DEFAULT_LANGUAGE,
 ) -> list[dict[str, Any]]:
     """The snapshot of a new version, with stable keys for custom statements.
 
@@ -187,22 +230,30 @@ def _built_items(
     position. Answers are compared across campaigns by item key, so a custom
     statement keeps the key it had in an earlier version of the survey (same
     text, scale and direction), and a new one gets a number never used before.
+    Every language's text is frozen into the version with the item.
     """
     problems: dict[str, str] = {}
     if not dimension_keys and not custom:
-        problems["dimensions"] = "Pick at least one dimension or write a statement of your own."
+        problems["dimensions"] = _("Pick at least one dimension or write a statement of your own.")
     if len(custom) > MAX_CUSTOM_ITEMS:
         # About the statements of their own as a whole: shown above the form.
-        problems[WHOLE_REQUEST] = f"Add at most {MAX_CUSTOM_ITEMS} statements of your own."
-    texts = [item.text.strip().casefold() for item in custom]
+        problems[WHOLE_REQUEST] = _(
+            "Add at most %(count)s statements of your own.", count=MAX_CUSTOM_ITEMS
+        )
+    for number, given in enumerate(custom, start=1):
+        if not given.text.strip():
+            problems[WHOLE_REQUEST] = missing_default_text(number, language)
+            break
+    texts = [item.text.strip().casefold() for item in custom if item.text.strip()]
     if len(set(texts)) != len(texts):
-        problems[WHOLE_REQUEST] = "The same statement of your own is there twice."
+        problems[WHOLE_REQUEST] = _("The same statement of your own is there twice.")
     if problems:
         raise ServiceError(problems)
     try:
         items = build_items(
             list(dimension_keys),
-            [(item.text.strip(), item.scale, item.reverse) for item in custom],
+            [(item.texts(language), item.scale, item.reverse) for item in custom],
+            language,
         )
     except ValueError as error:
         message = str(error)
@@ -227,19 +278,40 @@ def _built_items(
             if key is None:
                 highest += 1
                 key = f"custom_{highest}"
-            item = Item(key, item.dimension, item.text, item.scale, item.reverse, item.required)
+            item = replace(item, key=key)
         keyed.append(item)
     return snapshot(keyed)
+
+
+def missing_default_text(number: int, language: str) -> str:
+    """Custom statement ``number`` was given in other languages but not in the default."""
+    return str(
+        _(
+            "Custom statement %(number)s needs a text in %(language)s, the survey’s default"
+            " language.",
+            number=number,
+            language=LANGUAGE_NAMES.get(language, language),
+        )
+    )
+
+
+def _check_language(language: str) -> None:
+    if not is_language(language):
+        raise ServiceError(
+            _("Choose one of the languages offered as the survey’s default."), "default_language"
+        )
 
 
 def _check_title(title: str, intro: str) -> None:
     problems = {}
     if not title.strip():
-        problems["title"] = "Give the survey a title; staff see it at the top of the pulse."
+        problems["title"] = _("Give the survey a title; staff see it at the top of the pulse.")
     elif len(title.strip()) > MAX_TITLE:
-        problems["title"] = f"Keep the title under {MAX_TITLE} characters."
+        problems["title"] = _("Keep the title under %(count)s characters.", count=MAX_TITLE)
     if len(intro.strip()) > MAX_INTRO:
-        problems["intro"] = f"Keep the introduction under {MAX_INTRO:,} characters."
+        problems["intro"] = _(
+            "Keep the introduction under %(count)s characters.", count=f"{MAX_INTRO:,}"
+        )
     if problems:
         raise ServiceError(problems)
 
@@ -247,8 +319,12 @@ def _check_title(title: str, intro: str) -> None:
 def _check_reminders(reminders: Reminders) -> None:
     problems = {}
     if not 1 <= reminders.after_days <= MAX_REMINDER_AFTER_DAYS:
-        problems["reminder_after_days"] = f"Remind after 1 to {MAX_REMINDER_AFTER_DAYS} days."
+        problems["reminder_after_days"] = _(
+            "Remind after 1 to %(count)s days.", count=MAX_REMINDER_AFTER_DAYS
+        )
     if not 0 <= reminders.limit <= MAX_REMINDERS:
-        problems["reminder_limit"] = f"Send 0 to {MAX_REMINDERS} reminders (0: none)."
+        problems["reminder_limit"] = _(
+            "Send 0 to %(count)s reminders (0: none).", count=MAX_REMINDERS
+        )
     if problems:
         raise ServiceError(problems)

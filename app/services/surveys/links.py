@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import Insert, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -91,7 +92,7 @@ def import_personal_links(
     """
     if status_of(campaign.opens_at, campaign.closes_at, now) is Status.CLOSED:
         raise ServiceError(
-            {"file": "This campaign has closed; add people to an open or scheduled one."}
+            _("This campaign has closed; add people to an open or scheduled one."), "file"
         )
     people, errors = _people(raw)
     if errors:
@@ -116,7 +117,9 @@ def unused_links_csv(campaign: Campaign, link_for: Callable[[str], str], now: da
     would only tell who answered, which nobody needs.
     """
     if campaign.closes_at <= now:
-        raise ServiceError({"campaign": "The campaign has closed: there is nobody left to remind."})
+        raise ServiceError(
+            _("The campaign has closed: there is nobody left to remind."), "campaign"
+        )
     rows = db.session.execute(
         select(PersonalLink.email, Team.name, PersonalLink.code)
         .join(Team, Team.id == PersonalLink.team_id)
@@ -149,7 +152,7 @@ def _read_csv(raw: bytes | str) -> tuple[list[tuple[int, list[str]]], list[LineE
         except UnicodeDecodeError:
             return [], [
                 LineError(
-                    1, "The file is not UTF-8 text; save it from the spreadsheet as CSV UTF-8."
+                    1, _("The file is not UTF-8 text; save it from the spreadsheet as CSV UTF-8.")
                 )
             ]
     first_line = raw.split("\n", 1)[0]
@@ -158,7 +161,8 @@ def _read_csv(raw: bytes | str) -> tuple[list[tuple[int, list[str]]], list[LineE
     try:
         return [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)], []
     except csv.Error as error:
-        return [], [LineError(reader.line_num or 1, f"The file is not valid CSV: {error}.")]
+        problem = _("The file is not valid CSV: %(error)s.", error=error)
+        return [], [LineError(reader.line_num or 1, problem)]
 
 
 def _header_columns(header: list[str]) -> tuple[int, int] | None:
@@ -175,11 +179,16 @@ def _people(raw: bytes | str) -> tuple[list[tuple[int, str, str]], list[LineErro
         return [], errors
     if not rows or (columns := _header_columns(rows[0][1])) is None:
         line = rows[0][0] if rows else 1
-        return [], [LineError(line, "The first line must be the header “email,team”.")]
+        return [], [LineError(line, _("The first line must be the header “email,team”."))]
     if len(rows) == 1:
-        return [], [LineError(rows[0][0] + 1, "There is nobody below the header.")]
+        return [], [LineError(rows[0][0] + 1, _("There is nobody below the header."))]
     if len(rows) - 1 > MAX_PERSONAL_LINKS:
-        return [], [LineError(1, f"Upload at most {MAX_PERSONAL_LINKS:,} people at a time.")]
+        return [], [
+            LineError(
+                1,
+                _("Upload at most %(count)s people at a time.", count=f"{MAX_PERSONAL_LINKS:,}"),
+            )
+        ]
     email_column, team_column = columns
     return [
         (
@@ -227,23 +236,30 @@ class _Roster:
     def add(self, line: int, email_text: str, team_text: str) -> str | None:
         """Take one row; the problem with it, if any, for a person."""
         if not email_text or not team_text:
-            return "Write an email address and a team name."
+            return str(_("Write an email address and a team name."))
         try:
             email = validate_email(email_text, check_deliverability=False).normalized
         except EmailNotValidError:
-            return f"“{email_text[:80]}” is not a valid email address."
+            return str(_("“%(email)s” is not a valid email address.", email=email_text[:80]))
         if len(email) > 254:
-            return "The email address is longer than 254 characters."
+            return str(_("The email address is longer than 254 characters."))
         team = self.teams.get(team_text.casefold())
         if team is None:
-            return f"There is no team called “{team_text[:80]}”."
+            return str(_("There is no team called “%(team)s”.", team=team_text[:80]))
         if team.archived_at is not None:
-            return f"Team “{team.name}” is archived: restore it under Teams to send it links."
+            return str(
+                _(
+                    "Team “%(team)s” is archived: restore it under Teams to send it links.",
+                    team=team.name,
+                )
+            )
         if team.id not in self.asked:
-            return f"Team “{team.name}” is not asked in this campaign."
+            return str(_("Team “%(team)s” is not asked in this campaign.", team=team.name))
         folded = email.casefold()
         if folded in self.seen:
-            return f"{email} is already on line {self.seen[folded]}."
+            return str(
+                _("%(email)s is already on line %(line)s.", email=email, line=self.seen[folded])
+            )
         self.seen[folded] = line
         if folded not in self.existing:
             self.new.append((email, team.id))
@@ -251,7 +267,13 @@ class _Roster:
             self.kept += 1
         else:
             names = {team.id: team.name for team in self.teams.values()}
-            return f"{email} already has a link for team “{names.get(self.existing[folded])}”."
+            return str(
+                _(
+                    "%(email)s already has a link for team “%(team)s”.",
+                    email=email,
+                    team=names.get(self.existing[folded]),
+                )
+            )
         return None
 
 

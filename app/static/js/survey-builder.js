@@ -12,8 +12,10 @@
     form.querySelectorAll("input[data-statements]:checked").forEach((box) => {
       statements += Number(box.dataset.statements);
     });
-    form.querySelectorAll("input[data-custom-text]").forEach((input) => {
-      if (input.value.trim()) statements += 1;
+    // A statement of one's own counts once, in however many languages it is written.
+    form.querySelectorAll("[data-custom-row]").forEach((row) => {
+      const texts = row.querySelectorAll("input[data-custom-text]");
+      if (Array.from(texts).some((input) => input.value.trim())) statements += 1;
     });
     count.textContent = statements;
     // As the server counts: ten seconds a statement, to the nearest minute.
