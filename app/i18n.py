@@ -28,8 +28,6 @@ COOKIE = "stepwise_lang"
 QUERY = "lang"
 COOKIE_DAYS = 365
 
-babel = Babel()
-
 
 def offered_languages() -> Sequence[str]:
     """The languages this request's page can be read in."""
@@ -112,14 +110,17 @@ def remember_choice(response: Response) -> Response:
             samesite="Lax",
             secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
         )
-    response.vary.add("Accept-Language")
-    response.vary.add("Cookie")
+    if response.mimetype == "text/html":  # pages depend on the language; assets and JSON do not
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
     return response
 
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
-    babel.init_app(app, locale_selector=select_language)
+    # One Babel per app: its translations cache belongs to it, so an app with other
+    # catalogues (a partner's, a test's) never reads this one's.
+    Babel(app, locale_selector=select_language)
     app.after_request(remember_choice)
     app.add_template_global(current_language, "current_language")
     app.add_template_global(language_switch, "language_switch")

@@ -39,12 +39,6 @@ def format_number(
     return str(format_decimal(number, pattern))
 
 
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """English-only wording ("3 teams"); staff pages use ngettext instead."""
-    word = singular if count == 1 else (plural_form or singular + "s")
-    return f"{format_number(count)} {word}"
-
-
 def plotly_src() -> str:
     """URL of the locally served plotly.js bundle, fingerprinted so browsers cache it for a year."""
     return url_for("static", filename=PLOTLY_BUNDLE)
@@ -53,5 +47,4 @@ def plotly_src() -> str:
 def init_app(app: Flask) -> None:
     app.add_template_global(plotly_src, "plotly_src")
     app.add_template_filter(format_date, "date")
-    app.add_template_filter(plural, "plural")
     app.add_template_filter(format_number, "number")

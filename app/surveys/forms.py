@@ -67,7 +67,7 @@ from survey.instruments import (
     Dimension,
     is_scored,
 )
-from survey.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
+from survey.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, is_language
 
 SCALE_CHOICES = [
     SelectChoice(AGREE5, _l("Agree – disagree (1–5)")),
@@ -272,7 +272,10 @@ class SurveyForm(FlaskForm):
         return self.default_language.data if self.default_language.raw_data else None
 
     def chosen_language(self) -> str:
-        return str(self.default_language.data or DEFAULT_LANGUAGE)
+        """The default language chosen; English while the post names none we have (the
+        select then says so)."""
+        data = self.default_language.data
+        return data if is_language(data) else DEFAULT_LANGUAGE
 
     def languages_in_order(self) -> list[str]:
         """The default language first: its text is the one a statement needs."""

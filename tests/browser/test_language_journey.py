@@ -115,7 +115,5 @@ def test_a_pulse_answered_in_french_counts_with_the_english_answers(  # type: ig
     # Vision: five French 5s and five English 3s are one item with a mean of 4.00.
     vision = page.locator("table.rs-dimensions tr", has_text="Vision")
     expect(vision.locator("td").first).to_have_text("4.00")
-    languages_block = page.locator("[data-response-languages]")
-    expect(languages_block).to_contain_text("English")
-    expect(languages_block).to_contain_text("Français")
-    expect(languages_block).to_contain_text("5")
+    by_language = page.get_by_role("region", name=re.compile("Responses by language"))
+    expect(by_language).to_contain_text(re.compile(r"English 5 · Français 5"))
