@@ -26,6 +26,9 @@ from tests.get_guard import GetWriteGuard
 from tests.pg_cluster import ClusterUnavailable, create_database, start_cluster
 from tests.smtp_server import smtp_server  # noqa: F401 - a fixture for every test module
 
+# Shared fixtures: an open pulse for the world's team (``survey``, ``campaign``, ``code``).
+pytest_plugins = ("tests.pulse_fixtures",)
+
 BACKENDS = ("sqlite", "postgresql")
 _backend_report: dict[str, str] = {}
 

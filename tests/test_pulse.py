@@ -29,31 +29,15 @@ from models import (
 from models.base import utcnow
 from survey.instruments import AGREE5, RECOMMEND10, TEXT, Item
 from tests import builders
-from tests.builders import make_campaign, make_personal_link, make_survey, team_code
+from tests.builders import make_campaign, make_personal_link
 from tests.conftest import World
 
 # A short pulse: two agreement statements (one reverse-worded), the 0-10 question, a comment.
-DIMENSIONS = ["resistance_unknown", "recommend", "comment"]
 FULL = {"item-resistance_unknown_1": "4", "item-resistance_unknown_2": "2", "item-recommend": "9"}
 
 
 def _count(model: type) -> int:
     return db.session.scalar(select(func.count()).select_from(model)) or 0
-
-
-@pytest.fixture
-def survey(world: World) -> Survey:
-    return make_survey(world.initiative, DIMENSIONS)
-
-
-@pytest.fixture
-def campaign(survey: Survey, world: World) -> Campaign:
-    return make_campaign(survey, [world.team])
-
-
-@pytest.fixture
-def code(survey: Survey, world: World, campaign: Campaign) -> str:
-    return team_code(survey, world.team)
 
 
 def test_landing_says_who_asks_that_it_is_anonymous_and_how_long(

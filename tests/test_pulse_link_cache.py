@@ -32,27 +32,11 @@ from models import (
 )
 from models.base import utcnow
 from tests import builders
-from tests.builders import make_campaign, make_survey, team_code
+from tests.builders import make_campaign
 from tests.conftest import World
 
-DIMENSIONS = ["resistance_unknown", "recommend", "comment"]
 FULL = {"item-resistance_unknown_1": "4", "item-resistance_unknown_2": "2", "item-recommend": "9"}
 OPEN_FORM = "Send my answers"
-
-
-@pytest.fixture
-def survey(world: World) -> Survey:
-    return make_survey(world.initiative, DIMENSIONS)
-
-
-@pytest.fixture
-def campaign(survey: Survey, world: World) -> Campaign:
-    return make_campaign(survey, [world.team])
-
-
-@pytest.fixture
-def code(survey: Survey, world: World, campaign: Campaign) -> str:
-    return team_code(survey, world.team)
 
 
 @pytest.fixture

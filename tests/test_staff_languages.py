@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from babel.dates import format_date
 from babel.support import Translations
 from flask import Flask
@@ -30,10 +29,9 @@ from models.base import utcnow
 from survey.instruments import AGREE5, DIMENSIONS_BY_KEY
 from survey.practices import BEHAVIOURS
 from tests import builders
-from tests.builders import make_campaign, make_personal_link, make_survey, team_code
+from tests.builders import make_campaign, make_personal_link, team_code
 from tests.conftest import World
 
-DIMENSIONS = ["resistance_unknown", "recommend", "comment"]
 FULL = {"item-resistance_unknown_1": "4", "item-resistance_unknown_2": "2", "item-recommend": "9"}
 FIRST_ITEM = DIMENSIONS_BY_KEY["resistance_unknown"].items[0]
 
@@ -55,21 +53,6 @@ def html_lang(page: str) -> str:
     found = re.search(r'<html lang="([a-z]+)"', page)
     assert found is not None
     return found.group(1)
-
-
-@pytest.fixture
-def survey(world: World) -> Survey:
-    return make_survey(world.initiative, DIMENSIONS)
-
-
-@pytest.fixture
-def campaign(survey: Survey, world: World) -> Campaign:
-    return make_campaign(survey, [world.team])
-
-
-@pytest.fixture
-def code(survey: Survey, world: World, campaign: Campaign) -> str:
-    return team_code(survey, world.team)
 
 
 def test_the_browsers_language_gives_a_german_pulse(client: FlaskClient, code: str) -> None:
