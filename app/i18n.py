@@ -16,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel, get_locale, refresh
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from flask_babel import Babel, get_locale, gettext, ngettext, refresh
 from werkzeug.wrappers import Response
 
 from app import PROJECT_ROOT
+from insights import translation
 from survey.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 
 TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
@@ -116,11 +117,21 @@ def remember_choice(response: Response) -> Response:
     return response
 
 
+def translate_findings() -> None:
+    """Findings are worded in insights (plain Python): they speak the page's language too."""
+    from app.templating import format_date, format_number
+
+    translation.install(
+        gettext, ngettext, day=format_date, number=format_number, active=has_app_context
+    )
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     # One Babel per app: its translations cache belongs to it, so an app with other
     # catalogues (a partner's, a test's) never reads this one's.
     Babel(app, locale_selector=select_language)
+    translate_findings()
     app.after_request(remember_choice)
     app.add_template_global(current_language, "current_language")
     app.add_template_global(language_switch, "language_switch")
