@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, request
+from flask_babel import gettext, ngettext
 from flask_limiter import Limiter
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -222,7 +223,8 @@ def wait_phrase(seconds: int) -> str:
     """'a minute', '7 minutes', '3 hours': how long to wait, rounded up, in words."""
     minutes = math.ceil(seconds / 60)
     if minutes <= 1:
-        return "a minute"
+        return str(gettext("a minute"))
     if minutes < 120:
-        return f"{minutes} minutes"
-    return f"{math.ceil(minutes / 60)} hours"
+        return str(ngettext("%(num)s minute", "%(num)s minutes", minutes))
+    hours = math.ceil(minutes / 60)
+    return str(ngettext("%(num)s hour", "%(num)s hours", hours))

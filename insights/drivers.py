@@ -29,6 +29,8 @@ from typing import Protocol
 
 import numpy as np
 
+from insights.translation import _, ngettext, number
+
 DRIVER_ALPHA = 0.05
 # Fewer teams than this: no driver finding, only what is missing. From the
 # simulation in docs/diagnosis-statistics.md ("## Drivers"): the false-finding
@@ -209,7 +211,12 @@ def holm(p_values: Sequence[float]) -> list[float]:
 def _caution(teams: int) -> str | None:
     if teams >= DRIVER_MIN_TEAMS:
         return None
-    return f"only {teams} teams: a hint, not a finding ({DRIVER_MIN_TEAMS} needed)"
+    return ngettext(
+        "only %(num)s team: a hint, not a finding (%(needed)s needed)",
+        "only %(num)s teams: a hint, not a finding (%(needed)s needed)",
+        teams,
+        needed=DRIVER_MIN_TEAMS,
+    )
 
 
 def drivers(teams: Sequence[TeamLike], dimension_names: Mapping[str, str]) -> list[Driver]:
@@ -241,9 +248,9 @@ def drivers(teams: Sequence[TeamLike], dimension_names: Mapping[str, str]) -> li
     found: list[Driver] = []
     for rows, columns in groups.items():
         y = np.array([teams[i].adoption for i in rows], dtype=float)
-        matrix = np.array([xs for _, xs in columns], dtype=float)
+        matrix = np.array([xs for _key, xs in columns], dtype=float)
         rhos, ps, method = _spearman_tests(matrix, y)
-        for (key, _), rho, p in zip(columns, rhos, ps, strict=True):
+        for (key, _xs), rho, p in zip(columns, rhos, ps, strict=True):
             found.append(
                 Driver(key, float(rho), float(p), len(rows), _caution(len(rows)), method=method)
             )
@@ -271,10 +278,14 @@ def drivers_status(teams: Sequence[TeamLike], dimension_names: Mapping[str, str]
     E.g. "not enough teams: 4 of the 16 needed".
     """
     if not dimension_names:
-        return "no pulse dimensions to test"
+        return _("no pulse dimensions to test")
     have = teams_with_data(teams, dimension_names)
     if have < DRIVER_MIN_TEAMS:
-        return f"not enough teams: {have} of the {DRIVER_MIN_TEAMS} needed"
+        return _(
+            "not enough teams: %(have)s of the %(needed)s needed",
+            have=have,
+            needed=DRIVER_MIN_TEAMS,
+        )
     return None
 
 
@@ -315,29 +326,37 @@ def format_p(p: float, alpha: float = DRIVER_ALPHA) -> str:
     decimals = max(2, 1 - math.floor(math.log10(p)))
     while (round(p, decimals) < alpha) != (p < alpha) and decimals < 10:
         decimals += 1
-    text = f"{p:.{decimals}f}".rstrip("0").rstrip(".")
-    return text
+    # Below 1, so no grouping: only the decimal sign follows the reader ("0,05").
+    return number(p, decimals).rstrip("0").rstrip(".,")
 
 
 def p_in_words(driver: Driver) -> str:
     """The p-value and where it comes from, e.g. "exact p = 0.0028"."""
     if driver.method == "exact":
-        return f"exact p = {format_p(driver.p)}"
-    return f"p = {format_p(driver.p)} from {PERMUTATIONS:,} random reshuffles"
+        return _("exact p = %(p)s", p=format_p(driver.p))
+    return _(
+        "p = %(p)s from %(reshuffles)s random reshuffles",
+        p=format_p(driver.p),
+        reshuffles=number(PERMUTATIONS),
+    )
 
 
 def adjustment_in_words(driver: Driver) -> str:
     """E.g. "0.028 after adjusting for the 10 dimensions tested"."""
     if driver.tested <= 1 or driver.p_adjusted is None:
-        return "only this dimension tested, so no adjustment"
-    return (
-        f"{format_p(driver.p_adjusted)} after adjusting for the {driver.tested} dimensions tested"
+        return _("only this dimension tested, so no adjustment")
+    return _(
+        "%(p)s after adjusting for the %(tested)s dimensions tested",
+        p=format_p(driver.p_adjusted),
+        tested=driver.tested,
     )
 
 
 def driver_title(driver: Driver, name: str) -> str:
     """E.g. "Teams scoring higher on “Lost personal touch” adopt less"."""
-    return f"Teams scoring higher on “{name}” adopt {'more' if driver.rho > 0 else 'less'}"
+    if driver.rho > 0:
+        return _("Teams scoring higher on “%(name)s” adopt more", name=name)
+    return _("Teams scoring higher on “%(name)s” adopt less", name=name)
 
 
 def driver_evidence(driver: Driver) -> str:
@@ -346,13 +365,25 @@ def driver_evidence(driver: Driver) -> str:
     E.g. "Spearman ρ = 0.85 across 12 teams (p = 0.0003 from 10,000 random
     reshuffles; 0.003 after adjusting for the 10 dimensions tested)."
     """
-    text = (
-        f"Spearman ρ = {driver.rho:.2f} across {driver.teams} teams "
-        f"({p_in_words(driver)}; {adjustment_in_words(driver)})"
-    )
+    values = {
+        "rho": number(driver.rho, 2),
+        "p": p_in_words(driver),
+        "adjusted": adjustment_in_words(driver),
+    }
     if driver.caution:
-        text += f"; {driver.caution}"
-    return text + "."
+        return ngettext(
+            "Spearman ρ = %(rho)s across %(num)s team (%(p)s; %(adjusted)s); %(caution)s.",
+            "Spearman ρ = %(rho)s across %(num)s teams (%(p)s; %(adjusted)s); %(caution)s.",
+            driver.teams,
+            caution=driver.caution,
+            **values,
+        )
+    return ngettext(
+        "Spearman ρ = %(rho)s across %(num)s team (%(p)s; %(adjusted)s).",
+        "Spearman ρ = %(rho)s across %(num)s teams (%(p)s; %(adjusted)s).",
+        driver.teams,
+        **values,
+    )
 
 
 # --- simulation (for the tests and the docs) -------------------------------------------
@@ -415,7 +446,7 @@ def simulate_finding_rate(
     rng = np.random.default_rng([seed, n_teams, n_dimensions])
     names = {f"d{k}": f"Dimension {k}" for k in range(n_dimensions)}
     hits = 0
-    for _ in range(runs):
+    for _run in range(runs):
         teams = simulate_teams(
             rng,
             n_teams,

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from insights.translation import N_, _, number
 from survey.scoring import ADKAR_ORDER
 from survey.scoring import adkar_barrier as barrier_of_scores
 
@@ -45,87 +46,113 @@ class Response:
 ADKAR: dict[str, Response] = {
     "awareness": Response(
         ("urgency", "communicate"),
-        "Explain why the change is needed in each team's own customer figures, and repeat it "
-        "through every manager until staff can say it back.",
-        "staff do not yet see why the change is needed",
+        N_(
+            "Explain why the change is needed in each team's own customer figures, and repeat it "
+            "through every manager until staff can say it back."
+        ),
+        N_("staff do not yet see why the change is needed"),
     ),
     "desire": Response(
         ("vision", "wins"),
-        "Show what is in it for staff and customers: one clear picture of the new way of "
-        "working, and early wins credited to the people who made them.",
-        "staff understand the change but do not want it yet",
+        N_(
+            "Show what is in it for staff and customers: one clear picture of the new way of "
+            "working, and early wins credited to the people who made them."
+        ),
+        N_("staff understand the change but do not want it yet"),
     ),
     "knowledge": Response(
         ("empower",),
-        "Give hands-on training on the tasks people do daily, with quick guides and a named "
-        "person to ask.",
-        "staff want the change but do not know how to work the new way",
+        N_(
+            "Give hands-on training on the tasks people do daily, with quick guides and a named "
+            "person to ask."
+        ),
+        N_("staff want the change but do not know how to work the new way"),
     ),
     "ability": Response(
         ("empower",),
-        "Give people time and help to practise: protected hours, floor support and coaching "
-        "on real work, and fix what makes the tool hard to use.",
-        "staff know how but cannot yet do it in their daily work",
+        N_(
+            "Give people time and help to practise: protected hours, floor support and coaching "
+            "on real work, and fix what makes the tool hard to use."
+        ),
+        N_("staff know how but cannot yet do it in their daily work"),
     ),
     "reinforcement": Response(
         ("consolidate", "anchor"),
-        "Keep the change going: recognise using the CRM in reviews and onboarding, and "
-        "act on what users report.",
-        "the change is not being reinforced, so old habits come back",
+        N_(
+            "Keep the change going: recognise using the CRM in reviews and onboarding, and "
+            "act on what users report."
+        ),
+        N_("the change is not being reinforced, so old habits come back"),
     ),
 }
 
 RESISTANCE: dict[str, Response] = {
     "resistance_unknown": Response(
         ("communicate",),
-        "Say what changes for whom and when, in plain words, and answer questions openly in "
-        "every team meeting.",
-        "uncertainty about what the change means for them",
+        N_(
+            "Say what changes for whom and when, in plain words, and answer questions openly in "
+            "every team meeting."
+        ),
+        N_("uncertainty about what the change means for them"),
     ),
     "resistance_devalued": Response(
         ("wins",),
-        "Show how the CRM supports people's expertise rather than replacing it, and credit "
-        "early wins to the people who made them.",
-        "staff feel the tool devalues their skills",
+        N_(
+            "Show how the CRM supports people's expertise rather than replacing it, and credit "
+            "early wins to the people who made them."
+        ),
+        N_("staff feel the tool devalues their skills"),
     ),
     "resistance_ownership": Response(
         ("empower",),
-        "Give staff ownership of the new process: let front-line users shape fields, "
-        "screens and rules, and act on their suggestions visibly.",
-        "staff feel they lost ownership of their process",
+        N_(
+            "Give staff ownership of the new process: let front-line users shape fields, "
+            "screens and rules, and act on their suggestions visibly."
+        ),
+        N_("staff feel they lost ownership of their process"),
     ),
     "resistance_personal_touch": Response(
         ("vision",),
-        "Make the vision about customer relationships: show how the CRM frees time for "
-        "customers and keeps their history at hand.",
-        "staff fear the tool replaces their relationships with customers",
+        N_(
+            "Make the vision about customer relationships: show how the CRM frees time for "
+            "customers and keeps their history at hand."
+        ),
+        N_("staff fear the tool replaces their relationships with customers"),
     ),
 }
 
 ATTITUDES: dict[str, Response] = {
     "adoption_usefulness": Response(
         ("vision", "wins"),
-        "Show concrete ways the CRM helps people's own work with customers, with examples "
-        "from colleagues.",
-        "staff do not find the CRM useful for their work",
+        N_(
+            "Show concrete ways the CRM helps people's own work with customers, with examples "
+            "from colleagues."
+        ),
+        N_("staff do not find the CRM useful for their work"),
     ),
     "adoption_ease": Response(
         ("empower",),
-        "Find and remove what makes the CRM hard to use: the slowest screens, duplicate "
-        "entry, missing shortcuts.",
-        "staff find the CRM hard to use",
+        N_(
+            "Find and remove what makes the CRM hard to use: the slowest screens, duplicate "
+            "entry, missing shortcuts."
+        ),
+        N_("staff find the CRM hard to use"),
     ),
     "adoption_support": Response(
         ("empower",),
-        "Ask managers to use the CRM in their own meetings and to back their teams when "
-        "they struggle with it.",
-        "staff do not feel supported by colleagues and managers",
+        N_(
+            "Ask managers to use the CRM in their own meetings and to back their teams when "
+            "they struggle with it."
+        ),
+        N_("staff do not feel supported by colleagues and managers"),
     ),
     "adoption_training": Response(
         ("empower",),
-        "Offer training and help when people need it: short sessions, guides and a named "
-        "person to ask.",
-        "staff lack training and help",
+        N_(
+            "Offer training and help when people need it: short sessions, guides and a named "
+            "person to ask."
+        ),
+        N_("staff lack training and help"),
     ),
 }
 
@@ -143,18 +170,39 @@ KOTTER_ITEMS: dict[str, str] = {
 
 # The first action for each step when a step itself is weak (a stall, a gap).
 STEP_ACTIONS: dict[str, str] = {
-    "urgency": "Share the customer evidence (churn, complaints, slow answers) with every team, "
-    "in their own numbers.",
-    "coalition": "Bring sales, service, marketing and IT leads into a fortnightly rollout group "
-    "with real authority.",
-    "vision": "Agree one sentence on what customers will notice, and test it on front-line staff.",
-    "communicate": "Give every manager a short talk track and ask them to use it weekly; "
-    "answer staff questions in the open.",
-    "empower": "Log the obstacles staff raise, remove the most-cited ones first, and say what "
-    "was done about each.",
-    "wins": "Plan two visible wins for the next 90 days and credit the teams by name.",
-    "consolidate": "Review adoption and data quality monthly and feed user ideas into the backlog.",
-    "anchor": "Make the CRM part of onboarding and of how performance is discussed.",
+    "urgency": N_(
+        "Share the customer evidence (churn, complaints, slow answers) with every team, "
+        "in their own numbers."
+    ),
+    "coalition": N_(
+        "Bring sales, service, marketing and IT leads into a fortnightly rollout group "
+        "with real authority."
+    ),
+    "vision": N_(
+        "Agree one sentence on what customers will notice, and test it on front-line staff."
+    ),
+    "communicate": N_(
+        "Give every manager a short talk track and ask them to use it weekly; "
+        "answer staff questions in the open."
+    ),
+    "empower": N_(
+        "Log the obstacles staff raise, remove the most-cited ones first, and say what "
+        "was done about each."
+    ),
+    "wins": N_("Plan two visible wins for the next 90 days and credit the teams by name."),
+    "consolidate": N_(
+        "Review adoption and data quality monthly and feed user ideas into the backlog."
+    ),
+    "anchor": N_("Make the CRM part of onboarding and of how performance is discussed."),
+}
+
+# The ADKAR elements as a finding names them ("staff are stuck at ability").
+ADKAR_ELEMENTS: dict[str, str] = {
+    "awareness": N_("awareness"),
+    "desire": N_("desire"),
+    "knowledge": N_("knowledge"),
+    "ability": N_("ability"),
+    "reinforcement": N_("reinforcement"),
 }
 
 
@@ -171,7 +219,7 @@ class Evidence:
     reading: str
 
     def words(self) -> str:
-        return f"{self.name.lower()} {self.mean:.1f}/5"
+        return _("%(name)s %(mean)s/5", name=self.name.lower(), mean=number(self.mean, 1))
 
     @property
     def strength(self) -> float:
@@ -195,7 +243,8 @@ def adkar_barrier(means: Mapping[str, float]) -> str | None:
 
 
 def measured_evidence(means: Mapping[str, float], names: Mapping[str, str]) -> list[Evidence]:
-    """Every piece of evidence in a group's means, strongest first.
+    """Every piece of evidence in a group's means, strongest first, worded in the
+    reader's language (its action and reading).
 
     The candidates: the ADKAR barrier point (the one place the change is
     stuck), resistance drivers of concern, weak adoption attitudes and weak
@@ -212,7 +261,7 @@ def measured_evidence(means: Mapping[str, float], names: Mapping[str, str]) -> l
         found.append(
             Evidence(
                 "adkar", key, names.get(key, barrier.capitalize()), means[key],
-                response.steps[0], response.action, response.reading,
+                response.steps[0], _(response.action), _(response.reading),
             )
         )  # fmt: skip
     concerns = sorted(
@@ -224,7 +273,7 @@ def measured_evidence(means: Mapping[str, float], names: Mapping[str, str]) -> l
         found.append(
             Evidence(
                 "resistance", key, names.get(key, key), means[key], response.steps[0],
-                response.action, response.reading,
+                _(response.action), _(response.reading),
             )
         )  # fmt: skip
     weak: list[Evidence] = []
@@ -233,15 +282,15 @@ def measured_evidence(means: Mapping[str, float], names: Mapping[str, str]) -> l
             weak.append(
                 Evidence(
                     "attitude", key, names.get(key, key), means[key], response.steps[0],
-                    response.action, response.reading,
+                    _(response.action), _(response.reading),
                 )
             )  # fmt: skip
     for key, step in KOTTER_ITEMS.items():
         if key in means and means[key] < WEAK_BELOW:
             weak.append(
                 Evidence(
-                    "kotter", key, names.get(key, key), means[key], step, STEP_ACTIONS[step],
-                    f"staff rate {step} weak",
+                    "kotter", key, names.get(key, key), means[key], step,
+                    _(STEP_ACTIONS[step]), _("staff rate %(step)s weak", step=step),
                 )
             )  # fmt: skip
     found.extend(weak)

@@ -36,6 +36,7 @@ from insights.drivers import (
     holm,
     spearman_test,
 )
+from insights.translation import N_, _, ngettext, number
 
 # Fewer leaders than this: nothing is tested. The family here is 5 practices x 2
 # outcomes = 10 tests, the size the drivers' minimum was calibrated on (10
@@ -46,7 +47,8 @@ LEADERS_MIN = DRIVER_MIN_TEAMS
 
 PULSE = "pulse"
 ADOPTION = "adoption"
-OUTCOMES: dict[str, str] = {PULSE: "pulse score", ADOPTION: "adoption rate"}
+# Marked here, translated where shown (``_(name)``).
+OUTCOMES: dict[str, str] = {PULSE: N_("pulse score"), ADOPTION: N_("adoption rate")}
 
 State = Literal["goes_with", "noise", "too_few", "no_spread"]
 
@@ -121,41 +123,68 @@ def pulse_score(means: Sequence[tuple[float, bool]]) -> float | None:
 
 
 def too_few_words(have: int, needed: int = LEADERS_MIN) -> str:
-    return f"Not enough leaders to say ({have} of {needed} needed)."
+    return _("Not enough leaders to say (%(have)s of %(needed)s needed).", have=have, needed=needed)
 
 
 def _p_words(p: float, method: str) -> str:
     if method == "exact":
-        return f"exact p = {format_p(p)}"
-    return f"p = {format_p(p)} from {PERMUTATIONS:,} random reshuffles"
+        return _("exact p = %(p)s", p=format_p(p))
+    return _(
+        "p = %(p)s from %(reshuffles)s random reshuffles",
+        p=format_p(p),
+        reshuffles=number(PERMUTATIONS),
+    )
 
 
 def _tested_words(association: Association) -> str:
     if association.tested <= 1 or association.p_adjusted is None:
-        return "only this pair tested"
-    return f"{format_p(association.p_adjusted)} after adjusting for the {association.tested} tests"
+        return _("only this pair tested")
+    return _(
+        "%(p)s after adjusting for the %(tested)s tests",
+        p=format_p(association.p_adjusted),
+        tested=association.tested,
+    )
 
 
 def association_words(association: Association, practice: str, outcome: str) -> str:
     """The result in plain words with rho, p and n; ``practice``/``outcome`` are names."""
     if association.state == "too_few":
         return too_few_words(association.leaders)
-    n = f"{association.leaders} leaders"
+    leaders = association.leaders
     if association.state == "no_spread":
-        return f"Nothing to rank: every one of the {n} has the same figure."
+        return ngettext(
+            "Nothing to rank: the %(num)s leader has the same figure.",
+            "Nothing to rank: every one of the %(num)s leaders has the same figure.",
+            leaders,
+        )
     assert association.rho is not None and association.p is not None
     assert association.method is not None
-    figures = (
-        f"Spearman ρ = {association.rho:.2f} across {n} "
-        f"({_p_words(association.p, association.method)}; {_tested_words(association)})"
+    figures = ngettext(
+        "Spearman ρ = %(rho)s across %(num)s leader (%(p)s; %(tested)s)",
+        "Spearman ρ = %(rho)s across %(num)s leaders (%(p)s; %(tested)s)",
+        leaders,
+        rho=number(association.rho, 2),
+        p=_p_words(association.p, association.method),
+        tested=_tested_words(association),
     )
-    if association.state == "goes_with":
-        direction = "a higher" if association.rho > 0 else "a lower"
-        return (
-            f"A higher observers’ score on “{practice}” goes with {direction} {outcome} "
-            f"in the leader’s teams: {figures}."
+    outcome = _(outcome)
+    if association.state == "goes_with" and association.rho > 0:
+        return _(
+            "A higher observers’ score on “%(practice)s” goes with a higher %(outcome)s "
+            "in the leader’s teams: %(figures)s.",
+            practice=practice,
+            outcome=outcome,
+            figures=figures,
         )
-    return f"No link distinguishable from chance: {figures}."
+    if association.state == "goes_with":
+        return _(
+            "A higher observers’ score on “%(practice)s” goes with a lower %(outcome)s "
+            "in the leader’s teams: %(figures)s.",
+            practice=practice,
+            outcome=outcome,
+            figures=figures,
+        )
+    return _("No link distinguishable from chance: %(figures)s.", figures=figures)
 
 
 def associations(
@@ -251,7 +280,7 @@ def simulate_leaders(
     found = []
     for i in range(n_leaders):
         teams = []
-        for _ in range(int(rng.integers(1, 4))):
+        for _team in range(int(rng.integers(1, 4))):
             adoption = float(np.round(np.clip(55 + 15 * adoption_latent[i], 0, 100)))
             pulse = float(np.round(np.clip(3.4 + 0.4 * pulse_latent[i], 1, 5), 2))
             teams.append(
@@ -283,7 +312,7 @@ def simulate_finding_rate(
     rng = np.random.default_rng([seed, n_leaders])
     names = {key: key for key in practice_keys}
     hits = 0
-    for _ in range(runs):
+    for _run in range(runs):
         leaders = simulate_leaders(rng, n_leaders, practice_keys, rho=rho)
         found = associations(leaders, names, min_leaders=min_leaders).found
         if rho:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from insights.kotter import STEPS_BY_KEY
+from insights.translation import _, number
 from survey.languages import N_
 
 # Leaders who are two or more points apart on a 1-5 step rating see the step
@@ -101,7 +102,7 @@ class StepState:
 class SkippedStepWarning:
     stage: str
     earlier: str
-    message: str  # English, as the API and the diagnosis give it
+    message: str  # English, as the API gives it (``warning_text``: in the reader's language)
     # The parts of the message, for a page that says it in its own language: the later
     # step's status, and the earlier step's weak means (None where not weak or unrated).
     stage_status: str = ""
@@ -161,3 +162,45 @@ def skipped_step_warnings(states: Sequence[StepState]) -> list[SkippedStepWarnin
             )
         )
     return warnings
+
+
+def warning_text(warning: SkippedStepWarning) -> str:
+    """The warning's sentence in the reader's language, one whole sentence per kind of
+    weakness; the English one is ``warning.message`` word for word."""
+    late, early = STEPS_BY_KEY[warning.stage], STEPS_BY_KEY[warning.earlier]
+    parts: dict[str, object] = {
+        "late": late.position,
+        "late_key": late.key,
+        "status": _(STATUS_LABELS.get(warning.stage_status, warning.stage_status)),
+        "early": early.position,
+        "early_key": early.key,
+        "reason": _(SKIP_CONSEQUENCE[early.key]),
+    }
+    leaders, staff = warning.weak_leader_mean, warning.weak_staff_mean
+    if leaders is not None and staff is not None:
+        return _(
+            "Step %(late)s '%(late_key)s' is %(status)s but step %(early)s '%(early_key)s' is"
+            " rated %(leaders)s by leaders and %(staff)s by staff: %(reason)s.",
+            leaders=number(leaders, 1),
+            staff=number(staff, 1),
+            **parts,
+        )
+    if leaders is not None:
+        return _(
+            "Step %(late)s '%(late_key)s' is %(status)s but step %(early)s '%(early_key)s' is"
+            " rated %(leaders)s by leaders: %(reason)s.",
+            leaders=number(leaders, 1),
+            **parts,
+        )
+    if staff is not None:
+        return _(
+            "Step %(late)s '%(late_key)s' is %(status)s but step %(early)s '%(early_key)s' is"
+            " rated %(staff)s by staff: %(reason)s.",
+            staff=number(staff, 1),
+            **parts,
+        )
+    return _(
+        "Step %(late)s '%(late_key)s' is %(status)s but step %(early)s '%(early_key)s' is"
+        " not started: %(reason)s.",
+        **parts,
+    )

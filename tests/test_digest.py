@@ -326,7 +326,8 @@ def test_actions_whose_effect_is_known_are_listed_with_their_links(app) -> None:
     from app.services.digest.content import Links, build
     from app.services.digest.sending import render
     from app.services.effects import ActionEffect, EffectLine
-    from insights.effects import Effect, effect_words
+    from insights.effect_words import effect_words
+    from insights.effects import Effect
 
     organization = builders.make_organization()
     initiative = builders.make_initiative(organization, name="Northwind CRM")

@@ -218,3 +218,15 @@ def test_the_workshop_phones_in_german(app: Flask, world: World) -> None:
     assert response.status_code == 302
     page = page_of(phone.get("/join/vote", headers=german))
     assert html_lang(page) == "de" and words("de", "Save my ratings") in page
+
+
+def test_the_wait_before_another_try_is_said_in_the_pages_language(app: Flask) -> None:
+    from app.i18n import speak_staff_languages
+    from app.limits import wait_phrase
+
+    for language, words in (("de", ["einer Minute", "7 Minuten", "3 Stunden"]),
+                            ("es", ["un minuto", "7 minutos", "3 horas"]),
+                            ("en", ["a minute", "7 minutes", "3 hours"])):  # fmt: skip
+        with app.test_request_context("/p/any", headers={"Accept-Language": language}):
+            speak_staff_languages()
+            assert [wait_phrase(s) for s in (30, 7 * 60, 150 * 60)] == words

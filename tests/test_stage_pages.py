@@ -15,9 +15,8 @@ from werkzeug.test import TestResponse
 
 from app.services import stages
 from app.services.stages import RatingInput
-from app.stages.warnings import warning_text
 from insights.kotter import STEPS, STEPS_BY_KEY
-from insights.stages import StepState, skipped_step_warnings
+from insights.stages import StepState, skipped_step_warnings, warning_text
 from models import (
     Action,
     EvidenceItem,

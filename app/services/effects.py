@@ -36,12 +36,12 @@ from app.services.metrics.readings import TeamTree, fold_team_points
 from app.services.results import RECOMMEND_KEY, min_group_size
 from app.services.results.team_means import published_team_means
 from insights.adoption import USAGE
+from insights.effect_words import effect_words
 from insights.effects import (
     BEFORE_WEEKS,
     KNOWN_STATES,
     Effect,
     Series,
-    effect_words,
     estimate_effect,
     week_monday,
 )

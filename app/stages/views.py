@@ -34,9 +34,8 @@ from app.stages.forms import (
     TickForm,
     owner_choices,
 )
-from app.stages.warnings import warning_text
 from insights.kotter import STEPS, STEPS_BY_KEY, Step
-from insights.stages import STATUS_LABELS
+from insights.stages import STATUS_LABELS, warning_text
 from models import Action, AssessmentRound, EvidenceItem, Initiative, Stage, User, db
 
 Page = str | tuple[str, int]

@@ -9,12 +9,13 @@ from datetime import datetime
 from typing import Any
 
 from insights.adoption.timestamps import ISO, parse_timestamp, zone
+from insights.translation import N_, _
 
 LOGIN = "login"
 RECORD = "record"
 ACTIVE_ON = {
-    RECORD: "Created or updated a record (recommended)",
-    "any": "Logged in or changed a record (for exports that hold logins only)",
+    RECORD: N_("Created or updated a record (recommended)"),
+    "any": N_("Logged in or changed a record (for exports that hold logins only)"),
 }
 
 
@@ -92,21 +93,27 @@ class ActivityRowReader:
     def __init__(self, mapping: ActivityMapping, header: Sequence[str]) -> None:
         names = [name.strip().casefold() for name in header]
 
-        def column(name: str | None, label: str) -> int | None:
+        def column(name: str | None, missing: str) -> int | None:
             if not name:
                 return None
             try:
                 return names.index(name.strip().casefold())
             except ValueError:
-                raise RowProblem(f"The {label} column {name!r} is not in the file.") from None
+                raise RowProblem(_(missing, name=repr(name))) from None
 
-        self.user = column(mapping.user_column, "user")
-        self.timestamp = column(mapping.timestamp_column, "timestamp")
+        self.user = column(mapping.user_column, N_("The user column %(name)s is not in the file."))
+        self.timestamp = column(
+            mapping.timestamp_column, N_("The timestamp column %(name)s is not in the file.")
+        )
         if self.user is None or self.timestamp is None:
-            raise RowProblem("Name the user and the timestamp columns.")
-        self.event = column(mapping.event_column, "event type")
-        self.status = column(mapping.status_column, "status")
-        self.team = column(mapping.team_column, "team")
+            raise RowProblem(_("Name the user and the timestamp columns."))
+        self.event = column(
+            mapping.event_column, N_("The event type column %(name)s is not in the file.")
+        )
+        self.status = column(
+            mapping.status_column, N_("The status column %(name)s is not in the file.")
+        )
+        self.team = column(mapping.team_column, N_("The team column %(name)s is not in the file."))
         used = (self.user, self.timestamp, self.event, self.status, self.team)
         self.width = 1 + max(i for i in used if i is not None)
         self.header = list(header)
@@ -119,23 +126,30 @@ class ActivityRowReader:
     def read(self, row: Sequence[str]) -> ActivityEvent | Skipped:
         if len(row) < self.width:
             raise RowProblem(
-                f"The row has {len(row)} columns; the mapping needs "
-                f"{self.header[self.width - 1]!r}, column {self.width}."
+                _(
+                    "The row has %(count)s columns; the mapping needs %(name)s, column %(column)s.",
+                    count=len(row),
+                    name=repr(self.header[self.width - 1]),
+                    column=self.width,
+                )  # fmt: skip
             )
         user = user_key(row[self.user])  # type: ignore[index]
         if not user:
-            raise RowProblem("The user is empty.")
+            raise RowProblem(_("The user is empty."))
         kind = LOGIN
         if self.event is not None:
             event = row[self.event].strip().casefold()
             if event in self.records:
                 kind = RECORD
             elif event not in self.logins:
-                return Skipped(f"event type {row[self.event].strip()!r} is not counted")
+                return Skipped(
+                    _("event type %(value)s is not counted", value=repr(row[self.event].strip()))
+                )
         if self.statuses:
             status = row[self.status].strip().casefold()  # type: ignore[index]
             if status and status not in self.statuses:
-                return Skipped(f"status {row[self.status].strip()!r} is not counted")  # type: ignore[index]
+                shown = repr(row[self.status].strip())  # type: ignore[index]
+                return Skipped(_("status %(value)s is not counted", value=shown))
         try:
             at = parse_timestamp(row[self.timestamp], self.fmt, self.source_zone)  # type: ignore[index]
         except ValueError as error:
@@ -151,5 +165,5 @@ class ReasonCounter(Counter[str]):
 
     def note(self, reason: str) -> None:
         if reason not in self and len(self) >= self.limit:
-            reason = "other reasons"
+            reason = _("other reasons")
         self[reason] += 1

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TREND_WORDS = {"rising": "rising", "plateau": "flat", "declining": "falling"}
+from insights.translation import N_, _, ngettext, number
+
+TREND_WORDS = {"rising": N_("rising"), "plateau": N_("flat"), "declining": N_("falling")}
 
 
 @dataclass(frozen=True)
@@ -20,8 +22,8 @@ class Badge:
 
 def _distance(gap: float, unit: str) -> str:
     if unit == "%":
-        return f"{gap:.1f} points"
-    return f"{gap:,.1f} {unit}".rstrip()
+        return _("%(points)s points", points=number(gap, 1))
+    return f"{number(gap, 1)} {unit}".rstrip()
 
 
 def target_badge(
@@ -39,16 +41,19 @@ def target_badge(
     "declining" or None for too few weeks); ``weeks`` the periods it was read over.
     """
     if value is None:
-        return Badge("no data yet", "muted")
+        return Badge(_("no data yet"), "muted")
     if target is None:
-        return Badge("no target set", "muted")
+        return Badge(_("no target set"), "muted")
     gap = target - value if higher_is_better else value - target
     if gap <= 0:
-        return Badge("on target", "ok")
-    side = "below" if higher_is_better else "above"
-    text = f"{_distance(gap, unit)} {side} target"
+        return Badge(_("on target"), "ok")
+    distance = _distance(gap, unit)
+    if higher_is_better:
+        text = _("%(distance)s below target", distance=distance)
+    else:
+        text = _("%(distance)s above target", distance=distance)
     if trend in TREND_WORDS:
-        text += f", {TREND_WORDS[trend]}"
+        text += f", {_(TREND_WORDS[trend])}"
     if weeks:
-        text += f" ({weeks} week{'s' if weeks != 1 else ''})"
+        text += " (" + ngettext("%(num)s week", "%(num)s weeks", weeks) + ")"
     return Badge(text, "warn")

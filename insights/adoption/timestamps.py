@@ -8,19 +8,21 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from insights.translation import N_, _
+
 ISO = "iso"
 EPOCH = "epoch"
 EPOCH_MS = "epoch_ms"
 # Formats offered in the mapping step, as exported by common CRMs; any strptime pattern works.
 TIMESTAMP_FORMATS = {
-    ISO: "ISO 8601 — 2026-03-02T14:05:00Z, 2026-03-02 14:05:00",
-    "%d/%m/%Y %H:%M": "Day first — 02/03/2026 14:05",
-    "%d/%m/%Y %H:%M:%S": "Day first with seconds — 02/03/2026 14:05:09",
-    "%m/%d/%Y %I:%M %p": "Month first, 12-hour — 03/02/2026 02:05 PM",
-    "%m/%d/%Y %H:%M": "Month first — 03/02/2026 14:05",
-    "%d.%m.%Y %H:%M": "Dotted — 02.03.2026 14:05",
-    EPOCH: "Unix epoch seconds — 1772460300",
-    EPOCH_MS: "Unix epoch milliseconds — 1772460300000",
+    ISO: N_("ISO 8601 — 2026-03-02T14:05:00Z, 2026-03-02 14:05:00"),
+    "%d/%m/%Y %H:%M": N_("Day first — 02/03/2026 14:05"),
+    "%d/%m/%Y %H:%M:%S": N_("Day first with seconds — 02/03/2026 14:05:09"),
+    "%m/%d/%Y %I:%M %p": N_("Month first, 12-hour — 03/02/2026 02:05 PM"),
+    "%m/%d/%Y %H:%M": N_("Month first — 03/02/2026 14:05"),
+    "%d.%m.%Y %H:%M": N_("Dotted — 02.03.2026 14:05"),
+    EPOCH: N_("Unix epoch seconds — 1772460300"),
+    EPOCH_MS: N_("Unix epoch milliseconds — 1772460300000"),
 }
 
 
@@ -29,7 +31,9 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{name!r} is not a time zone such as UTC or Europe/London.") from None
+        raise ValueError(
+            _("%(name)s is not a time zone such as UTC or Europe/London.", name=repr(name))
+        ) from None
 
 
 def parse_timestamp(text: str, fmt: str, source_zone: tzinfo) -> datetime:
@@ -49,7 +53,9 @@ def parse_timestamp(text: str, fmt: str, source_zone: tzinfo) -> datetime:
             fast = _fast_parser(fmt)
             value = fast(text) if fast else datetime.strptime(text, fmt)  # noqa: DTZ007
     except (ValueError, OverflowError, OSError):
-        raise ValueError(f"{text!r} is not a timestamp in the chosen format.") from None
+        raise ValueError(
+            _("%(text)s is not a timestamp in the chosen format.", text=repr(text))
+        ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=source_zone)
     return value.astimezone(UTC)

@@ -18,30 +18,76 @@ from insights.diagnosis.shapes import (
     PulseInput,
     SeriesInput,
     TeamInput,
-    day,
     finding_order,
     fmt_value,
     span,
 )
-from insights.diagnosis.words import over_weeks, people_in_teams, plural, trend_plain
-from insights.evidence import Evidence, measured_evidence
+from insights.diagnosis.words import n_teams, over_weeks, people_in_teams, trend_plain
+from insights.evidence import ADKAR_ELEMENTS, Evidence, measured_evidence
+from insights.translation import _, day, ngettext, number
 
 
 def _trend_words(item: SeriesInput) -> str:
     trend = item.trend
-    test = f"; Mann–Kendall p = {trend.p:.2g}" if trend.p < SIGNIFICANT else ""
+    weeks, p = trend.periods, f"{trend.p:.2g}"
+    tested = trend.p < SIGNIFICANT
     if trend.label == "declining":
-        return (
-            f"falling over the last {trend.periods} weeks "
-            f"(about {fmt_value(abs(trend.slope), item.unit)} a week{test})"
-        )
+        slope = fmt_value(abs(trend.slope), item.unit)
+        if tested:
+            return ngettext(
+                "falling over the last %(num)s week (about %(slope)s a week; "
+                "Mann–Kendall p = %(p)s)",
+                "falling over the last %(num)s weeks (about %(slope)s a week; "
+                "Mann–Kendall p = %(p)s)",
+                weeks, slope=slope, p=p,
+            )  # fmt: skip
+        return ngettext(
+            "falling over the last %(num)s week (about %(slope)s a week)",
+            "falling over the last %(num)s weeks (about %(slope)s a week)",
+            weeks, slope=slope,
+        )  # fmt: skip
     if trend.label == "rising":
-        return f"still rising over the last {trend.periods} weeks" + (
-            f" ({test[2:]})" if test else ""
+        if tested:
+            return ngettext(
+                "still rising over the last %(num)s week (Mann–Kendall p = %(p)s)",
+                "still rising over the last %(num)s weeks (Mann–Kendall p = %(p)s)",
+                weeks, p=p,
+            )  # fmt: skip
+        return ngettext(
+            "still rising over the last %(num)s week",
+            "still rising over the last %(num)s weeks",
+            weeks,
         )
     if trend.label == "plateau":
-        return f"flat over the last {trend.periods} weeks"
-    return f"only {trend.periods} weeks of data"
+        return ngettext(
+            "flat over the last %(num)s week", "flat over the last %(num)s weeks", weeks
+        )
+    return ngettext("only %(num)s week of data", "only %(num)s weeks of data", weeks)
+
+
+def _title(item: SeriesInput, state: Course, falling: bool, target: str) -> tuple[str, str]:
+    """The finding's title and severity: falling, overdue, levelled off or behind its path."""
+    where, metric = item.team or _("the whole initiative"), item.metric_name
+    if falling:
+        title = _("%(metric)s is falling in %(where)s", metric=metric, where=where)
+        return title, "high" if state.behind else "medium"
+    if state.state == "overdue":
+        title = _(
+            "%(metric)s in %(where)s missed its target of %(target)s",
+            metric=metric, where=where, target=target,
+        )  # fmt: skip
+        return title, state.severity or "high"
+    if item.trend.label == "plateau":
+        title = _(
+            "%(metric)s has levelled off in %(where)s, short of %(target)s",
+            metric=metric, where=where, target=target,
+        )  # fmt: skip
+        return title, state.severity or "low"
+    title = _(
+        "%(metric)s in %(where)s is behind its path to %(target)s",
+        metric=metric, where=where, target=target,
+    )  # fmt: skip
+    return title, state.severity or "low"
 
 
 def adoption_finding(
@@ -50,7 +96,6 @@ def adoption_finding(
     """A falling metric, or one behind its path to the target, with the measured reason."""
     if item.target is None:
         return None
-    where = item.team or "the whole initiative"
     state = course(
         item.periods, item.values, item.target, item.target_date,
         higher_is_better=item.higher_is_better, projected_on=item.projected_on,
@@ -62,58 +107,71 @@ def adoption_finding(
     latest, unit = item.values[-1], item.unit
     target_words = fmt_value(item.target, unit)
     if item.target_date is not None:
-        target_words += f" by {day(item.target_date)}"
-    if falling:
-        title = f"{item.metric_name} is falling in {where}"
-        severity = "high" if state.behind else "medium"
-    elif state.state == "overdue":
-        title = f"{item.metric_name} in {where} missed its target of {target_words}"
-        severity = state.severity or "high"
-    elif item.trend.label == "plateau":
-        title = f"{item.metric_name} has levelled off in {where}, short of {target_words}"
-        severity = state.severity or "low"
-    else:
-        title = f"{item.metric_name} in {where} is behind its path to {target_words}"
-        severity = state.severity or "low"
-    now = f"{fmt_value(latest, unit)} in the week of {day(item.periods[-1])}"
+        target_words = _("%(target)s by %(day)s", target=target_words, day=day(item.target_date))
+    title, severity = _title(item, state, falling, target_words)
+    now = _(
+        "%(value)s in the week of %(day)s", value=fmt_value(latest, unit), day=day(item.periods[-1])
+    )
     bits = [f"{now}, {_trend_words(item)}"]
     plain = [f"{now}, {trend_plain(item.trend.label, item.trend.periods)}"]
     if state.state == "overdue":
-        bits.append(f"the target date has passed without reaching {fmt_value(item.target, unit)}")
+        bits.append(
+            _(
+                "the target date has passed without reaching %(target)s",
+                target=fmt_value(item.target, unit),
+            )
+        )
     elif state.behind and state.expected is not None:
         bits.append(
-            f"the path to {target_words} called for about "
-            f"{fmt_value(state.expected, unit)} by now; "
-            f"short of it for {plural(state.weeks_behind, 'week')}"
+            ngettext(
+                "the path to %(target)s called for about %(expected)s by now; "
+                "short of it for %(num)s week",
+                "the path to %(target)s called for about %(expected)s by now; "
+                "short of it for %(num)s weeks",
+                state.weeks_behind,
+                target=target_words,
+                expected=fmt_value(state.expected, unit),
+            )  # fmt: skip
         )
     plain.extend(bits[1:])
     period = (item.periods[0], item.periods[-1])
     means, respondents, asked = _pulse_of(item.team, teams, pulse)
     reasons = measured_evidence(means, pulse.names) if pulse else []
-    kind, step, suggestion = "adoption", None, NO_REASON_MEASURED
+    kind, step, suggestion = "adoption", None, _(NO_REASON_MEASURED)
     if reasons:
         top = reasons[0]
         kind = "hotspot" if item.team else "adoption"
         step, suggestion = top.step, top.action
         bits.append(_reason_words(top, respondents, pulse))
-        bits.extend(f"also {e.words()}" for e in reasons[1:3])
+        bits.extend(_("also %(reason)s", reason=e.words()) for e in reasons[1:3])
         plain.append(_reason_plain(top, respondents, pulse))
-        plain.extend(f"also {e.name.lower()} {e.mean:.1f} of 5" for e in reasons[1:3])
+        plain.extend(
+            _("also %(name)s %(mean)s of 5", name=e.name.lower(), mean=number(e.mean, 1))
+            for e in reasons[1:3]
+        )
     elif asked and pulse is not None:
+        when = span(pulse.period)
         bits.append(
-            f"the pulse of {span(pulse.period)} shows no barrier or resistance here "
-            f"(n={respondents})"
+            _(
+                "the pulse of %(span)s shows no barrier or resistance here (n=%(n)s)",
+                span=when,
+                n=respondents,
+            )  # fmt: skip
         )
         plain.append(
-            f"the pulse of {span(pulse.period)} shows no barrier or resistance here "
-            f"({plural(respondents, 'answer')})"
+            ngettext(
+                "the pulse of %(span)s shows no barrier or resistance here (%(num)s answer)",
+                "the pulse of %(span)s shows no barrier or resistance here (%(num)s answers)",
+                respondents,
+                span=when,
+            )  # fmt: skip
         )
-        suggestion = NOTHING_WRONG_MEASURED
+        suggestion = _(NOTHING_WRONG_MEASURED)
     elif pulse is not None and item.team is not None:
-        bits.append("the pulse cannot show this team on its own, so it cannot say why")
+        bits.append(_("the pulse cannot show this team on its own, so it cannot say why"))
         plain.append(bits[-1])
-        suggestion = NOT_SHOWN_IN_PULSE
-    evidence = "; ".join(bits) + f". Weekly data from {span(period)}."
+        suggestion = _(NOT_SHOWN_IN_PULSE)
+    evidence = "; ".join(bits) + ". " + _("Weekly data from %(span)s.", span=span(period))
     teams_named = (item.team,) if item.team else ()
     finding = Finding(
         kind, severity, title, evidence, suggestion, step, teams_named, period,
@@ -137,43 +195,66 @@ def _pulse_of(
     return found.dimensions, found.respondents, True
 
 
+def _element(evidence: Evidence) -> str:
+    """The ADKAR element of a barrier, as the finding names it ("knowledge")."""
+    element = evidence.key.removeprefix("adkar_")
+    return _(ADKAR_ELEMENTS[element]) if element in ADKAR_ELEMENTS else element
+
+
 def _reason_words(evidence: Evidence, respondents: int, pulse: PulseInput | None) -> str:
-    when = f", pulse of {span(pulse.period)}" if pulse else ""
     if evidence.kind == "adkar":
-        lead = f"ADKAR barrier point: {evidence.key.removeprefix('adkar_')}"
+        lead = _("ADKAR barrier point: %(element)s", element=_element(evidence))
     elif evidence.kind == "resistance":
-        lead = "likeliest reason measured"
+        lead = _("likeliest reason measured")
     else:
-        lead = "weakest measured"
-    return f"{lead}: {evidence.reading} ({evidence.words()}, n={respondents}{when})"
+        lead = _("weakest measured")
+    values = {"lead": lead, "reading": evidence.reading, "measure": evidence.words()}
+    if pulse:
+        return _(
+            "%(lead)s: %(reading)s (%(measure)s, n=%(n)s, pulse of %(span)s)",
+            n=respondents, span=span(pulse.period), **values,
+        )  # fmt: skip
+    return _("%(lead)s: %(reading)s (%(measure)s, n=%(n)s)", n=respondents, **values)
 
 
 def _reason_plain(evidence: Evidence, respondents: int, pulse: PulseInput | None) -> str:
     """The measured reason without the n= and /5 shorthand."""
     if evidence.kind == "adkar":
-        lead = f"staff are stuck at {evidence.key.removeprefix('adkar_')}"
+        lead = _("staff are stuck at %(element)s", element=_element(evidence))
     elif evidence.kind == "resistance":
-        lead = "likeliest reason measured"
+        lead = _("likeliest reason measured")
     else:
-        lead = "weakest measured"
-    answers = (
-        f" in the pulse of {span(pulse.period)}, {plural(respondents, 'answer')}" if pulse else ""
-    )
-    return f"{lead}: {evidence.reading} (“{evidence.name}” {evidence.mean:.1f} of 5{answers})"
+        lead = _("weakest measured")
+    values = {
+        "lead": lead, "reading": evidence.reading, "name": evidence.name,
+        "mean": number(evidence.mean, 1),
+    }  # fmt: skip
+    if pulse:
+        return ngettext(
+            "%(lead)s: %(reading)s (“%(name)s” %(mean)s of 5 in the pulse of %(span)s, "
+            "%(num)s answer)",
+            "%(lead)s: %(reading)s (“%(name)s” %(mean)s of 5 in the pulse of %(span)s, "
+            "%(num)s answers)",
+            respondents, span=span(pulse.period), **values,
+        )  # fmt: skip
+    return _("%(lead)s: %(reading)s (“%(name)s” %(mean)s of 5)", **values)
 
 
 def fold_team_findings(found: Sequence[tuple[Finding, Course]]) -> list[Finding]:
     """Per-team adoption findings: the ``MAX_TEAM_FINDINGS`` that matter most, then one for
     the rest, so that 150 teams behind do not bury the three findings an executive reads."""
     ranked = sorted(found, key=lambda pair: (*finding_order(pair[0]), -pair[1].shortfall))
-    kept = [finding for finding, _ in ranked[:MAX_TEAM_FINDINGS]]
-    rest = [finding for finding, _ in ranked[MAX_TEAM_FINDINGS:]]
+    kept = [finding for finding, _course in ranked[:MAX_TEAM_FINDINGS]]
+    rest = [finding for finding, _course in ranked[MAX_TEAM_FINDINGS:]]
     if not rest:
         return kept
     names = [team for finding in rest for team in finding.teams]
     listed = ", ".join(names[:FOLDED_NAMES])
     if len(names) > FOLDED_NAMES:
-        listed += f" and {len(names) - FOLDED_NAMES} more"
+        more = len(names) - FOLDED_NAMES
+        listed = ngettext(
+            "%(names)s and %(num)s more", "%(names)s and %(num)s more", more, names=listed
+        )
     periods = [finding.period for finding in rest if finding.period is not None]
     period = (min(p[0] for p in periods), max(p[1] for p in periods)) if periods else None
     severity = min((f.severity for f in rest), key=SEVERITY_ORDER.__getitem__)
@@ -181,13 +262,25 @@ def fold_team_findings(found: Sequence[tuple[Finding, Course]]) -> list[Finding]
         Finding(
             "adoption",
             LOWER[severity],
-            f"Adoption is behind or falling in {len(rest)} more teams",
-            f"Beside the {len(kept)} teams above, furthest behind: {listed}. Each team's "
-            "figures and reasons are in the adoption table.",
-            "Look for what these teams share (a region, a manager, a product line) before "
-            "acting team by team.",
+            ngettext(
+                "Adoption is behind or falling in %(num)s more team",
+                "Adoption is behind or falling in %(num)s more teams",
+                len(rest),
+            ),
+            ngettext(
+                "Beside the %(num)s team above, furthest behind: %(listed)s. Each team's "
+                "figures and reasons are in the adoption table.",
+                "Beside the %(num)s teams above, furthest behind: %(listed)s. Each team's "
+                "figures and reasons are in the adoption table.",
+                len(kept),
+                listed=listed,
+            ),  # fmt: skip
+            _(
+                "Look for what these teams share (a region, a manager, a product line) before "
+                "acting team by team."
+            ),
             period=period,
-            basis=over_weeks(period, plural(len(rest), "team")) if period else "",
+            basis=over_weeks(period, n_teams(len(rest))) if period else "",
         )
     )
     return kept

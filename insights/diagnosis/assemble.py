@@ -10,10 +10,11 @@ from insights.diagnosis.adoption import adoption_finding, fold_team_findings
 from insights.diagnosis.pulse import pulse_findings
 from insights.diagnosis.shapes import Finding, PulseInput, SeriesInput, TeamInput, finding_order
 from insights.diagnosis.steps import step_findings
-from insights.diagnosis.words import as_of, in_pulse, plural
+from insights.diagnosis.words import as_of, in_pulse
 from insights.drivers import driver_evidence, driver_title, drivers, strongest_driver
 from insights.health import StageInput, stage_health, stall_point
 from insights.stages import SkippedStepWarning
+from insights.translation import _, ngettext
 
 
 def findings(
@@ -51,25 +52,29 @@ def findings(
         result.extend(pulse_findings(pulse, courses.get(None)))
     strongest = strongest_driver(drivers(teams, names))
     if strongest is not None:
+        teams_text = ngettext("%(num)s team", "%(num)s teams", strongest.teams)
         result.append(Finding(
             "driver", "low", driver_title(strongest, names[strongest.dimension]),
             driver_evidence(strongest),
-            "Look at what the teams doing best on this do, and spread it.",
+            _("Look at what the teams doing best on this do, and spread it."),
             period=pulse.period if pulse else None,
-            basis=in_pulse(pulse.period, pulse.respondents, plural(strongest.teams, "team"))
-            if pulse else "",
-            plain=f"Across {plural(strongest.teams, 'team')}, those scoring higher on this use "
-            "the CRM more, too consistently to be chance; the statistics are in the consultant "
-            "view.",
+            basis=in_pulse(pulse.period, pulse.respondents, teams_text) if pulse else "",
+            plain=ngettext(
+                "Across %(num)s team, those scoring higher on this use the CRM more, too "
+                "consistently to be chance; the statistics are in the consultant view.",
+                "Across %(num)s teams, those scoring higher on this use the CRM more, too "
+                "consistently to be chance; the statistics are in the consultant view.",
+                strongest.teams,
+            ),
         ))  # fmt: skip
     if overdue_actions:
         result.append(Finding(
             "actions", "medium" if overdue_actions > 1 else "low",
-            f"{overdue_actions} action{'s are' if overdue_actions != 1 else ' is'} overdue",
-            "Overdue actions stall the steps they belong to.",
-            "Review owners and dates at the next leadership meeting.",
-            basis=as_of(today, f"{plural(overdue_actions, 'action')} past "
-                        f"{'its' if overdue_actions == 1 else 'their'} due date"),
+            ngettext("%(num)s action is overdue", "%(num)s actions are overdue", overdue_actions),
+            _("Overdue actions stall the steps they belong to."),
+            _("Review owners and dates at the next leadership meeting."),
+            basis=as_of(today, ngettext("%(num)s action past its due date",
+                                        "%(num)s actions past their due date", overdue_actions)),
             as_of=today,
         ))  # fmt: skip
     return sorted(result, key=finding_order)

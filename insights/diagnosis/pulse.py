@@ -7,10 +7,11 @@ from datetime import date
 
 from insights.course import Course
 from insights.diagnosis.shapes import MAX_RESISTANCE_FINDINGS, Finding, PulseInput, span
-from insights.diagnosis.words import as_of, in_pulse, plural
-from insights.evidence import ADKAR, adkar_barrier, measured_evidence
+from insights.diagnosis.words import as_of, in_pulse
+from insights.evidence import ADKAR, ADKAR_ELEMENTS, adkar_barrier, measured_evidence
 from insights.health import FEW_RATERS
 from insights.kotter import STEPS_BY_KEY
+from insights.translation import _, ngettext, number
 from survey.scoring import ADKAR_BARRIER_AT
 
 
@@ -24,29 +25,35 @@ def pulse_findings(pulse: PulseInput, whole: Course | None) -> list[Finding]:
         response = ADKAR[barrier]
         below = pulse.dimensions[key] < ADKAR_BARRIER_AT
         severity = ("high" if whole is not None and whole.behind else "medium") if below else "low"
+        element = _(ADKAR_ELEMENTS[barrier])
+        name = pulse.names.get(key) or element.capitalize()
+        mean = number(pulse.dimensions[key], 1)
         result.append(Finding(
             "barrier", severity,
-            f"Staff are stuck at {barrier}: {response.reading}",
-            f"{pulse.names.get(key, barrier.capitalize())} {pulse.dimensions[key]:.1f}/5, the "
-            f"first ADKAR element at 3 or lower (n={n}, pulse of {when}).",
-            response.action, response.steps[0], period=pulse.period,
+            _("Staff are stuck at %(element)s: %(reading)s",
+              element=element, reading=_(response.reading)),
+            _("%(name)s %(mean)s/5, the first ADKAR element at 3 or lower (n=%(n)s, pulse of "
+              "%(when)s).", name=name, mean=mean, n=n, when=when),
+            _(response.action), response.steps[0], period=pulse.period,
             basis=in_pulse(pulse.period, n),
-            plain=f"{pulse.names.get(key, barrier.capitalize()).lower()} scores "
-            f"{pulse.dimensions[key]:.1f} of 5, the first of the five stages of change "
-            "(awareness, desire, knowledge, ability, reinforcement) that staff do not agree with.",
+            plain=_("%(name)s scores %(mean)s of 5, the first of the five stages of change "
+                    "(awareness, desire, knowledge, ability, reinforcement) that staff do not "
+                    "agree with.", name=name.lower(), mean=mean),
         ))  # fmt: skip
     concerns = [e for e in measured_evidence(pulse.dimensions, pulse.names)
                 if e.kind == "resistance"]  # fmt: skip
     for evidence in concerns[:MAX_RESISTANCE_FINDINGS]:
         result.append(Finding(
             "resistance", "medium",
-            f"Staff push back: {evidence.reading}",
-            f"“{evidence.name}” {evidence.mean:.1f}/5 across everyone (n={n}, pulse of {when}); "
-            "3 is neutral, higher means more agree with the worry.",
+            _("Staff push back: %(reading)s", reading=evidence.reading),
+            _("“%(name)s” %(mean)s/5 across everyone (n=%(n)s, pulse of %(when)s); 3 is "
+              "neutral, higher means more agree with the worry.",
+              name=evidence.name, mean=number(evidence.mean, 1), n=n, when=when),
             evidence.action, evidence.step, period=pulse.period,
             basis=in_pulse(pulse.period, n),
-            plain=f"“{evidence.name}” scores {evidence.mean:.1f} of 5 across everyone, where 3 "
-            "is neutral: more staff agree with the worry than not.",
+            plain=_("“%(name)s” scores %(mean)s of 5 across everyone, where 3 is neutral: more "
+                    "staff agree with the worry than not.",
+                    name=evidence.name, mean=number(evidence.mean, 1)),
         ))  # fmt: skip
     return result
 
@@ -68,26 +75,61 @@ def leadership_finding(
     a basis of fewer than three leaders says so and is never more than low.
     """
     step = stalled if stalled is not None and stalled in steps else steps[0]
-    positions = " and ".join(str(STEPS_BY_KEY[key].position) for key in steps)
-    who = "observers’ average" if basis == "observers" else "leaders’ own average"
-    evidence = (
-        f"The {who} is {score:.0f}/60 over {leaders} leader{'s' if leaders != 1 else ''}; "
-        f"the practice bears most on step{'s' if len(steps) != 1 else ''} {positions}."
-    )
-    if basis != "observers":
-        evidence += " No leader has enough observers yet, so this rests on self-assessments."
+    positions = [str(STEPS_BY_KEY[key].position) for key in steps]
+    if len(positions) > 1:
+        on_steps = _(
+            "the practice bears most on steps %(steps)s and %(last)s",
+            steps=", ".join(positions[:-1]),
+            last=positions[-1],
+        )
+    else:
+        on_steps = _("the practice bears most on step %(step)s", step=positions[0])
+    figures = {"steps": on_steps}
+    texts = []
+    for score_text in (_("%(score)s/60", score=number(score, 0)),
+                       _("%(score)s of 60", score=number(score, 0))):  # fmt: skip
+        if basis == "observers":
+            text = ngettext(
+                "The observers’ average is %(score)s over %(num)s leader; %(steps)s.",
+                "The observers’ average is %(score)s over %(num)s leaders; %(steps)s.",
+                leaders,
+                score=score_text,
+                **figures,
+            )
+        else:
+            text = ngettext(
+                "The leaders’ own average is %(score)s over %(num)s leader; %(steps)s.",
+                "The leaders’ own average is %(score)s over %(num)s leaders; %(steps)s.",
+                leaders,
+                score=score_text,
+                **figures,
+            )
+            text += " " + _(
+                "No leader has enough observers yet, so this rests on self-assessments."
+            )
+        texts.append(text)
     severity = "medium" if stalled in steps else "low"
     if leaders < FEW_RATERS:
-        evidence += f" Only {leaders} leader{'s' if leaders != 1 else ''}: read it with care."
+        few = " " + ngettext(
+            "Only %(num)s leader: read it with care.",
+            "Only %(num)s leaders: read it with care.",
+            leaders,
+        )
+        texts = [text + few for text in texts]
         severity = "low"
+    evidence, plain = texts
     return Finding(
         "leadership", severity,
-        f"The leadership team’s weakest practice is “{practice.lower()}”",
+        _("The leadership team’s weakest practice is “%(practice)s”",
+          practice=_(practice).lower()),
         evidence,
-        f"{why} Make it a development goal for each leader, starting with step "
-        f"{STEPS_BY_KEY[step].position}: {STEPS_BY_KEY[step].name.lower()}.",
+        _("%(why)s Make it a development goal for each leader, starting with step "
+          "%(position)s: %(step)s.",
+          why=_(why), position=STEPS_BY_KEY[step].position,
+          step=_(STEPS_BY_KEY[step].name).lower()),
         step,
-        basis=as_of(today, f"the latest 360s of {plural(leaders, 'leader')}"),
-        plain=evidence.replace("/60", " of 60"),
+        basis=as_of(today, ngettext("the latest 360s of %(num)s leader",
+                                    "the latest 360s of %(num)s leaders", leaders)),
+        plain=plain,
         as_of=today,
     )  # fmt: skip

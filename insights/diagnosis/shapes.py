@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from insights import translation
+from insights.translation import N_, _
 from insights.trends import Trend
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -25,14 +27,15 @@ MAX_TEAM_FINDINGS = 5
 FOLDED_NAMES = 8
 # How many resistance findings the organisation-wide pulse may add.
 MAX_RESISTANCE_FINDINGS = 2
-NO_REASON_MEASURED = (
+# Suggestions marked here for the catalogues; translated with ``_`` where a finding uses them.
+NO_REASON_MEASURED = N_(
     "Ask why before acting: add ADKAR and resistance questions to the next pulse, or hear "
     "the team out in its next meeting."
 )
-NOT_SHOWN_IN_PULSE = (
+NOT_SHOWN_IN_PULSE = N_(
     "Hear the team out in its next meeting: the pulse keeps its answers inside larger groups."
 )
-NOTHING_WRONG_MEASURED = (
+NOTHING_WRONG_MEASURED = N_(
     "The pulse shows no barrier here: look at workload, data and tools with the team's manager."
 )
 
@@ -110,15 +113,19 @@ class Finding:
 
 
 def fmt_value(value: float, unit: str) -> str:
-    return f"{value:.0f}%" if unit == "%" else f"{value:.1f} {unit}".strip()
+    """A metric's value in the reader's notation: "85%", "3.2 logins" in English."""
+    if unit == "%":
+        return _("%(value)s%%", value=translation.number(value, 0))
+    return f"{translation.number(value, 1)} {unit}".strip()
 
 
 def day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
+    """A day as the reader writes it ("3 Nov 2026" in English)."""
+    return translation.day(value)
 
 
 def span(period: tuple[date, date]) -> str:
-    return f"{day(period[0])} to {day(period[1])}"
+    return _("%(first)s to %(last)s", first=day(period[0]), last=day(period[1]))
 
 
 def finding_order(finding: Finding) -> tuple[int, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from insights.translation import N_, _, day
 from insights.trends.projection import (
     FLAT_OR_FALLING,
     LEVELLING,
@@ -12,9 +13,15 @@ from insights.trends.projection import (
     Projection,
 )
 
+# A day without its year ("2 Feb") names its month in the reader's language.
+MONTHS = (
+    N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
+    N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"),
+)  # fmt: skip
 
-def _day(value: date, year: bool = True) -> str:
-    return f"{value.day} {value:%b %Y}" if year else f"{value.day} {value:%b}"
+
+def _day_month(value: date) -> str:
+    return _("%(day)s %(month)s", day=value.day, month=_(MONTHS[value.month - 1]))
 
 
 def projection_words(projection: Projection | None, *, higher_is_better: bool = True) -> str:
@@ -25,20 +32,25 @@ def projection_words(projection: Projection | None, *, higher_is_better: bool = 
     does not rise is "flat or falling", a "lower is better" one "flat or rising".
     """
     if projection is None:
-        return "no target set"
+        return _("no target set")
     state = projection.state
     if state == REACHED:
-        return "target reached"
+        return _("target reached")
     if state == TOO_FEW_WEEKS:
         if projection.chance is None:
-            return "too few weeks to project"
-        return "too few weeks to project: it may reach the target or level off short of it"
+            return _("too few weeks to project")
+        return _("too few weeks to project: it may reach the target or level off short of it")
     if state == LEVELLING:
-        return f"levelling off {'below' if higher_is_better else 'above'} the target"
+        if higher_is_better:
+            return _("levelling off below the target")
+        return _("levelling off above the target")
     if state == FLAT_OR_FALLING or projection.reached_on is None:
-        return f"flat or {'falling' if higher_is_better else 'rising'}: no date"
-    words = f"about {_day(projection.reached_on)}"
-    if projection.interval is not None and projection.interval[0] != projection.interval[1]:
-        low, high = projection.interval
-        words += f" (between {_day(low, year=low.year != high.year)} and {_day(high)})"
-    return words
+        return _("flat or falling: no date") if higher_is_better else _("flat or rising: no date")
+    about = day(projection.reached_on)
+    if projection.interval is None or projection.interval[0] == projection.interval[1]:
+        return _("about %(day)s", day=about)
+    low, high = projection.interval
+    return _(
+        "about %(day)s (between %(low)s and %(high)s)",
+        day=about, low=day(low) if low.year != high.year else _day_month(low), high=day(high),
+    )  # fmt: skip

@@ -37,6 +37,7 @@ STAFF_SOURCES: tuple[str, ...] = (
     "app/workshop/views.py",
     "app/i18n.py",
     "app/errors.py",
+    "app/limits.py",
     "insights/kotter.py",
     "insights/stages.py",
     "survey/instruments.py",

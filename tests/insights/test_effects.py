@@ -18,6 +18,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
+from insights.effect_words import effect_words
 from insights.effects import (
     AFTER_WEEKS,
     BEFORE_WEEKS,
@@ -25,7 +26,6 @@ from insights.effects import (
     MIN_AFTER_WEEKS,
     Effect,
     Series,
-    effect_words,
     estimate_effect,
     pooled_interval,
     t_quantile_975,

@@ -17,6 +17,7 @@ from insights.diagnosis.words import target_outlook, trend_plain
 from insights.drivers import Driver
 from insights.health import STALL_HEALTH, Gap
 from insights.kotter import Step
+from insights.translation import _
 from insights.trends import Projection, Trend
 
 # A step this healthy is holding; between this and the stall threshold it is shaky.
@@ -82,7 +83,8 @@ class Outlook:
 
     @property
     def scope(self) -> str:
-        return self.team or "Whole initiative"
+        """The team's name, or "Whole initiative" in the reader's language."""
+        return self.team or _("Whole initiative")
 
     @property
     def latest(self) -> float:
@@ -135,7 +137,7 @@ class Pulse:
 
     @property
     def dimensions(self) -> list[DimensionInfo]:
-        return [info for info, _ in self.campaign.dimensions]
+        return [info for info, _group in self.campaign.dimensions]
 
     @property
     def series(self) -> list[tuple[CampaignInfo, GroupResult | None]]:

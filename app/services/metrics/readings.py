@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from app.services.results import min_group_size
+from insights.translation import _
 from models import Initiative, Metric, Observation, Team, db
 from survey.anonymity import TeamFolding, fold_teams
 from survey.languages import N_

@@ -1,0 +1,90 @@
+"""The wording of action effects, leader associations and drivers goes whole through the
+translation layer: with a fake translator wrapping every message in ⟦ ⟧, no word is left
+outside (a sentence built with an f-string or glued from English fragments would be)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from insights import translation
+from insights.drivers import Driver, driver_evidence, driver_title, drivers_status
+from insights.effect_words import effect_words
+from insights.effects import Effect
+from insights.leaders import OUTCOMES, Association, association_words, too_few_words
+
+_WRAPPED = re.compile(r"⟦[^⟦⟧]*⟧")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _wrap(message: str, **values: Any) -> str:
+    return "⟦" + (message % values if values else message) + "⟧"
+
+
+def _wrap_plural(singular: str, plural: str, num: int, **values: Any) -> str:
+    return _wrap(singular if num == 1 else plural, num=num, **values)
+
+
+def left_over(text: str) -> list[str]:
+    while _WRAPPED.search(text):
+        text = _WRAPPED.sub(" ", text)
+    return _WORD.findall(text)
+
+
+@pytest.fixture
+def pseudo() -> Iterator[None]:
+    before = dict(translation._installed)
+    translation.install(_wrap, _wrap_plural, number=lambda value, digits=0: f"{value:.{digits}f}")
+    yield
+    translation._installed.clear()
+    translation._installed.update(before)
+
+
+def _effects() -> Iterator[Effect]:
+    for state, kind, n, estimate in itertools.product(
+        ("too_early", "no_before", "no_comparison", "noise", "better"),
+        ("weekly", "pulse"),
+        (1, 3),
+        (2.5, -0.4, 0.0),
+    ):
+        yield Effect(
+            state,  # type: ignore[arg-type]
+            estimate, estimate - 1, estimate + 1, n, n, 4, 4, n, estimate, kind,  # type: ignore[arg-type]
+            every_group=n == 3,
+        )  # fmt: skip
+    yield Effect("no_comparison", None, None, None, 2, 0, 4, 4, 0, 1.5)
+
+
+@pytest.mark.parametrize("unit", ["", "%", "points", "days"])
+def test_every_effect_sentence_is_translatable(pseudo: None, unit: str) -> None:
+    untranslated = [
+        text for effect in _effects() if left_over(text := effect_words(effect, "⟦x⟧", unit))
+    ]
+    # A metric's own unit ("days") is data, shown as entered.
+    assert [t for t in untranslated if set(left_over(t)) != {"days"}] == []
+
+
+def test_every_leader_association_sentence_is_translatable(pseudo: None) -> None:
+    texts = [too_few_words(9)]
+    for state, rho, tested, method in itertools.product(
+        ("goes_with", "noise", "no_spread", "too_few"), (0.7, -0.7), (1, 10), ("exact", "perm")
+    ):
+        found = Association("model", "adoption", 12, state, "", rho, 0.01, 0.04, tested, method)  # type: ignore[arg-type]
+        texts.append(association_words(found, "⟦Model the way⟧", OUTCOMES["adoption"]))
+    assert [text for text in texts if left_over(text)] == []
+
+
+def test_every_driver_sentence_is_translatable(pseudo: None) -> None:
+    texts = [drivers_status([], {}) or "", drivers_status([], {"d": "⟦D⟧"}) or ""]
+    for rho, teams, tested, method in itertools.product(
+        (0.8, -0.8), (5, 18), (1, 10), ("exact", "permutation")
+    ):
+        caution = "only 5 teams" if teams < 16 else None
+        driver = Driver("d", rho, 0.001, teams, caution, 0.01, tested, method)
+        texts += [driver_title(driver, "⟦D⟧"), driver_evidence(driver)]
+    texts = [t.replace("only 5 teams", "⟦⟧") for t in texts]
+    assert [text for text in texts if left_over(text)] == []
