@@ -5,43 +5,21 @@ outside (a sentence built with an f-string or glued from English fragments would
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
-from insights import translation
 from insights.drivers import Driver, driver_evidence, driver_title, drivers_status
 from insights.effect_words import effect_words
 from insights.effects import Effect
 from insights.leaders import OUTCOMES, Association, association_words, too_few_words
-
-_WRAPPED = re.compile(r"⟦[^⟦⟧]*⟧")
-_WORD = re.compile(r"[^\W\d_]{2,}")
-
-
-def _wrap(message: str, **values: Any) -> str:
-    return "⟦" + (message % values if values else message) + "⟧"
-
-
-def _wrap_plural(singular: str, plural: str, num: int, **values: Any) -> str:
-    return _wrap(singular if num == 1 else plural, num=num, **values)
-
-
-def left_over(text: str) -> list[str]:
-    while _WRAPPED.search(text):
-        text = _WRAPPED.sub(" ", text)
-    return _WORD.findall(text)
+from tests.i18n.pseudo import left_over, pseudo_translated
 
 
 @pytest.fixture
 def pseudo() -> Iterator[None]:
-    before = dict(translation._installed)
-    translation.install(_wrap, _wrap_plural, number=lambda value, digits=0: f"{value:.{digits}f}")
-    yield
-    translation._installed.clear()
-    translation._installed.update(before)
+    with pseudo_translated():
+        yield
 
 
 def _effects() -> Iterator[Effect]:

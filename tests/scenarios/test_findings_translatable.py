@@ -10,43 +10,21 @@ leaves words behind.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 import pytest
 from flask import Flask
 
-from app.i18n import translate_findings
-from insights import translation
+from tests.i18n.pseudo import left_over, pseudo_translated
 from tests.scenarios.build import build
 from tests.scenarios.test_library import SCENARIOS
-
-_WRAPPED = re.compile(r"⟦[^⟦⟧]*⟧")
-_WORD = re.compile(r"[^\W\d_]{2,}")
-
-
-def _wrap(message: str, **values: Any) -> str:
-    return "⟦" + (message % values if values else message) + "⟧"
-
-
-def _wrap_plural(singular: str, plural: str, num: int, **values: Any) -> str:
-    return _wrap(singular if num == 1 else plural, num=num, **values)
-
-
-def left_over(text: str) -> list[str]:
-    """Words outside anything the translator was given."""
-    while _WRAPPED.search(text):
-        text = _WRAPPED.sub(" ", text)
-    return _WORD.findall(text)
 
 
 @pytest.fixture
 def pseudo(app: Flask) -> Iterator[None]:
-    translation.install(_wrap, _wrap_plural, day=lambda value: f"⟦{value.isoformat()}⟧")
-    yield
-    translate_findings()
+    with pseudo_translated():
+        yield
 
 
 def test_the_check_sees_an_untranslated_sentence() -> None:
