@@ -60,7 +60,7 @@ def _seed(live_app: Flask) -> tuple[int, int, str]:
 
 def _answer_in_french(phone: Page, code: str) -> None:
     phone.goto(f"/p/{code}")
-    assert phone.evaluate("document.documentElement.lang") == "fr"
+    expect(phone.locator("html")).to_have_attribute("lang", "fr")
     vision = MODULES["fr"].ITEMS["kotter_vision_1"]
     expect(phone.get_by_text(vision)).to_be_visible()
     expect(phone.get_by_text(ITEMS_BY_KEY["kotter_vision_1"].text)).to_have_count(0)
@@ -69,11 +69,11 @@ def _answer_in_french(phone: Page, code: str) -> None:
     # The switch: German for a moment (kept for this device), then back to French.
     switch = phone.get_by_role("navigation", name=re.compile("."))
     phone.get_by_role("link", name="Deutsch").click()
-    assert phone.evaluate("document.documentElement.lang") == "de"
+    expect(phone.locator("html")).to_have_attribute("lang", "de")
     phone.goto(f"/p/{code}")
-    assert phone.evaluate("document.documentElement.lang") == "de"
+    expect(phone.locator("html")).to_have_attribute("lang", "de")
     phone.get_by_role("link", name="Français").click()
-    assert phone.evaluate("document.documentElement.lang") == "fr"
+    expect(phone.locator("html")).to_have_attribute("lang", "fr")
     expect(switch.first).to_be_visible()
 
     questions = phone.locator("fieldset[data-item]")
@@ -86,7 +86,7 @@ def _answer_in_french(phone: Page, code: str) -> None:
     shoot(phone, "staff", "04-pulse-in-french")
     phone.locator("form[data-pulse-form] button[type=submit]").click()
     expect(phone).to_have_url(re.compile(rf"/p/{re.escape(code)}/thanks$"))
-    assert phone.evaluate("document.documentElement.lang") == "fr"
+    expect(phone.locator("html")).to_have_attribute("lang", "fr")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
@@ -109,7 +109,7 @@ def test_a_pulse_answered_in_french_counts_with_the_english_answers(  # type: ig
     log_in(page, CONSULTANT, builders.PASSWORD)
     page.goto(f"/surveys/{survey_id}/results")
     expect(page.get_by_role("heading", level=1)).to_contain_text(title)
-    assert page.evaluate("document.documentElement.lang") == "en"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     facts = page.locator(".rs-facts")
     expect(facts).to_contain_text("10")
     # Vision: five French 5s and five English 3s are one item with a mean of 4.00.
