@@ -14,10 +14,11 @@ the first language offered.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
-from flask_babel import Babel, get_locale, gettext, ngettext, refresh
+from flask_babel import Babel, get_locale, get_translations, gettext, refresh
 from werkzeug.wrappers import Response
 
 from app import PROJECT_ROOT
@@ -122,8 +123,14 @@ def translate_findings() -> None:
     from app.templating import format_date, format_number
 
     translation.install(
-        gettext, ngettext, day=format_date, number=format_number, active=has_app_context
+        gettext, _plural, day=format_date, number=format_number, active=has_app_context
     )
+
+
+def _plural(singular: str, plural: str, count: int, /, **values: Any) -> str:
+    """Flask-Babel's ngettext with ``num`` given by the caller (a formatted count),
+    which its own signature refuses."""
+    return str(get_translations().ungettext(singular, plural, count) % values)
 
 
 def init_app(app: Flask) -> None:

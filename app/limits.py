@@ -28,10 +28,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, request
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_login import current_user
 from werkzeug.wrappers import Response
+
+from insights.translation import ngettext
 
 # --- the numbers, and why ---------------------------------------------------------------
 #

@@ -28,10 +28,11 @@ def install(
     number: Callable[..., str] | None = None,
     active: Callable[[], bool] = lambda: True,
 ) -> None:
-    """Translate through these from now on (they format ``%(name)s`` themselves, as
-    Flask-Babel's do; ``day(value)``, ``number(value, digits)``) whenever ``active()``
-    says they can run (the app's: inside an application context); otherwise, and
-    after ``uninstall``, the English as written."""
+    """Translate through these from now on whenever ``active()`` says they can run (the
+    app's: inside an application context); otherwise, and after ``uninstall``, the
+    English as written. They format ``%(name)s`` themselves, as Flask-Babel's do;
+    ``ngettext(singular, plural, count, **values)`` finds ``num``, the count already
+    formatted, among the values; ``day(value)``, ``number(value, digits)``."""
     _installed.update(gettext=gettext, ngettext=ngettext, active=active)
     if day is not None:
         _installed["day"] = day
@@ -56,10 +57,11 @@ def _(message: str, **values: Any) -> str:
 
 
 def ngettext(singular: str, plural: str, num: int, **values: Any) -> str:
+    """``%(num)s`` is the count as the reader writes it ("1,234"), unless given."""
+    values.setdefault("num", number(num))
     translate = _use("ngettext")
     if translate is not None:
         return str(translate(singular, plural, num, **values))
-    values.setdefault("num", num)
     return (singular if num == 1 else plural) % values
 
 

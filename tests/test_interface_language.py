@@ -127,3 +127,20 @@ def test_the_json_api_stays_english_whatever_the_browser_asks(app, make_app, tmp
     with german_app.test_request_context("/api/v1/initiatives/1/diagnosis", headers=asks):
         german_app.preprocess_request()
         assert gettext("Where is it stalling?") == "Where is it stalling?"
+
+
+def test_counts_in_findings_are_written_as_the_reader_writes_them(app, make_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from insights.diagnosis.words import people_in_teams
+
+    # Without a request: the English as written, with its thousands separator.
+    assert people_in_teams(20_412, 1) == "20,412 people"
+    german_app = make_app(
+        STEPWISE_INTERFACE_LANGUAGES=("en", "de"),
+        BABEL_TRANSLATION_DIRECTORIES=str(_german_catalogue(tmp_path / "translations")),
+    )
+    with german_app.test_request_context("/", headers={"Accept-Language": "de"}):
+        german_app.preprocess_request()
+        assert people_in_teams(20_412, 200).startswith("20.412 people")
+    with app.test_request_context("/"):
+        app.preprocess_request()
+        assert people_in_teams(1_234, 3) == "1,234 people in 3 teams"

@@ -23,7 +23,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -49,6 +48,7 @@ from app.services.outlooks import outlook_of
 from app.templating import format_number
 from insights.adoption import CATEGORIES, DIRECTIONS, meets_target
 from insights.adoption.badges import target_badge
+from insights.translation import ngettext
 from insights.trends import Projection, projection_words
 from models import Initiative, Metric
 

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -36,6 +35,7 @@ from app.services.errors import ServiceError
 from app.services.organizations import RemovalPlan, deletion
 from app.services.organizations.landing import landing_initiative
 from app.services.organizations.teams import team_totals
+from insights.translation import ngettext
 from models import Role, Team, User, db
 
 bp = Blueprint("orgs", __name__)

@@ -14,7 +14,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import (
@@ -56,6 +55,7 @@ from app.services.surveys import (
     choice_of,
     minutes_for,
 )
+from insights.translation import ngettext
 from models import Survey, SurveyVersion
 from survey.instruments import (
     AGREE5,

@@ -18,7 +18,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -32,6 +31,7 @@ from app.services.errors import ServiceError
 from app.services.organizations import LineError
 from app.services.surveys import PROMISED_MINUTES, CampaignTeamRow, Status
 from app.surveys.forms import PersonalLinksForm, ScheduleForm, SurveyForm
+from insights.translation import ngettext
 from models import Campaign, Initiative, Survey
 from models.base import utcnow
 

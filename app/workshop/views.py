@@ -21,7 +21,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -41,6 +40,7 @@ from app.workshop.forms import (
     VoteForm,
 )
 from insights.kotter import STEPS
+from insights.translation import ngettext
 from models import Initiative, WorkshopParticipant, WorkshopSession
 
 bp = Blueprint("workshop", __name__)

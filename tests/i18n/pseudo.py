@@ -18,8 +18,8 @@ def wrap(message: str, **values: Any) -> str:
     return "⟦" + (message % values if values else message) + "⟧"
 
 
-def wrap_plural(singular: str, plural: str, num: int, **values: Any) -> str:
-    return wrap(singular if num == 1 else plural, num=num, **values)
+def wrap_plural(singular: str, plural: str, count: int, /, **values: Any) -> str:
+    return wrap(singular if count == 1 else plural, **values)
 
 
 def left_over(text: str) -> list[str]:

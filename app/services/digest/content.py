@@ -24,13 +24,13 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from app.services.diagnosis import Diagnosis, Outlook
 from app.services.diagnosis.shapes import health_band
 from app.services.effects import RECENT_DAYS, ActionEffect, effects_for_initiative
 from app.templating import format_date, format_number
 from insights.adoption.badges import target_badge
+from insights.translation import ngettext
 from models import Initiative
 from survey.languages import N_
 

@@ -18,12 +18,12 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.services.metrics.catalogue import metrics_of
 from app.services.metrics.readings import teams_of
 from insights.adoption import ReasonCounter, RowProblem
+from insights.translation import ngettext
 from models import Initiative, Metric, Observation, Team, db
 from survey.languages import N_
 
