@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from flask import Flask, url_for
 from flask_babel import format_date as babel_format_date
-from flask_babel import format_decimal
+from flask_babel import format_decimal, gettext
 
 from app.assets import PLOTLY_BUNDLE
 from app.i18n import current_language
@@ -21,6 +21,11 @@ def format_date(value: date | datetime | None, empty: str = "—") -> str:
         return empty
     day = value.date() if isinstance(value, datetime) else value
     return str(babel_format_date(day, ENGLISH_DATE if current_language() == "en" else "medium"))
+
+
+def format_moment(value: datetime) -> str:
+    """A moment to the minute, its day as ``format_date`` writes it: "3 Nov 2026, 14:05"."""
+    return str(gettext("%(day)s, %(time)s", day=format_date(value), time=f"{value:%H:%M}"))
 
 
 def format_number(
@@ -47,4 +52,5 @@ def plotly_src() -> str:
 def init_app(app: Flask) -> None:
     app.add_template_global(plotly_src, "plotly_src")
     app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_moment, "moment")
     app.add_template_filter(format_number, "number")

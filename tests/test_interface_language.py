@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +129,8 @@ def test_the_json_api_stays_english_whatever_the_browser_asks(app, make_app, tmp
         assert gettext("Where is it stalling?") == "Where is it stalling?"
 
 
-def test_counts_in_findings_are_written_as_the_reader_writes_them(app, make_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_counts_and_moments_are_written_as_the_reader_writes_them(app, make_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.templating import format_moment
     from insights.diagnosis.words import people_in_teams
 
     # Without a request: the English as written, with its thousands separator.
@@ -141,6 +142,9 @@ def test_counts_in_findings_are_written_as_the_reader_writes_them(app, make_app,
     with german_app.test_request_context("/", headers={"Accept-Language": "de"}):
         german_app.preprocess_request()
         assert people_in_teams(20_412, 200).startswith("20.412 people")
+        # The audit and mail logs' moments too: a German day, the same clock.
+        assert format_moment(datetime(2026, 11, 3, 14, 5)) == "03.11.2026, 14:05"
     with app.test_request_context("/"):
         app.preprocess_request()
         assert people_in_teams(1_234, 3) == "1,234 people in 3 teams"
+        assert format_moment(datetime(2026, 11, 3, 14, 5)) == "3 Nov 2026, 14:05"
