@@ -31,7 +31,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         cli,
         errors,
         extensions,
-        formtools,
         i18n,
         limits,
         security_headers,
@@ -63,7 +62,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     extensions.csrf.exempt(api_bp)  # the API authenticates by bearer token, not cookie
-    app.before_request(formtools.refuse_nul_characters)
     for module in (assets, errors, cli, i18n, templating, security_headers, limits):
         module.init_app(app)
     return app

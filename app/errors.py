@@ -58,7 +58,22 @@ def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
     return handle_http_error(InternalServerError())
 
 
+def refuse_nul_characters() -> tuple[str, int] | None:
+    """Before every request: a form value holding a NUL character is refused (400), naming
+    the field. Nobody types one; PostgreSQL cannot store one (SQLite would, silently)."""
+    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return None
+    for name, value in request.form.items(multi=True):
+        if "\x00" in value:
+            message = _(
+                "The field %(name)s holds a NUL character, which cannot be stored.", name=repr(name)
+            )
+            return render_template("errors/error.html", code=400, message=message), 400
+    return None
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(TooManyRequests, handle_too_many)
     app.register_error_handler(InternalServerError, handle_unexpected)

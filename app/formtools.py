@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import render_template, request
-from flask_babel import gettext as _
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
@@ -43,20 +42,6 @@ PASSWORD_RULE = _l(
     "words make a good one.",
     num=accounts.MIN_PASSWORD_LENGTH,
 )
-
-
-def refuse_nul_characters() -> tuple[str, int] | None:
-    """Before every request: a form value holding a NUL character is refused (400), naming
-    the field. Nobody types one; PostgreSQL cannot store one (SQLite would, silently)."""
-    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        return None
-    for name, value in request.form.items(multi=True):
-        if "\x00" in value:
-            message = _(
-                "The field %(name)s holds a NUL character, which cannot be stored.", name=repr(name)
-            )
-            return render_template("errors/error.html", code=400, message=message), 400
-    return None
 
 
 def attach_problems(form: Any, problems: Mapping[str, str]) -> list[str]:

@@ -189,6 +189,16 @@ def test_dead_links_say_so_in_spanish(
     assert words("es", "We do not recognise this link") in page_of(response)
 
 
+def test_a_nul_character_is_refused_in_the_pages_language(client: FlaskClient, code: str) -> None:
+    # The app-wide check runs before any page is known; a staff URL speaks its languages anyway.
+    response = client.post(
+        f"/p/{code}", data={**FULL, "comment": "a\x00b"}, headers={"Accept-Language": "fr"}
+    )
+    assert response.status_code == 400 and html_lang(page_of(response)) == "fr"
+    message = words("fr", "The field %(name)s holds a NUL character, which cannot be stored.")
+    assert str(escape(message % {"name": "'comment'"})) in page_of(response)
+
+
 def test_the_360_forms_in_german(client: FlaskClient, world: World) -> None:
     cycle = builders.make_practice_cycle(world.initiative, world.executive, world.consultant)
     german = {"Accept-Language": "de"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -50,10 +51,11 @@ STAFF_ENDPOINTS = frozenset(
 )
 
 
-@bp.before_request
-def speak_to_staff() -> None:
-    """The 360 forms speak every staff language (error pages included)."""
-    if request.endpoint in STAFF_ENDPOINTS:
+@bp.url_value_preprocessor
+def speak_to_staff(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """The 360 forms speak every staff language (error pages included). A URL
+    value preprocessor runs before every before_request, the app's own checks included."""
+    if endpoint in STAFF_ENDPOINTS:
         speak_staff_languages()
 
 

@@ -25,6 +25,7 @@ its cookies must not lose its answers.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -44,9 +45,10 @@ bp = Blueprint("pulse", __name__)
 NOTICE_STATUS = {"unknown": 404, "used": 410, "closed": 200, "scheduled": 200}
 
 
-@bp.before_request
-def speak_to_staff() -> None:
-    """Staff pages speak every staff language, from the first byte (error pages included)."""
+@bp.url_value_preprocessor
+def speak_to_staff(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Staff pages speak every staff language, from the first byte (error pages included). A URL
+    value preprocessor runs before every before_request, the app's own checks included."""
     speak_staff_languages()
 
 

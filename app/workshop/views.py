@@ -8,6 +8,8 @@ are staff pages: they speak every staff language (``app.i18n``).
 
 from __future__ import annotations
 
+from typing import Any
+
 import segno
 from flask import (
     Blueprint,
@@ -52,10 +54,11 @@ Page = str | tuple[str, int]
 STAFF_ENDPOINTS = frozenset({"workshop.join", "workshop.vote"})
 
 
-@bp.before_request
-def speak_to_participants() -> None:
-    """The participants' pages speak every staff language (error pages included)."""
-    if request.endpoint in STAFF_ENDPOINTS:
+@bp.url_value_preprocessor
+def speak_to_participants(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """The participants' pages speak every staff language (error pages included). A URL
+    value preprocessor runs before every before_request, the app's own checks included."""
+    if endpoint in STAFF_ENDPOINTS:
         speak_staff_languages()
 
 
