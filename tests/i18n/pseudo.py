@@ -6,9 +6,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+from babel.messages.catalog import Catalog
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
 from insights import translation
+
+ROOT = Path(__file__).resolve().parents[2]
 
 _WRAPPED = re.compile(r"⟦[^⟦⟧]*⟧")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -45,3 +53,30 @@ def pseudo_translated() -> Iterator[None]:
     finally:
         translation._installed.clear()
         translation._installed.update(before)
+
+
+def pseudo_catalogue(root: Path, locale: str = "de") -> Path:
+    """Every message the sources mark (extracted now, as ``make catalogues`` does, so
+    text marked a moment ago counts) wrapped in ⟦ ⟧, compiled for ``locale`` under
+    ``root`` (a BABEL_TRANSLATION_DIRECTORIES folder)."""
+    template_path = root / "messages.pot"
+    root.mkdir(parents=True, exist_ok=True)
+    CommandLineInterface().run(
+        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "N_", "-k", "_l",
+         "--no-location", "-o", str(template_path), str(ROOT)]
+    )  # fmt: skip
+    with template_path.open("rb") as source:
+        template = read_po(source)
+    catalogue = Catalog(locale=locale, domain="messages")
+    for message in template:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple | list):
+            catalogue.add(message.id, tuple(f"⟦{form}⟧" for form in message.id[:2]))
+        else:
+            catalogue.add(message.id, f"⟦{message.id}⟧", flags=message.flags)
+    folder = root / locale / "LC_MESSAGES"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "messages.mo").open("wb") as out:
+        write_mo(out, catalogue)
+    return root
