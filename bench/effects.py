@@ -48,11 +48,8 @@ from sqlalchemy import event, func, select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.services import accounts, organizations, stages  # noqa: E402
-from app.services.effects import (  # noqa: E402
-    _Readings,
-    effects_for_initiative,
-    recent_effects,
-)
+from app.services.effect_readings import Readings  # noqa: E402
+from app.services.effects import effects_for_initiative, recent_effects  # noqa: E402
 from config import settings_from_env  # noqa: E402
 from insights.kotter import STEP_KEYS  # noqa: E402
 from models import Action, Campaign, Initiative, Survey, SurveyAction, Team, db  # noqa: E402
@@ -223,8 +220,8 @@ def _states(app: Flask, today: date) -> str:
 
 def _breakdown(timer: _Timer) -> None:
     """What the effects read, each once per request: the pulse and the adoption readings."""
-    pulse, _ = timer.call(lambda i: _Readings(i).pulse)
-    metric, _ = timer.call(lambda i: _Readings(i).metric)
+    pulse, _ = timer.call(lambda i: Readings(i).pulse)
+    metric, _ = timer.call(lambda i: Readings(i).metric)
     print(f"  of which: pulse readings {pulse:.1f} ms (the JSON dimensions of every shown team "
           f"group of every published campaign), adoption readings {metric:.1f} ms")  # fmt: skip
 

@@ -12,7 +12,8 @@ Why: SciPy's ``spearmanr`` p-value comes from a t approximation that returns
 p = 0 for a perfect correlation, so three or four teams in the right order read
 as "p = 0.000" although the exact chance is 1 in 3 (three teams) or 1 in 12
 (four). The method, the simulation behind the minimum and the measured error
-rates are in docs/diagnosis-statistics.md, "## Drivers".
+rates are in docs/diagnosis-statistics.md, "## Drivers". A finding's words are in
+``insights.driver_words``, the simulation in ``insights.driver_simulation``.
 
 Pure functions: plain data in, plain data out. No Flask, no database.
 """
@@ -29,7 +30,7 @@ from typing import Protocol
 
 import numpy as np
 
-from insights.translation import _, ngettext, number
+from insights.translation import _, ngettext
 
 DRIVER_ALPHA = 0.05
 # Fewer teams than this: no driver finding, only what is missing. From the
@@ -308,154 +309,3 @@ def strongest_driver(
     if not candidates:
         return None
     return min(candidates, key=lambda d: (_reported_p(d), -abs(d.rho)))
-
-
-# --- wording -------------------------------------------------------------------------
-
-
-def format_p(p: float, alpha: float = DRIVER_ALPHA) -> str:
-    """A p-value in plain decimals with two significant figures, never "0.000".
-
-    Extra digits where rounding would put it on the other side of ``alpha``
-    (0.0496 is "0.0496", not "0.05").
-    """
-    if not p > 0:
-        raise ValueError("an exact or permutation p-value is never 0")
-    if p >= 1:
-        return "1"
-    decimals = max(2, 1 - math.floor(math.log10(p)))
-    while (round(p, decimals) < alpha) != (p < alpha) and decimals < 10:
-        decimals += 1
-    # Below 1, so no grouping: only the decimal sign follows the reader ("0,05").
-    return number(p, decimals).rstrip("0").rstrip(".,")
-
-
-def p_in_words(driver: Driver) -> str:
-    """The p-value and where it comes from, e.g. "exact p = 0.0028"."""
-    if driver.method == "exact":
-        return _("exact p = %(p)s", p=format_p(driver.p))
-    return _(
-        "p = %(p)s from %(reshuffles)s random reshuffles",
-        p=format_p(driver.p),
-        reshuffles=number(PERMUTATIONS),
-    )
-
-
-def adjustment_in_words(driver: Driver) -> str:
-    """E.g. "0.028 after adjusting for the 10 dimensions tested"."""
-    if driver.tested <= 1 or driver.p_adjusted is None:
-        return _("only this dimension tested, so no adjustment")
-    return _(
-        "%(p)s after adjusting for the %(tested)s dimensions tested",
-        p=format_p(driver.p_adjusted),
-        tested=driver.tested,
-    )
-
-
-def driver_title(driver: Driver, name: str) -> str:
-    """E.g. "Teams scoring higher on “Lost personal touch” adopt less"."""
-    if driver.rho > 0:
-        return _("Teams scoring higher on “%(name)s” adopt more", name=name)
-    return _("Teams scoring higher on “%(name)s” adopt less", name=name)
-
-
-def driver_evidence(driver: Driver) -> str:
-    """The finding's evidence in plain words: rho, n, the exact p and the adjustment.
-
-    E.g. "Spearman ρ = 0.85 across 12 teams (p = 0.0003 from 10,000 random
-    reshuffles; 0.003 after adjusting for the 10 dimensions tested)."
-    """
-    values = {
-        "rho": number(driver.rho, 2),
-        "p": p_in_words(driver),
-        "adjusted": adjustment_in_words(driver),
-    }
-    if driver.caution:
-        return ngettext(
-            "Spearman ρ = %(rho)s across %(num)s team (%(p)s; %(adjusted)s); %(caution)s.",
-            "Spearman ρ = %(rho)s across %(num)s teams (%(p)s; %(adjusted)s); %(caution)s.",
-            driver.teams,
-            caution=driver.caution,
-            **values,
-        )
-    return ngettext(
-        "Spearman ρ = %(rho)s across %(num)s team (%(p)s; %(adjusted)s).",
-        "Spearman ρ = %(rho)s across %(num)s teams (%(p)s; %(adjusted)s).",
-        driver.teams,
-        **values,
-    )
-
-
-# --- simulation (for the tests and the docs) -------------------------------------------
-
-
-@dataclass(frozen=True)
-class SimulatedTeam:
-    dimensions: Mapping[str, float]
-    adoption: float | None
-
-
-def simulate_teams(
-    rng: np.random.Generator,
-    n_teams: int,
-    n_dimensions: int,
-    *,
-    rho: float = 0.0,
-    dimension_correlation: float = 0.0,
-    decimals: int = 2,
-) -> list[SimulatedTeam]:
-    """Made-up teams on realistic scales: 1-5 dimension means, 0-100% adoption.
-
-    Dimension "d0" has true Spearman ``rho`` with adoption (Gaussian copula);
-    the others are unrelated to adoption and to d0, and correlated with each other
-    at ``dimension_correlation`` (all of them, d0 included, when ``rho`` is 0).
-    Means are rounded to ``decimals`` and adoption to whole percent, so ties occur.
-    """
-    m = n_dimensions
-    cov = np.full((m, m), dimension_correlation)
-    if rho:
-        cov[0, :] = cov[:, 0] = 0.0
-    np.fill_diagonal(cov, 1.0)
-    z = rng.multivariate_normal(np.zeros(m), cov, size=n_teams, method="cholesky")
-    r = 2 * math.sin(math.pi * rho / 6)  # Pearson r of the copula for Spearman rho
-    latent = r * z[:, 0] + math.sqrt(1 - r * r) * rng.standard_normal(n_teams)
-    means = np.round(np.clip(3.2 + 0.45 * z, 1, 5), decimals)
-    adoption = np.round(np.clip(55 + 15 * latent, 0, 100))
-    return [
-        SimulatedTeam({f"d{k}": float(means[i, k]) for k in range(m)}, float(adoption[i]))
-        for i in range(n_teams)
-    ]
-
-
-def simulate_finding_rate(
-    n_teams: int,
-    n_dimensions: int,
-    *,
-    rho: float = 0.0,
-    dimension_correlation: float = 0.0,
-    runs: int = 1000,
-    seed: int = 0,
-    decimals: int = 2,
-    min_teams: int = DRIVER_MIN_TEAMS,
-) -> float:
-    """Share of runs in which a driver finding is made (rho 0: a false finding) or,
-    with a real driver (rho > 0), in which the finding names it (power).
-
-    ``min_teams=0`` measures the test alone, below the minimum too.
-    """
-    rng = np.random.default_rng([seed, n_teams, n_dimensions])
-    names = {f"d{k}": f"Dimension {k}" for k in range(n_dimensions)}
-    hits = 0
-    for _run in range(runs):
-        teams = simulate_teams(
-            rng,
-            n_teams,
-            n_dimensions,
-            rho=rho,
-            dimension_correlation=dimension_correlation,
-            decimals=decimals,
-        )
-        top = strongest_driver(drivers(teams, names), min_teams=min_teams)
-        if top is not None and (rho == 0 or top.dimension == "d0"):
-            hits += 1
-    return hits / runs

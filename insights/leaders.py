@@ -27,12 +27,12 @@ from typing import Literal
 
 import numpy as np
 
+from insights.driver_words import format_p
 from insights.drivers import (
     DRIVER_ALPHA,
     DRIVER_MIN_RHO,
     DRIVER_MIN_TEAMS,
     PERMUTATIONS,
-    format_p,
     holm,
     spearman_test,
 )

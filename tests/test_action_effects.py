@@ -15,7 +15,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
 from app.services import stages
-from app.services.effects import ActionEffect, effects_for_initiative
+from app.services.effect_readings import ActionEffect
+from app.services.effects import effects_for_initiative
 from insights.effects import week_monday
 from models import Action, ActionTeam, Metric, Observation, Survey, SurveyAction, Team, db
 from tests import builders

@@ -325,7 +325,7 @@ def test_actions_whose_effect_is_known_are_listed_with_their_links(app) -> None:
     """Known effects (better, worse, noise) are listed; too early or none are not."""
     from app.services.digest.content import Links, build
     from app.services.digest.sending import render
-    from app.services.effects import ActionEffect, EffectLine
+    from app.services.effect_readings import ActionEffect, EffectLine
     from insights.effect_words import effect_words
     from insights.effects import Effect
 

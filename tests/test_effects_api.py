@@ -16,7 +16,8 @@ from werkzeug.test import TestResponse
 
 from app.demo import DEMO_LOGINS, DEMO_ORGANIZATION, seed_demo
 from app.demo_loop import LOOP_ACTIONS
-from app.services.effects import ActionEffect, effects_for_initiative
+from app.services.effect_readings import ActionEffect
+from app.services.effects import effects_for_initiative
 from models import Action, ActionTeam, Initiative, Organization, SurveyAction, User, db
 from tests.builders import api_headers
 from tests.conftest import World

@@ -3,9 +3,9 @@ wraps every message in ⟦ ⟧, no word of a page on the demo is left outside th
 except what people typed or imported (names, titles, comments, stored texts), which is
 theirs and stays as written.
 
-The crawl follows the links an executive and a consultant see, one page per route
-shape, and reads the visible text, the attributes a person reads or hears, and the
-labels of every chart."""
+The crawl follows the links an executive and a consultant see (the staff pages they
+hand out among them), one page per route shape, and reads the visible text, the
+attributes a person reads or hears, and the labels of every chart."""
 
 from __future__ import annotations
 
@@ -184,7 +184,8 @@ def _crawl(client: FlaskClient, stored: list[str]) -> tuple[dict[str, list[str]]
         if left:
             problems[url] = left
         for link in page.links:
-            link = link.split("#")[0]
+            # Links to copy for staff (a pulse, a 360 form) are written out in full.
+            link = link.split("#")[0].removeprefix("http://localhost")
             shape = re.sub(r"\d+", "N", link)
             if link.startswith("/") and not _NOT_A_PAGE.search(link) and shape not in shapes:
                 shapes.add(shape)

@@ -24,7 +24,7 @@ from app.services.diagnosis.shapes import Outlook
 from app.services.effects import recent_effects
 from app.services.results.groups import shown_reason
 from insights.adoption.badges import Badge, target_badge
-from insights.drivers import format_p
+from insights.driver_words import format_p
 from insights.health import STALL_HEALTH
 from insights.kotter import STEPS, STEPS_BY_KEY
 from models import Initiative

@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 from flask_babel import gettext as _
 
 from app.charts import COLORS, chart_json, figure, wrap_label
-from survey.practice_scoring import BehaviourScore, PracticeReport, TeamView
+from survey.practice_scoring import BehaviourScore, PracticeReport
+from survey.practice_team_view import TeamView
 from survey.scoring import rounded
 
 LABEL_LENGTH = 48

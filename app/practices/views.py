@@ -35,7 +35,7 @@ from app.practices.forms import (
 from app.services import practices
 from app.services.errors import ServiceError
 from app.services.practices.leaders import leaders_view
-from insights.drivers import format_p
+from insights.driver_words import format_p
 from insights.kotter import STEPS_BY_KEY, Step
 from insights.leaders import OUTCOMES
 from models import Initiative, PracticeCycle

@@ -13,7 +13,8 @@ from datetime import datetime
 from flask_babel import gettext
 
 from app.results import charts
-from app.services.effects import ActionEffect, survey_effects
+from app.services.effect_readings import ActionEffect
+from app.services.effects import survey_effects
 from app.services.results import (
     CampaignInfo,
     DimensionInfo,

@@ -3,7 +3,8 @@
 Any member of the organisation (executive or consultant, or a site admin)
 updates a step, ticks evidence, rates rounds and adds actions; only those who
 manage (consultants, site admins) shape the evidence checklist and start or
-close rounds.
+close rounds. The rounds' views are in ``app.stages.rounds``; their routes are
+registered on this blueprint at the end of this module.
 """
 
 from __future__ import annotations
@@ -21,22 +22,19 @@ from app.formtools import ConfirmForm, attach_problems, form_page
 from app.pagination import paginate
 from app.services import effects, organizations, stages
 from app.services.errors import ServiceError
+from app.stages import rounds as round_views
 from app.stages.forms import (
     FILTER_STATUS_LABELS,
-    QUESTION,
-    SCALE_LABELS,
     ActionFilterForm,
     ActionForm,
     EvidenceForm,
-    RateForm,
-    RoundForm,
     StageForm,
     TickForm,
     owner_choices,
 )
 from insights.kotter import STEPS, STEPS_BY_KEY, Step
 from insights.stages import STATUS_LABELS, warning_text
-from models import Action, AssessmentRound, EvidenceItem, Initiative, Stage, User, db
+from models import Action, EvidenceItem, Initiative, Stage, User, db
 
 Page = str | tuple[str, int]
 
@@ -79,16 +77,6 @@ def _action(action_id: int) -> tuple[Action, Initiative, OrgAccess]:
         abort(404)
     initiative, access = initiative_access(current_user, action.initiative_id)
     return action, initiative, access
-
-
-def _assessment_round(
-    round_id: int, *, manage: bool = False
-) -> tuple[AssessmentRound, Initiative, OrgAccess]:
-    assessment = stages.round_by_id(round_id)
-    if assessment is None:
-        abort(404)
-    initiative, access = initiative_access(current_user, assessment.initiative_id, manage=manage)
-    return assessment, initiative, access
 
 
 def _members(access: OrgAccess) -> list[User]:
@@ -355,95 +343,12 @@ def edit_action(action_id: int) -> Page | Response:
     return form_page(page)
 
 
-# --- assessment rounds -------------------------------------------------------------------
+# --- assessment rounds (the views are in app.stages.rounds) ---------------------------------
 
-
-@bp.route("/initiatives/<int:initiative_id>/rounds", methods=["GET", "POST"])
-def rounds(initiative_id: int) -> Page | Response:
-    manage = request.method == "POST"  # anyone reads the rounds; only managers start one
-    initiative, access = initiative_access(current_user, initiative_id, manage=manage)
-    form = RoundForm()
-    if form.validate_on_submit():
-        assessment = stages.create_round(
-            initiative, form.name.data or "", form.held_on.data, current_user
-        )
-        flash(
-            _(
-                "Round “%(name)s” started. Each leader now rates the eight steps.",
-                name=assessment.name,
-            ),
-            "success",
-        )
-        return redirect(url_for("stages.round_detail", round_id=assessment.id))
-    page = render_template(
-        "stages/rounds.html",
-        initiative=initiative,
-        access=access,
-        history=stages.round_history(initiative),
-        form=form,
-    )
-    return form_page(page)
-
-
-@bp.get("/rounds/<int:round_id>")
-def round_detail(round_id: int) -> str:
-    assessment, initiative, access = _assessment_round(round_id)
-    result = next(r for r in stages.round_history(initiative) if r.round.id == assessment.id)
-    return render_template(
-        "stages/round.html",
-        initiative=initiative,
-        access=access,
-        assessment=assessment,
-        result=result,
-        comments=stages.round_comments(assessment),
-        rated=bool(stages.ratings_by(assessment, stages.rater_key(current_user))),
-        close_form=ConfirmForm(formdata=None),
-    )
-
-
-@bp.route("/rounds/<int:round_id>/rate", methods=["GET", "POST"])
-def rate(round_id: int) -> Page | Response:
-    assessment, initiative, access = _assessment_round(round_id)
-    rater = stages.rater_key(current_user)
-    earlier = stages.ratings_by(assessment, rater)
-    form = RateForm(data=RateForm.initial(earlier) if request.method == "GET" else None)
-    problem = None
-    if assessment.closed_at is None and form.validate_on_submit():
-        try:
-            stages.save_ratings(assessment, rater, current_user.name, form.ratings())
-        except ServiceError as error:  # e.g. closed a moment ago
-            problem = " ".join(attach_problems(form, error.problems))
-        else:
-            flash(
-                _(
-                    "Your ratings for “%(name)s” are saved. "
-                    "You can change them until the round is closed.",
-                    name=assessment.name,
-                ),
-                "success",
-            )
-            return redirect(url_for("stages.round_detail", round_id=assessment.id))
-    page = render_template(
-        "stages/rate.html",
-        initiative=initiative,
-        access=access,
-        assessment=assessment,
-        form=form,
-        rerating=bool(earlier),
-        problem=problem,
-        question=QUESTION,
-        scale_labels=SCALE_LABELS,
-    )
-    if request.method == "POST" and assessment.closed_at is not None:
-        return page, 409  # not a mistake in the form: the round closed
-    return form_page(page)
-
-
-@bp.post("/rounds/<int:round_id>/close")
-def close_round(round_id: int) -> Response:
-    assessment, _initiative, _access = _assessment_round(round_id, manage=True)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    stages.close_round(assessment)
-    flash(_("Round “%(name)s” closed: its ratings are final.", name=assessment.name), "success")
-    return redirect(url_for("stages.round_detail", round_id=assessment.id))
+for _rule, _view, _methods in (
+    ("/initiatives/<int:initiative_id>/rounds", round_views.rounds, ["GET", "POST"]),
+    ("/rounds/<int:round_id>", round_views.round_detail, ["GET"]),
+    ("/rounds/<int:round_id>/rate", round_views.rate, ["GET", "POST"]),
+    ("/rounds/<int:round_id>/close", round_views.close_round, ["POST"]),
+):
+    bp.add_url_rule(_rule, view_func=_view, methods=_methods)

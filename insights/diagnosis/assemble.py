@@ -11,7 +11,8 @@ from insights.diagnosis.pulse import pulse_findings
 from insights.diagnosis.shapes import Finding, PulseInput, SeriesInput, TeamInput, finding_order
 from insights.diagnosis.steps import step_findings
 from insights.diagnosis.words import as_of, in_pulse
-from insights.drivers import driver_evidence, driver_title, drivers, strongest_driver
+from insights.driver_words import driver_evidence, driver_title
+from insights.drivers import drivers, strongest_driver
 from insights.health import StageInput, stage_health, stall_point
 from insights.stages import SkippedStepWarning
 from insights.translation import _, ngettext

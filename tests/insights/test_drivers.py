@@ -17,19 +17,17 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from insights.driver_simulation import simulate_finding_rate
+from insights.driver_words import driver_evidence, driver_title, format_p
 from insights.drivers import (
     DRIVER_ALPHA,
     DRIVER_MIN_TEAMS,
     EXACT_MAX_TEAMS,
     PERMUTATIONS,
     Driver,
-    driver_evidence,
-    driver_title,
     drivers,
     drivers_status,
-    format_p,
     holm,
-    simulate_finding_rate,
     spearman_test,
     strongest_driver,
 )

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from insights.drivers import Driver, driver_evidence, driver_title, drivers_status
+from insights.driver_words import driver_evidence, driver_title
+from insights.drivers import Driver, drivers_status
 from insights.effect_words import effect_words
 from insights.effects import Effect
 from insights.leaders import OUTCOMES, Association, association_words, too_few_words

@@ -13,8 +13,8 @@ from survey.practice_scoring import (
     PracticeReport,
     gap_flag,
     practice_report,
-    team_view,
 )
+from survey.practice_team_view import team_view
 from survey.practices import BEHAVIOURS, PRACTICE_KEYS
 
 PracticeValues = Mapping[str, int]

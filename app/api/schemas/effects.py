@@ -1,6 +1,6 @@
 """Did the action work? (``GET /api/v1/initiatives/<id>/effects``).
 
-Built from the same :class:`app.services.effects.ActionEffect` as the action's page, the
+Built from the same :class:`app.services.effect_readings.ActionEffect` as the action's page, the
 dashboard's "Did it work?" panel and the Monday digest: a difference in differences of the
 teams an action touched against the teams it did not (``insights.effects``). The metric
 side reads adoption under the small-team rule and the pulse side only published, shown
@@ -16,8 +16,8 @@ from pydantic import Field
 
 from app.api.schemas.base import ApiModel
 from app.api.schemas.organizations import StepKey
-from app.services.effects import ActionEffect as ActionEffectResult
-from app.services.effects import EffectLine as EffectLineResult
+from app.services.effect_readings import ActionEffect as ActionEffectResult
+from app.services.effect_readings import EffectLine as EffectLineResult
 from insights.effects import EffectState
 
 

@@ -27,7 +27,8 @@ from flask_babel import gettext as _
 
 from app.services.diagnosis import Diagnosis, Outlook
 from app.services.diagnosis.shapes import health_band
-from app.services.effects import RECENT_DAYS, ActionEffect, effects_for_initiative
+from app.services.effect_readings import ActionEffect
+from app.services.effects import RECENT_DAYS, effects_for_initiative
 from app.templating import format_date, format_number
 from insights.adoption.badges import target_badge
 from insights.translation import ngettext

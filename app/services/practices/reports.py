@@ -25,13 +25,8 @@ from models import (
     User,
     db,
 )
-from survey.practice_scoring import (
-    ItemAggregate,
-    PracticeReport,
-    TeamView,
-    practice_report,
-    team_view,
-)
+from survey.practice_scoring import ItemAggregate, PracticeReport, practice_report
+from survey.practice_team_view import TeamView, team_view
 
 
 def aggregates(
