@@ -44,7 +44,8 @@ _NOT_A_PAGE = re.compile(
 _CODE = frozenset({"code", "pre", "samp", "kbd"})
 # Plotly keys whose strings a person reads (the rest are colours, modes, fonts).
 _CHART_TEXT_KEYS = frozenset({"text", "name", "title", "hovertemplate", "ticktext", "x", "y"})
-_MAX_PAGES = 120
+_MAX_PAGES = 200
+_SITE = "http://localhost"
 # The catalogue's locale writes its own month and day names in dates ("6. Okt.").
 _GERMAN = Locale("de")
 _DATE_WORDS = frozenset(
@@ -80,6 +81,8 @@ class _Reader(HTMLParser):
             self._hidden += 1
         if tag == "a" and values.get("href"):
             self.links.append(values["href"])
+        if tag == "input" and values.get("value", "").startswith(_SITE):
+            self.links.append(values["value"])  # a link to copy and hand out
         if values.get("data-chart"):
             self.charts.append(json.loads(values["data-chart"]))
         self.parts.extend(values[name] for name in READ_ATTRIBUTES if values.get(name))
@@ -112,8 +115,9 @@ def _stored_texts() -> list[str]:
     written down when it happened), longest first, keys and codes left out; and the
     library's German wording, which pages in German show as it is."""
     found: set[str] = set(german_library.ITEMS.values())
-    for wording in german_library.BEHAVIOURS.values():
-        found.update(wording if isinstance(wording, tuple | list) else [wording])
+    for wordings in german_library.BEHAVIOURS.values():
+        for wording in wordings:  # an observer's wording has the leader's name in it
+            found.update(piece.strip() for piece in wording.split("{name}") if piece.strip())
 
     def collect(value: Any) -> None:
         if isinstance(value, str):
@@ -159,6 +163,13 @@ def _left_outside(parts: Iterable[str], stored: list[str]) -> list[str]:
     return left
 
 
+def _shape(link: str) -> str:
+    """A page's route and the names of its query: ``/surveys/N/results?campaign&team``."""
+    path, _, query = link.partition("?")
+    names = sorted({pair.partition("=")[0] for pair in query.split("&") if pair})
+    return re.sub(r"\d+", "N", path) + "?" + "&".join(names)
+
+
 def _crawl(client: FlaskClient, stored: list[str]) -> tuple[dict[str, list[str]], int]:
     shapes: set[str] = set()
     queue: deque[str] = deque(["/"])
@@ -185,8 +196,8 @@ def _crawl(client: FlaskClient, stored: list[str]) -> tuple[dict[str, list[str]]
             problems[url] = left
         for link in page.links:
             # Links to copy for staff (a pulse, a 360 form) are written out in full.
-            link = link.split("#")[0].removeprefix("http://localhost")
-            shape = re.sub(r"\d+", "N", link)
+            link = link.split("#")[0].removeprefix(_SITE)
+            shape = _shape(link)
             if link.startswith("/") and not _NOT_A_PAGE.search(link) and shape not in shapes:
                 shapes.add(shape)
                 queue.append(link)
