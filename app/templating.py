@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from flask import Flask, url_for
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_decimal, gettext
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from app.assets import PLOTLY_BUNDLE
 from app.i18n import current_language
@@ -49,7 +53,25 @@ def plotly_src() -> str:
     return url_for("static", filename=PLOTLY_BUNDLE)
 
 
+def counting_in_words(ngettext: Callable[..., str]) -> Callable[..., str]:
+    """Jinja's ngettext with ``%(num)s`` written as the reader writes numbers ("12,345"),
+    unless the template gives ``num`` itself; Jinja's own would show "12345"."""
+
+    @pass_context
+    def ngettext_counted(
+        context: Context, singular: str, plural: str, count: int, /, **values: Any
+    ) -> str:
+        values.setdefault("num", format_number(count))
+        return ngettext(context, singular, plural, count, **values)
+
+    return ngettext_counted
+
+
 def init_app(app: Flask) -> None:
+    # Flask-Babel has installed Jinja's gettext callables by now (app.i18n runs first).
+    installed = app.jinja_env.globals["ngettext"]
+    assert callable(installed)
+    app.jinja_env.globals["ngettext"] = counting_in_words(installed)
     app.add_template_global(plotly_src, "plotly_src")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_moment, "moment")

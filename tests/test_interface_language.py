@@ -13,7 +13,7 @@ from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from flask import Flask
+from flask import Flask, render_template_string
 from sqlalchemy import select
 
 from models import Initiative, Metric, Observation, db
@@ -129,6 +129,9 @@ def test_the_json_api_stays_english_whatever_the_browser_asks(app, make_app, tmp
         assert gettext("Where is it stalling?") == "Where is it stalling?"
 
 
+COUNTED = '{{ ngettext("%(num)s answer", "%(num)s answers", n) }}'
+
+
 def test_counts_and_moments_are_written_as_the_reader_writes_them(app, make_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from app.templating import format_moment
     from insights.diagnosis.words import people_in_teams
@@ -144,7 +147,13 @@ def test_counts_and_moments_are_written_as_the_reader_writes_them(app, make_app,
         assert people_in_teams(20_412, 200).startswith("20.412 people")
         # The audit and mail logs' moments too: a German day, the same clock.
         assert format_moment(datetime(2026, 11, 3, 14, 5)) == "03.11.2026, 14:05"
+        assert render_template_string(COUNTED, n=12_345) == "12.345 answers"
     with app.test_request_context("/"):
         app.preprocess_request()
         assert people_in_teams(1_234, 3) == "1,234 people in 3 teams"
         assert format_moment(datetime(2026, 11, 3, 14, 5)) == "3 Nov 2026, 14:05"
+        # Templates count the same way, unless they give the number themselves.
+        assert render_template_string(COUNTED, n=12_345) == "12,345 answers"
+        assert render_template_string(COUNTED, n=1) == "1 answer"
+        given = '{{ ngettext("%(num)s answer", "%(num)s answers", 2, num="two") }}'
+        assert render_template_string(given) == "two answers"
