@@ -90,6 +90,12 @@ def wrap_label(text: str, width: int = 14) -> str:
     return f"{first}<br>{rest}" if rest else first
 
 
+def unit_words(unit: str) -> str:
+    """A metric's unit as a chart writes it: "score", the catalogue's unit of a bare score
+    (NPS), in the reader's language; any other unit as the consultant typed it."""
+    return _("score") if unit == "score" else unit
+
+
 def metric_series_chart(
     lines: list[tuple[str, list[Any], list[float]]],
     *,
@@ -103,6 +109,7 @@ def metric_series_chart(
     percentage axis runs 0-100 (further only if a value does).
     """
     lines = lines[: 1 + MAX_TEAM_LINES]
+    shown_unit = unit_words(unit)
     data: list[Any] = [
         go.Scatter(
             x=periods,
@@ -114,7 +121,7 @@ def metric_series_chart(
                 "color": WHOLE_COLOR if index == 0 else TEAM_PALETTE[index - 1],
             },
             marker={"size": 6 if index == 0 else 4},
-            hovertemplate=f"%{{y:,.2f}} {unit}<extra>{name}</extra>",
+            hovertemplate=f"%{{y:,.2f}} {shown_unit}<extra>{name}</extra>",
         )
         for index, (name, periods, values) in enumerate(lines)
     ]
@@ -124,13 +131,19 @@ def metric_series_chart(
             go.Scatter(
                 x=[periods[0], periods[-1]],
                 y=[target, target],
-                name=_("Target %(target)s %(unit)s", target=format_decimal(target), unit=unit),
+                name=_(
+                    "Target %(target)s %(unit)s", target=format_decimal(target), unit=shown_unit
+                ),
                 mode="lines",
                 line={"color": COLORS["target"], "dash": "dash", "width": 2},
                 hoverinfo="skip",
             )
         )
-    yaxis: dict[str, Any] = {"title": {"text": unit}, "rangemode": "tozero", "automargin": True}
+    yaxis: dict[str, Any] = {
+        "title": {"text": shown_unit},
+        "rangemode": "tozero",
+        "automargin": True,
+    }
     if unit in SCALE_RANGES:
         low, high = SCALE_RANGES[unit]
         values = [v for _, _, vs in lines for v in vs if v is not None]

@@ -12,6 +12,7 @@ from flask_babel import format_date as babel_format_date
 from flask_babel import format_decimal, gettext
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from markupsafe import soft_str
 
 from app.assets import PLOTLY_BUNDLE
 from app.i18n import current_language
@@ -53,6 +54,14 @@ def plotly_src() -> str:
     return url_for("static", filename=PLOTLY_BUNDLE)
 
 
+def upper_first(value: object) -> str:
+    """The first letter upper case and the rest as written, unlike Jinja's ``capitalize``,
+    which lowercases German nouns and every name after the first word. Markup stays
+    markup (a translated message is)."""
+    text = soft_str(value)
+    return text[:1].upper() + text[1:]
+
+
 def counting_in_words(ngettext: Callable[..., str]) -> Callable[..., str]:
     """Jinja's ngettext with ``%(num)s`` written as the reader writes numbers ("12,345"),
     unless the template gives ``num`` itself; Jinja's own would show "12345"."""
@@ -76,3 +85,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_moment, "moment")
     app.add_template_filter(format_number, "number")
+    app.add_template_filter(upper_first, "upper_first")

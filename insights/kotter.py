@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from insights.translation import _
 from survey.languages import N_
 
 
@@ -24,6 +25,16 @@ class Step:
     short: str
     done_looks_like: str
     evidence: tuple[str, ...]
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language ("Establish a sense of urgency" in English)."""
+        return _(self.name)
+
+    @property
+    def shown_short(self) -> str:
+        """The short name in the reader's language ("Urgency" in English)."""
+        return _(self.short)
 
 
 STEPS: tuple[Step, ...] = (

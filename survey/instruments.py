@@ -99,14 +99,14 @@ CUSTOM_DIMENSION = "custom"
 MAX_CUSTOM_TEXT = 300
 
 FAMILIES: dict[str, str] = {
-    "kotter": "Kotter's eight steps, from the staff's side",
-    "resistance": "Resistance drivers",
-    "adoption": "Adoption attitudes (TAM/UTAUT)",
-    "adkar": "ADKAR",
-    "crl": "Customer relationship leadership",
-    "customer": "Customer focus",
-    "recommend": "Recommendation (eNPS)",
-    "comment": "Comment",
+    "kotter": N_("Kotter's eight steps, from the staff's side"),
+    "resistance": N_("Resistance drivers"),
+    "adoption": N_("Adoption attitudes (TAM/UTAUT)"),
+    "adkar": N_("ADKAR"),
+    "crl": N_("Customer relationship leadership"),
+    "customer": N_("Customer focus"),
+    "recommend": N_("Recommendation (eNPS)"),
+    "comment": N_("Comment"),
 }
 
 
@@ -129,60 +129,60 @@ def _dim(
 
 _KOTTER: tuple[Dimension, ...] = (
     _dim(
-        "kotter_urgency", "Urgency", "kotter",
-        "Staff see why the old way of working with customers has to go (Kotter step 1).",
+        "kotter_urgency", N_("Urgency"), "kotter",
+        N_("Staff see why the old way of working with customers has to go (Kotter step 1)."),
         ("kotter_urgency_1", "I understand why we need to change how we work with customers.",
          False),
         kotter_step="urgency",
     ),
     _dim(
-        "kotter_coalition", "Guiding coalition", "kotter",
-        "Staff trust the cross-functional team leading the change (Kotter step 2).",
+        "kotter_coalition", N_("Guiding coalition"), "kotter",
+        N_("Staff trust the cross-functional team leading the change (Kotter step 2)."),
         ("kotter_coalition_1",
          "The people leading the CRM change know how work with customers really gets done here.",
          False),
         kotter_step="coalition",
     ),
     _dim(
-        "kotter_vision", "Vision", "kotter",
-        "Staff can say what the change should do for customers (Kotter step 3).",
+        "kotter_vision", N_("Vision"), "kotter",
+        N_("Staff can say what the change should do for customers (Kotter step 3)."),
         ("kotter_vision_1",
          "I could explain in a sentence what the CRM change should do for our customers.", False),
         kotter_step="vision",
     ),
     _dim(
-        "kotter_communicate", "Communicating the vision", "kotter",
-        "Staff hear the vision often, from their own managers (Kotter step 4).",
+        "kotter_communicate", N_("Communicating the vision"), "kotter",
+        N_("Staff hear the vision often, from their own managers (Kotter step 4)."),
         ("kotter_communicate_1",
          "My manager talks regularly about where the CRM change is heading and why.", False),
         kotter_step="communicate",
     ),
     _dim(
-        "kotter_empower", "Obstacles removed", "kotter",
-        "Obstacles staff raise get removed (Kotter step 5).",
+        "kotter_empower", N_("Obstacles removed"), "kotter",
+        N_("Obstacles staff raise get removed (Kotter step 5)."),
         ("kotter_empower_1",
          "When I raise something that gets in the way of the new way of working, it is dealt with.",
          False),
         kotter_step="empower",
     ),
     _dim(
-        "kotter_wins", "Short-term wins", "kotter",
-        "Staff have seen visible early wins (Kotter step 6).",
+        "kotter_wins", N_("Short-term wins"), "kotter",
+        N_("Staff have seen visible early wins (Kotter step 6)."),
         ("kotter_wins_1",
          "I have seen clear early successes from the new way of working with customers.", False),
         kotter_step="wins",
     ),
     _dim(
-        "kotter_consolidate", "Consolidating gains", "kotter",
-        "The tool and processes keep improving from feedback (Kotter step 7).",
+        "kotter_consolidate", N_("Consolidating gains"), "kotter",
+        N_("The tool and processes keep improving from feedback (Kotter step 7)."),
         ("kotter_consolidate_1",
          "The CRM and our processes keep getting better based on feedback from people like me.",
          False),
         kotter_step="consolidate",
     ),
     _dim(
-        "kotter_anchor", "Anchored in the culture", "kotter",
-        "Using the CRM has become how work is done here (Kotter step 8).",
+        "kotter_anchor", N_("Anchored in the culture"), "kotter",
+        N_("Using the CRM has become how work is done here (Kotter step 8)."),
         ("kotter_anchor_1", "Using the CRM is simply how we work with customers here now.", False),
         kotter_step="anchor",
     ),
@@ -192,8 +192,8 @@ _KOTTER: tuple[Dimension, ...] = (
 # that a high score always means more of the driver (higher_is_better=False).
 _RESISTANCE: tuple[Dimension, ...] = (
     _dim(
-        "resistance_unknown", "Stress of the unknown", "resistance",
-        "Uncertainty the rollout puts into people's working day.",
+        "resistance_unknown", N_("Stress of the unknown"), "resistance",
+        N_("Uncertainty the rollout puts into people's working day."),
         ("resistance_unknown_1",
          "I am uneasy about what the new CRM will mean for my day-to-day work.", False),
         ("resistance_unknown_2",
@@ -201,8 +201,8 @@ _RESISTANCE: tuple[Dimension, ...] = (
         higher_is_better=False,
     ),
     _dim(
-        "resistance_devalued", "Feeling devalued by the tool", "resistance",
-        "The fear that the software is meant to do the job better than the person.",
+        "resistance_devalued", N_("Feeling devalued by the tool"), "resistance",
+        N_("The fear that the software is meant to do the job better than the person."),
         ("resistance_devalued_1", "The new CRM makes my experience count for less.", False),
         ("resistance_devalued_2",
          "It feels as if the system is meant to replace my judgement.", False),
@@ -211,8 +211,8 @@ _RESISTANCE: tuple[Dimension, ...] = (
         higher_is_better=False,
     ),
     _dim(
-        "resistance_ownership", "Lost ownership of the process", "resistance",
-        "People owned the old process; the new one was done to them.",
+        "resistance_ownership", N_("Lost ownership of the process"), "resistance",
+        N_("People owned the old process; the new one was done to them."),
         ("resistance_ownership_1",
          "The new way of working was designed without the people who do the work.", False),
         ("resistance_ownership_2",
@@ -222,8 +222,8 @@ _RESISTANCE: tuple[Dimension, ...] = (
         higher_is_better=False,
     ),
     _dim(
-        "resistance_personal_touch", "Lost personal touch with customers", "resistance",
-        "The fear that the tool replaces the relationship with the customer.",
+        "resistance_personal_touch", N_("Lost personal touch with customers"), "resistance",
+        N_("The fear that the tool replaces the relationship with the customer."),
         ("resistance_personal_touch_1",
          "The new CRM puts a screen between me and my customers.", False),
         ("resistance_personal_touch_2",
@@ -236,32 +236,33 @@ _RESISTANCE: tuple[Dimension, ...] = (
 # influence, facilitating conditions).
 _ADOPTION: tuple[Dimension, ...] = (
     _dim(
-        "adoption_usefulness", "Usefulness", "adoption",
-        "The CRM helps people do their customer work (TAM perceived usefulness, "
-        "UTAUT performance expectancy).",
+        "adoption_usefulness", N_("Usefulness"), "adoption",
+        N_("The CRM helps people do their customer work (TAM perceived usefulness, "
+           "UTAUT performance expectancy)."),
         ("adoption_usefulness_1", "The new CRM helps me serve customers better.", False),
         ("adoption_usefulness_2", "Using the new CRM saves me time in my customer work.", False),
         ("adoption_usefulness_3",
          "The new CRM adds work without giving me anything back.", True),
     ),
     _dim(
-        "adoption_ease", "Ease of use", "adoption",
-        "The CRM is easy to work with (TAM perceived ease of use, UTAUT effort expectancy).",
+        "adoption_ease", N_("Ease of use"), "adoption",
+        N_("The CRM is easy to work with (TAM perceived ease of use, UTAUT effort expectancy)."),
         ("adoption_ease_1", "The new CRM is easy to use.", False),
         ("adoption_ease_2",
          "I can find the customer information I need in the CRM quickly.", False),
         ("adoption_ease_3", "Simple tasks take too many steps in the new CRM.", True),
     ),
     _dim(
-        "adoption_support", "Support from colleagues and managers", "adoption",
-        "People who matter to staff expect and back the use of the CRM (UTAUT social influence).",
+        "adoption_support", N_("Support from colleagues and managers"), "adoption",
+        N_("People who matter to staff expect and back the use of the CRM "
+           "(UTAUT social influence)."),
         ("adoption_support_1", "My manager expects and encourages me to use the new CRM.", False),
         ("adoption_support_2",
          "Colleagues whose opinion I value use the new CRM themselves.", False),
     ),
     _dim(
-        "adoption_training", "Training and help available", "adoption",
-        "Training and help are there when needed (UTAUT facilitating conditions).",
+        "adoption_training", N_("Training and help available"), "adoption",
+        N_("Training and help are there when needed (UTAUT facilitating conditions)."),
         ("adoption_training_1",
          "I have had the training I need to use the new CRM in my job.", False),
         ("adoption_training_2",
@@ -274,30 +275,30 @@ _ADOPTION: tuple[Dimension, ...] = (
 # first element a respondent scores 3 or lower (survey.scoring.adkar_barrier).
 _ADKAR: tuple[Dimension, ...] = (
     _dim(
-        "adkar_awareness", "Awareness", "adkar",
-        "Knowing why the change is happening.",
+        "adkar_awareness", N_("Awareness"), "adkar",
+        N_("Knowing why the change is happening."),
         ("adkar_awareness_1",
          "I understand the business reasons for introducing the new CRM.", False),
     ),
     _dim(
-        "adkar_desire", "Desire", "adkar",
-        "Wanting to take part in the change.",
+        "adkar_desire", N_("Desire"), "adkar",
+        N_("Wanting to take part in the change."),
         ("adkar_desire_1", "I personally want to make the new CRM work.", False),
     ),
     _dim(
-        "adkar_knowledge", "Knowledge", "adkar",
-        "Knowing how to work the new way.",
+        "adkar_knowledge", N_("Knowledge"), "adkar",
+        N_("Knowing how to work the new way."),
         ("adkar_knowledge_1", "I know how to do my daily customer work in the new CRM.", False),
     ),
     _dim(
-        "adkar_ability", "Ability", "adkar",
-        "Being able to work the new way in practice.",
+        "adkar_ability", N_("Ability"), "adkar",
+        N_("Being able to work the new way in practice."),
         ("adkar_ability_1",
          "In real work with customers, I can use the new CRM without getting stuck.", False),
     ),
     _dim(
-        "adkar_reinforcement", "Reinforcement", "adkar",
-        "Something keeps people working the new way rather than slipping back.",
+        "adkar_reinforcement", N_("Reinforcement"), "adkar",
+        N_("Something keeps people working the new way rather than slipping back."),
         ("adkar_reinforcement_1",
          "Using the new CRM well gets noticed and appreciated here.", False),
     ),
@@ -307,15 +308,15 @@ _ADKAR: tuple[Dimension, ...] = (
 # legs and three things customers want.
 _CRL: tuple[Dimension, ...] = (
     _dim(
-        "crl_technology", "Technology", "crl",
-        "Leaders champion the CRM technology.",
+        "crl_technology", N_("Technology"), "crl",
+        N_("Leaders champion the CRM technology."),
         ("crl_technology_1", "Our leaders use the new CRM themselves.", False),
         ("crl_technology_2",
          "Our leaders put real effort into making the CRM work for the front line.", False),
     ),
     _dim(
-        "crl_environment", "Organisational environment", "crl",
-        "Decisions are pushed to the people at the customer ('localness').",
+        "crl_environment", N_("Organisational environment"), "crl",
+        N_("Decisions are pushed to the people at the customer ('localness')."),
         ("crl_environment_1",
          "I can decide things for a customer on the spot without waiting for approval.", False),
         ("crl_environment_2",
@@ -324,8 +325,8 @@ _CRL: tuple[Dimension, ...] = (
          "Customer decisions have to go up the line even when I know the answer.", True),
     ),
     _dim(
-        "crl_innovation", "Atmosphere of innovation", "crl",
-        "Ideas come from employees and honest mistakes are forgiven.",
+        "crl_innovation", N_("Atmosphere of innovation"), "crl",
+        N_("Ideas come from employees and honest mistakes are forgiven."),
         ("crl_innovation_1",
          "Ideas from staff about serving customers are taken up here.", False),
         ("crl_innovation_2", "Mistakes made while trying something new are forgiven here.", False),
@@ -336,23 +337,23 @@ _CRL: tuple[Dimension, ...] = (
 
 _CUSTOMER: tuple[Dimension, ...] = (
     _dim(
-        "customer_customisation", "Customisation", "customer",
-        "Offers and contacts are tailored to each customer.",
+        "customer_customisation", N_("Customisation"), "customer",
+        N_("Offers and contacts are tailored to each customer."),
         ("customer_customisation_1",
          "I can tailor what we offer to each customer's needs.", False),
         ("customer_customisation_2",
          "Before I contact a customer I can see their history and preferences.", False),
     ),
     _dim(
-        "customer_relationships", "Personal relationships", "customer",
-        "Staff know their customers and keep in touch at the right moments.",
+        "customer_relationships", N_("Personal relationships"), "customer",
+        N_("Staff know their customers and keep in touch at the right moments."),
         ("customer_relationships_1", "I know my most important customers personally.", False),
         ("customer_relationships_2",
          "I get in touch with customers at the moments that matter to them.", False),
     ),
     _dim(
-        "customer_aftersale", "After-sale service", "customer",
-        "Customers are looked after once the sale is made.",
+        "customer_aftersale", N_("After-sale service"), "customer",
+        N_("Customers are looked after once the sale is made."),
         ("customer_aftersale_1",
          "Customers' problems after a sale are followed up until they are solved.", False),
         ("customer_aftersale_2",
@@ -364,9 +365,10 @@ _CUSTOMER: tuple[Dimension, ...] = (
 
 _RECOMMEND = Dimension(
     "recommend",
-    "Would recommend the new CRM",
+    N_("Would recommend the new CRM"),
     "recommend",
-    "Scored as eNPS: % promoters (9-10) minus % detractors (0-6).",
+    # A format string, as the catalogues hold any text with a percent sign ("%%").
+    N_("Scored as eNPS: %% promoters (9-10) minus %% detractors (0-6)."),
     (
         Item(
             "recommend",
@@ -380,9 +382,9 @@ _RECOMMEND = Dimension(
 
 _COMMENT = Dimension(
     "comment",
-    "Comment",
+    N_("Comment"),
     "comment",
-    "Optional free text; shown only for groups above the higher comment threshold.",
+    N_("Optional free text; shown only for groups above the higher comment threshold."),
     (
         Item(
             "comment",

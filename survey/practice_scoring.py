@@ -32,11 +32,12 @@ gap printed as "1.5" is always flagged and "1.4" never is.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from survey.anonymity import plan_groups
+from survey.languages import N_
 from survey.practices import (
     BEHAVIOURS,
     BEHAVIOURS_BY_KEY,
@@ -146,14 +147,19 @@ class PooledGroup:
 
     @property
     def label(self) -> str:
-        return " + ".join(RELATIONSHIP_PLURALS[key] for key in self.relationships)
+        return self.label_in(lambda message: message)
+
+    def label_in(self, gettext: Callable[[str], str]) -> str:
+        """The groups' names joined, each through ``gettext`` (a page's language)."""
+        return " + ".join(gettext(RELATIONSHIP_PLURALS[key]) for key in self.relationships)
 
 
+# Marked for the catalogues; pages show them through gettext (``PooledGroup.label_in``).
 RELATIONSHIP_PLURALS = {
-    "manager": "Manager",
-    "peer": "Peers",
-    "direct_report": "Direct reports",
-    "other": "Others",
+    "manager": N_("Manager"),
+    "peer": N_("Peers"),
+    "direct_report": N_("Direct reports"),
+    "other": N_("Others"),
 }
 
 

@@ -49,24 +49,24 @@ class Practice:
 
 PRACTICES: tuple[Practice, ...] = (
     Practice(
-        "model", "Model the way", ("communicate", "anchor"),
-        "Staff copy what leaders do: leaders who avoid the CRM make it optional for everyone.",
+        "model", N_("Model the way"), ("communicate", "anchor"),
+        N_("Staff copy what leaders do: leaders who avoid the CRM make it optional for everyone."),
     ),
     Practice(
-        "inspire", "Inspire a shared vision", ("vision", "communicate"),
-        "Without a picture of better customer relationships, the rollout is just new software.",
+        "inspire", N_("Inspire a shared vision"), ("vision", "communicate"),
+        N_("Without a picture of better customer relationships, the rollout is just new software."),
     ),
     Practice(
-        "challenge", "Challenge the process", ("urgency", "wins"),
-        "Questioning the old way creates urgency and finds the early wins.",
+        "challenge", N_("Challenge the process"), ("urgency", "wins"),
+        N_("Questioning the old way creates urgency and finds the early wins."),
     ),
     Practice(
-        "enable", "Enable others to act", ("empower", "coalition"),
-        "Front-line staff need the authority, skills and support to work the new way.",
+        "enable", N_("Enable others to act"), ("empower", "coalition"),
+        N_("Front-line staff need the authority, skills and support to work the new way."),
     ),
     Practice(
-        "encourage", "Encourage the heart", ("wins", "consolidate"),
-        "Recognising people's effort keeps them going through the dip after go-live.",
+        "encourage", N_("Encourage the heart"), ("wins", "consolidate"),
+        N_("Recognising people's effort keeps them going through the dip after go-live."),
     ),
 )  # fmt: skip
 PRACTICE_KEYS = tuple(practice.key for practice in PRACTICES)

@@ -9,8 +9,9 @@ anonymity: callers apply survey.anonymity before any figure leaves the app.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from survey.instruments import AGREE5, RECOMMEND10, SCALES, Item
 
@@ -188,30 +189,53 @@ def cronbach_alpha_from_covariance(cov: Sequence[Sequence[float]]) -> float | No
     return _alpha(k, trace, total)
 
 
-def alpha_verdict(alpha: float | None, respondents: int) -> str:
+def _as_written(message: str, **values: Any) -> str:
+    return message % values if values else message
+
+
+def _plural_as_written(singular: str, plural: str, num: int, **values: Any) -> str:
+    values.setdefault("num", num)
+    return (singular if num == 1 else plural) % values
+
+
+def alpha_verdict(
+    alpha: float | None,
+    respondents: int,
+    gettext: Callable[..., str] = _as_written,
+    ngettext: Callable[..., str] = _plural_as_written,
+) -> str:
     """Cronbach's alpha in plain words, with a caution when fewer than 10 answered.
 
     Conventional bands (DOMAIN.md, after Nunnally's 0.7): below 0.7
     questionable, from 0.7 acceptable, from 0.8 good, above 0.95 the items
     probably ask the same thing twice. With under 10 respondents alpha swings
-    widely from one answer to the next, so the verdict says so.
+    widely from one answer to the next, so the verdict says so. The English as
+    written, or in a page's language through its ``gettext`` and ``ngettext``
+    (Flask-Babel's: ``%(name)s`` values as keywords, ``num`` set by ngettext).
     """
     if alpha is None:
         if respondents < 2:
-            return "not enough answers"
-        return "cannot be computed: it needs two or more items and answers that vary"
+            return gettext("not enough answers")
+        return gettext("cannot be computed: it needs two or more items and answers that vary")
     if alpha > ALPHA_REDUNDANT_ABOVE:
-        verdict = "very high: the items may be redundant"
+        verdict = gettext("very high: the items may be redundant")
     elif alpha >= ALPHA_GOOD:
-        verdict = "good"
+        verdict = gettext("good")
     elif alpha >= ALPHA_ACCEPTABLE:
-        verdict = "acceptable"
+        verdict = gettext("acceptable")
     elif alpha < 0:
-        verdict = "questionable: below zero, so check the reverse-worded items were recoded"
+        verdict = gettext(
+            "questionable: below zero, so check the reverse-worded items were recoded"
+        )
     else:
-        verdict = "questionable"
+        verdict = gettext("questionable")
     if respondents < ALPHA_MIN_RESPONDENTS:
-        verdict += f" (only {respondents} respondents: treat it with caution)"
+        caution = ngettext(
+            "(only %(num)s respondent: treat it with caution)",
+            "(only %(num)s respondents: treat it with caution)",
+            respondents,
+        )
+        verdict = f"{verdict} {caution}"  # a remark in brackets after the verdict
     return verdict
 
 

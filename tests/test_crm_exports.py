@@ -295,7 +295,7 @@ def test_a_per_team_only_import_shows_in_the_catalogue(
     consultant.post(f"{base(world)}/import/{token}/confirm")
     catalogue = text(consultant.get(base(world)))
     assert "3 values imported from teams.csv." in catalogue
-    row = re.search(r"data_completeness</span> </th>(.*?)</tr>", catalogue)
+    row = re.search(r"data_completeness</code> </th>(.*?)</tr>", catalogue)
     assert row, catalogue[:3000]
     assert "per team only: 2 teams" in row.group(1)
     assert "8 Jun 2026" in row.group(1) and "no value yet" not in row.group(1)

@@ -157,3 +157,6 @@ def test_counts_and_moments_are_written_as_the_reader_writes_them(app, make_app,
         assert render_template_string(COUNTED, n=1) == "1 answer"
         given = '{{ ngettext("%(num)s answer", "%(num)s answers", 2, num="two") }}'
         assert render_template_string(given) == "two answers"
+        # A first capital that leaves the rest as written (nouns, names), escaped once.
+        first = render_template_string("{{ v|upper_first }}", v="not shown: Sales & Service")
+        assert first == "Not shown: Sales &amp; Service"

@@ -132,9 +132,14 @@ def _stored_texts() -> list[str]:
 
     for table in db.metadata.sorted_tables:
         for column in table.columns:
-            if isinstance(column.type, String | Text | JSON):
-                for value in db.session.scalars(select(column).distinct()):
-                    collect(value)
+            if isinstance(column.type, String | Text):
+                query = select(column).distinct()
+            elif isinstance(column.type, JSON):
+                query = select(column)  # PostgreSQL cannot compare json values
+            else:
+                continue
+            for value in db.session.scalars(query):
+                collect(value)
     return sorted((text for text in found if _WORD.search(text)), key=len, reverse=True)
 
 

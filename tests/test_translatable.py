@@ -141,3 +141,9 @@ def test_the_comparison_finds_a_percent_sign_in_a_trans_block(environment: Envir
         environment, "{% trans %}Under 60% answered{% endtrans %} {{ _('Done: %(n)s%%', n=3) }}"
     )
     assert asked - extracted == {"Under 60%% answered"}
+
+
+@pytest.mark.parametrize("path", TEXT_TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_template_lowercases_what_it_capitalises(path: Path) -> None:
+    # Jinja's capitalize lowercases all but the first letter: German nouns, names.
+    assert "|capitalize" not in path.read_text(encoding="utf-8").replace(" ", "")

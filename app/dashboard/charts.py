@@ -67,7 +67,7 @@ def gap_chart(diagnosis: Diagnosis) -> str | None:
     """Leaders' and staff's means per step, side by side on the same 1-5 scale."""
     if not diagnosis.gaps:
         return None
-    names = [STEPS_BY_KEY[gap.key].short for gap in diagnosis.gaps]
+    names = [STEPS_BY_KEY[gap.key].shown_short for gap in diagnosis.gaps]
     data = [
         go.Bar(
             x=names,

@@ -22,13 +22,12 @@ from app.routing import id_arg
 from app.services.diagnosis import Diagnosis, diagnose
 from app.services.diagnosis.shapes import Outlook
 from app.services.effects import recent_effects
-from app.services.results.groups import shown_reason
+from app.services.results.groups import dimension_info, shown_reason
 from insights.adoption.badges import Badge, target_badge
 from insights.driver_words import format_p
-from insights.health import STALL_HEALTH
+from insights.health import HEALTH_WEIGHTS, STALL_HEALTH
 from insights.kotter import STEPS, STEPS_BY_KEY
 from models import Initiative
-from survey.instruments import DIMENSIONS_BY_KEY
 
 bp = Blueprint("dashboard", __name__)
 members_only(bp)
@@ -47,7 +46,6 @@ EVIDENCE_ANCHORS = {
     "actions": "overdue",
     "leadership": "leadership",
 }
-DIMENSION_NAMES = {key: dimension.name for key, dimension in DIMENSIONS_BY_KEY.items()}
 # The consultant view has the driver table and the leadership team's 360 on the page.
 CONSULTANT_ANCHORS = EVIDENCE_ANCHORS | {"driver": "drivers"}
 
@@ -60,7 +58,8 @@ def helpers() -> dict[str, object]:
         "hidden_reason": shown_reason,
         "format_p": format_p,
         "stall_health": STALL_HEALTH,
-        "dimension_names": DIMENSION_NAMES,
+        "health_weights": HEALTH_WEIGHTS,
+        "dimension_info": dimension_info,
         "badge_for": badge_for,
     }
 

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from flask_babel import gettext as _
 
 from app.charts import COLORS, chart_json, figure, wrap_label
+from app.i18n import current_language
 from survey.practice_scoring import BehaviourScore, PracticeReport
 from survey.practice_team_view import TeamView
 from survey.scoring import rounded
@@ -24,7 +25,7 @@ def short(text: str, length: int = LABEL_LENGTH) -> str:
 
 def practice_profile(report: PracticeReport) -> str:
     """Self vs observers per practice, on the 6-60 practice scale."""
-    names = [score.practice.name for score in report.practices]
+    names = [_(score.practice.name) for score in report.practices]
     data = [
         go.Bar(
             name=_("Self"),
@@ -53,7 +54,11 @@ def practice_profile(report: PracticeReport) -> str:
 
 
 def _label(score: BehaviourScore) -> str:
-    return wrap_label(f"{score.behaviour.number}. {score.behaviour.self_text}", 30)
+    """The numbered statement in the page's language, as the report's tables number it."""
+    wording = score.behaviour.self_wording(current_language())
+    return wrap_label(
+        _("%(number)s. %(statement)s", number=score.behaviour.number, statement=wording), 30
+    )
 
 
 def strongest_and_weakest(report: PracticeReport) -> str:
@@ -102,7 +107,7 @@ def strongest_and_weakest(report: PracticeReport) -> str:
 
 def team_profile(view: TeamView) -> str:
     """The leadership team's average practice scores: self, and observers once any may be shown."""
-    names = [item.practice.name for item in view.practices]
+    names = [_(item.practice.name) for item in view.practices]
     data = [
         go.Bar(
             name=_("Leaders' self scores"),

@@ -155,7 +155,7 @@ def team(initiative_id: int) -> str:
         steps=steps,
         steps_label=steps_label(steps),
         step_names={
-            p.key: "; ".join(f"{s.position}. {s.name}" for s in kotter_steps(p.kotter_steps))
+            p.key: "; ".join(f"{s.position}. {s.shown_name}" for s in kotter_steps(p.kotter_steps))
             for p in PRACTICES
         },
         min_observers=practices.min_observers(),
@@ -263,6 +263,8 @@ def report(cycle_id: int) -> str:
         is_leader=cycle.leader_id == current_user.id,
         practices=PRACTICES,
         practices_by_key=PRACTICES_BY_KEY,
+        pooled_label=report.pooled.label_in(_) if report.pooled else None,
+        language=current_language(),
         behaviour_gap=BEHAVIOUR_GAP,
         practice_gap=PRACTICE_GAP,
     )

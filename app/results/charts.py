@@ -73,10 +73,10 @@ def trend_chart(
             go.Scatter(
                 x=x,
                 y=y,
-                name=short(info.name),
+                name=short(info.title),
                 mode="lines+markers",
                 connectgaps=False,
-                hovertemplate=f"%{{y:.2f}}<extra>{short(info.name)}</extra>",
+                hovertemplate=f"%{{y:.2f}}<extra>{short(info.title)}</extra>",
             )
         )
     return chart_json(
@@ -161,7 +161,7 @@ def heatmap_chart(
     """
     rows = list(reversed(groups))  # Plotly draws the first row at the bottom
     y = [("· " * g.depth) + short(g.name, 28) for g in rows]
-    x = [wrap_label(info.name, 16) for info in dimensions]  # whole words, two lines
+    x = [wrap_label(info.title, 16) for info in dimensions]  # whole words, two lines
     z: list[list[float | None]] = []
     text: list[list[str]] = []
     for group in rows:
@@ -188,7 +188,7 @@ def heatmap_chart(
             zmax=5,
             colorscale=HEAT_SCALE,
             hoverongaps=False,
-            customdata=[[info.name for info in dimensions] for _ in rows],
+            customdata=[[info.title for info in dimensions] for _ in rows],
             hovertemplate="%{y}<br>%{customdata}: %{text}<extra></extra>",
             colorbar={"title": {"text": gettext("better →")}, "tickvals": [1, 3, 5]},
         )

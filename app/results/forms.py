@@ -57,6 +57,6 @@ class ActionForm(FlaskForm):
             (str(t.id), ("— " * t.depth) + t.name) for t in results.teams
         ]
         self.dimension_key.choices = [("", _("The survey as a whole")), ("recommend", "eNPS")] + [
-            (d.key, d.name) for d in results.dimensions
+            (d.key, d.title) for d in results.dimensions
         ]
         return self

@@ -31,6 +31,7 @@ from sqlalchemy import select
 from app.services.diagnosis.usage import headline_metric
 from app.services.metrics.readings import TeamTree, fold_team_points
 from app.services.results import RECOMMEND_KEY, min_group_size
+from app.services.results.groups import dimension_title
 from app.services.results.team_means import published_team_means
 from insights.adoption import USAGE
 from insights.effect_words import effect_words
@@ -251,7 +252,8 @@ class Readings:
             name, higher, unit = "eNPS", True, "points"
         else:
             dimension = DIMENSIONS_BY_KEY[key]
-            name, higher, unit = dimension.name, dimension.higher_is_better, ""
+            name = dimension_title(key, dimension.name)
+            higher, unit = dimension.higher_is_better, ""
         mixed = set() if touched is None else self.above(touched) - touched
         series = [Series(team, points) for team, points in by_team.items() if team not in mixed]
         treated = None if touched is None else {s.group_id for s in series} & touched

@@ -107,7 +107,7 @@ def actions_of(results: SurveyResults) -> list[ActionEntry]:
         .where(SurveyAction.survey_id == results.survey_id)
         .order_by(SurveyAction.created_at.desc(), SurveyAction.id.desc())
     ).all()
-    dimensions = {d.key: d.name for d in results.dimensions}
+    dimensions = {d.key: d.title for d in results.dimensions}
     numbers = {c.id: c.number for c in results.campaigns}
     return [
         ActionEntry(
@@ -170,7 +170,7 @@ def suggested_you_said(
         return ""
     figures = {
         "who": who,
-        "name": result.info.name,
+        "name": result.info.title,
         "mean": format_number(result.mean, 1),
         "share": format_number(result.favourable, 0),
     }

@@ -41,6 +41,7 @@ from wtforms.validators import (
 )
 
 from app.formtools import strip
+from app.services.results import dimension_title
 from app.services.surveys import (
     MAX_CUSTOM_ITEMS,
     MAX_INTRO,
@@ -112,6 +113,15 @@ class DimensionOption:
     checkbox: object
     statements: int
     size: str
+
+    @property
+    def name(self) -> str:
+        return dimension_title(self.dimension.key, self.dimension.name)
+
+    @property
+    def description(self) -> str:
+        # Descriptions are format strings: "%%" is a percent sign (the eNPS one).
+        return str(_(self.dimension.description)) % {}
 
 
 def _text_field() -> StringField:
@@ -238,7 +248,8 @@ class SurveyForm(FlaskForm):
         if language is not None and not self.default_language.raw_data:
             self.default_language.data = language
         self.dimensions.choices = [
-            SelectChoice(dimension.key, dimension.name) for dimension in LIBRARY
+            SelectChoice(dimension.key, dimension_title(dimension.key, dimension.name))
+            for dimension in LIBRARY
         ]
 
     @classmethod
@@ -320,7 +331,10 @@ class SurveyForm(FlaskForm):
                     describe_size(dimension),
                 )
             )
-        return [(FAMILIES.get(family, family), options) for family, options in grouped.items()]
+        return [
+            (_(FAMILIES[family]) if family in FAMILIES else family, options)
+            for family, options in grouped.items()
+        ]
 
     def custom_items(self) -> list[CustomItem]:
         """The statements of one's own that have a text in any language; blank rows are ignored."""

@@ -126,7 +126,7 @@ def leadership_finding(
         _("%(why)s Make it a development goal for each leader, starting with step "
           "%(position)s: %(step)s.",
           why=_(why), position=STEPS_BY_KEY[step].position,
-          step=_(STEPS_BY_KEY[step].name).lower()),
+          step=STEPS_BY_KEY[step].shown_name.lower()),
         step,
         basis=as_of(today, ngettext("the latest 360s of %(num)s leader",
                                     "the latest 360s of %(num)s leaders", leaders)),

@@ -77,11 +77,11 @@ def _few(stage: StageInput) -> str:
 
 def _name(key: str) -> str:
     """A step's name as a finding writes it inside a sentence ("create the guiding coalition")."""
-    return _(STEPS_BY_KEY[key].name).lower()
+    return STEPS_BY_KEY[key].shown_name.lower()
 
 
 def _short(key: str) -> str:
-    return _(STEPS_BY_KEY[key].short).lower()
+    return STEPS_BY_KEY[key].shown_short.lower()
 
 
 def _rests_on_few_leaders(stage: StageInput) -> bool:

@@ -11,6 +11,7 @@ from app.services import results as pulse_results
 from app.services.diagnosis.shapes import Outlook, Pulse
 from app.services.results import CampaignInfo, SurveyResults
 from app.services.results.detail import AlphaRow, dimension_alphas
+from app.services.results.groups import dimension_title
 from insights.adoption import ADOPTION_RATE
 from insights.diagnosis import PulseInput, TeamInput
 from models import Initiative
@@ -70,12 +71,13 @@ def staff_means(initiative: Initiative, pulse: Pulse | None) -> dict[str, tuple[
 
 
 def dimension_names(pulse: Pulse | None) -> dict[str, str]:
-    """Every library dimension the campaign asked (eNPS aside): key -> name."""
+    """Every library dimension the campaign asked (eNPS aside): key -> name in the page's
+    language, as findings write it."""
     names: dict[str, str] = {}
     for info in pulse.dimensions if pulse else []:
         known = DIMENSIONS_BY_KEY.get(info.key)
         if known is not None and known.family != "recommend":
-            names[known.key] = known.name
+            names[known.key] = dimension_title(known.key, known.name)
     return names
 
 

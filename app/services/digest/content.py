@@ -238,7 +238,8 @@ def build(
     stall = None
     if stalled is not None:
         stall = StallPoint(
-            stalled.step.position, stalled.step.name, stalled.step.short, stalled.health,
+            stalled.step.position, stalled.step.shown_name, stalled.step.shown_short,
+            stalled.health,
             _(BAND_WORDS[health_band(stalled.health)]),
             Link(_("See the eight steps"), links.url(
                 "dashboard.dashboard", "steps", initiative_id=initiative.id
@@ -270,7 +271,7 @@ def build(
         overdue=tuple(
             OverdueLine(
                 action.title,
-                f"{action.step.position}, {action.step.short.lower()}",
+                f"{action.step.position}, {action.step.shown_short.lower()}",
                 action.owner or _("no owner"),
                 action.due_date,
                 action.days_overdue,

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.services.metrics.catalogue import catalogue_order
 from app.services.metrics.plans import ImportPlan
 from app.services.metrics.readings import WHOLE_INITIATIVE
@@ -38,7 +40,7 @@ def preview_rows(plan: ImportPlan, limit: int = PREVIEW_ROWS) -> list[PreviewRow
         PreviewRow(
             o.line,
             o.period,
-            plan.team_names.get(o.team_id, WHOLE_INITIATIVE),
+            plan.team_names.get(o.team_id) or _(WHOLE_INITIATIVE),
             plan.metrics[o.metric_id],
             o.value,
             o.key in plan.replacing,
@@ -54,11 +56,11 @@ def preview_counts(plan: ImportPlan) -> list[PreviewCount]:
         span = spans.setdefault((o.metric_id, o.team_id), [0, o.period, o.period])
         span[0] += 1
         span[1], span[2] = min(span[1], o.period), max(span[2], o.period)
+    whole = _(WHOLE_INITIATIVE)
     counts = [
-        PreviewCount(plan.metrics[metric_id], plan.team_names.get(team_id, WHOLE_INITIATIVE), *span)
+        PreviewCount(plan.metrics[metric_id], plan.team_names.get(team_id) or whole, *span)
         for (metric_id, team_id), span in spans.items()
     ]
     return sorted(
-        counts,
-        key=lambda c: (catalogue_order(c.metric), c.team != WHOLE_INITIATIVE, c.team.casefold()),
+        counts, key=lambda c: (catalogue_order(c.metric), c.team != whole, c.team.casefold())
     )

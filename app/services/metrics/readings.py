@@ -14,7 +14,8 @@ from models import Initiative, Metric, Observation, Team, db
 from survey.anonymity import TeamFolding, fold_teams
 from survey.languages import N_
 
-WHOLE_INITIATIVE = "Whole initiative"
+# Shown through ``_()`` where a page names the line (``metric_lines``, the import preview).
+WHOLE_INITIATIVE = N_("Whole initiative")
 _WHOLE_ONLY = N_("the whole initiative only")
 
 
@@ -150,7 +151,7 @@ def metric_lines(initiative: Initiative, metric: Metric) -> tuple[list[TeamSerie
         for team_id, line in folded.series.items()
     ]
     teams.sort(key=lambda s: s.name.casefold())
-    lines = ([TeamSeries(None, WHOLE_INITIATIVE, whole)] if whole else []) + teams
+    lines = ([TeamSeries(None, _(WHOLE_INITIATIVE), whole)] if whole else []) + teams
     return lines, folded.note(min_size)
 
 
@@ -275,7 +276,7 @@ def fold_team_points(
             where = None if into is None else int(into)
             folded[where] = (*folded.get(where, ()), int(team))
     names = {
-        team_id: f"{name} (other)" if team_id in widened else name
+        team_id: _("%(team)s (other)", team=name) if team_id in widened else name
         for team_id, name in tree.names.items()
     }
     return FoldedSeries(series, folded, names)

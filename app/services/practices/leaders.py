@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.services.diagnosis.pulse_inputs import newest_pulse
@@ -122,7 +123,7 @@ def leaders_view(initiative: Initiative) -> LeadersView:
             for t, headcount in teams
         ]
         inputs.append(LeaderInput({k: v for k, v in practices.items() if v is not None}, outcomes))
-    names = {practice.key: practice.name for practice in PRACTICES}
+    names = {practice.key: str(gettext(practice.name)) for practice in PRACTICES}  # as shown
     return LeadersView(
         result=associations(inputs, names),
         teams=len(rows),

@@ -74,9 +74,14 @@ def hidden_reason(group: GroupResult, min_size: int) -> str:
 
 def shown_reason(group: GroupResult, min_size: int) -> str:
     """``hidden_reason`` in the page's language (the API and the exports keep the English)."""
-    if group.status is GroupStatus.TOO_FEW:
+    return shown_reason_for(group.status, min_size)
+
+
+def shown_reason_for(status: GroupStatus, min_size: int) -> str:
+    """``reason_for`` in the page's language."""
+    if status is GroupStatus.TOO_FEW:
         return str(gettext("fewer than %(n)s responses", n=min_size))
-    if group.status is GroupStatus.PROTECTING:
+    if status is GroupStatus.PROTECTING:
         return str(gettext("hidden so that a smaller group cannot be worked out"))
     return ""
 
@@ -104,12 +109,28 @@ class DimensionInfo:
     higher_is_better: bool = True
 
     @property
+    def title(self) -> str:
+        """The name in the page's language (``name`` stays English for the API and exports)."""
+        return dimension_title(self.key, self.name)
+
+    @property
     def family_name(self) -> str:
-        return FAMILIES.get(self.family, "Your own statements")
+        """The family's name in the page's language."""
+        family = FAMILIES.get(self.family)
+        return str(gettext(family)) if family else str(gettext("Your own statements"))
 
     @property
     def reading(self) -> str:
-        return "higher is better" if self.higher_is_better else "high = more resistance"
+        """How to read a high score, in the page's language."""
+        if self.higher_is_better:
+            return str(gettext("higher is better"))
+        return str(gettext("high = more resistance"))
+
+
+def dimension_title(key: str, name: str) -> str:
+    """A dimension's name in the page's language: the library's are translated, a
+    statement of the survey's own stays as typed."""
+    return str(gettext(name)) if key in DIMENSIONS_BY_KEY else name
 
 
 def dimension_info(key: str, items: Sequence[Item] = ()) -> DimensionInfo:

@@ -11,16 +11,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
-from app.services.results.groups import GroupStatus, min_group_size, reason_for
+from app.services.results.groups import GroupStatus, min_group_size, shown_reason_for
+from insights.translation import ngettext
 from models import Campaign, CampaignTeam, PublishedGroup, ResponseTally, Team, db
+from survey.languages import N_
 
-# Participation bands of an open campaign: (upper bound in percent, words).
-BANDS: tuple[tuple[float, str], ...] = ((30.0, "under 30%"), (60.0, "30–60%"))
+# Participation bands of an open campaign: (upper bound in percent, words), the words
+# marked for the catalogues and given in the page's language.
+BANDS: tuple[tuple[float, str], ...] = ((30.0, N_("under 30%")), (60.0, N_("30–60%")))
 
 
-TOP_BAND = "over 60%"
+TOP_BAND = N_("over 60%")
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,7 @@ class TeamParticipation:
     team_id: int
     name: str
     headcount: int
-    band: str | None  # None: too few people asked to show even a band
+    band: str | None  # in the page's language; None: too few people asked to show even a band
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ class Participation:
 
 def band_of(responses: int, headcount: int) -> str:
     rate = 100 * responses / headcount if headcount else 0.0
-    return next((words for upper, words in BANDS if rate < upper), TOP_BAND)
+    return str(gettext(next((words for upper, words in BANDS if rate < upper), TOP_BAND)))
 
 
 def participation(campaign_id: int) -> Participation:
@@ -86,7 +90,8 @@ def participation(campaign_id: int) -> Participation:
 
 
 def progress_of_campaigns(campaigns: Sequence[Campaign]) -> dict[int, str]:
-    """One line per campaign for lists: participation while unpublished, then the whole's count.
+    """One line per campaign for lists, in the page's language: participation while
+    unpublished, then the whole's count.
 
     Before publication only the overall rate shows, and only once at least
     the reporting threshold answered; after it, the published whole (or why
@@ -126,14 +131,15 @@ def progress_of_campaigns(campaigns: Sequence[Campaign]) -> dict[int, str]:
                 int(totals.get(campaign.id) or 0), int(headcounts.get(campaign.id) or 0), n
             )
         elif whole is None or whole.responses is None:
-            lines[campaign.id] = f"fewer than {n} responses"
+            lines[campaign.id] = shown_reason_for(GroupStatus.TOO_FEW, n)
         else:
-            lines[campaign.id] = f"{whole.responses:,} responses"
+            lines[campaign.id] = ngettext("%(num)s response", "%(num)s responses", whole.responses)
     return lines
 
 
 def progress_of_teams(campaign: Campaign) -> dict[int, str]:
-    """Each asked team's line on the campaign page: a band while unpublished, then as published.
+    """Each asked team's line on the campaign page, in the page's language: a band while
+    unpublished, then as published.
 
     A published team line covers the team with its sub-teams, as its results
     do; a hidden team says why, with no count.
@@ -141,9 +147,9 @@ def progress_of_teams(campaign: Campaign) -> dict[int, str]:
     n = min_group_size()
     if campaign.published_at is None:
         return {
-            team.team_id: team.band + " answered so far"
+            team.team_id: str(gettext("%(band)s answered so far", band=team.band))
             if team.band
-            else f"participation not shown (fewer than {n} asked)"
+            else str(gettext("participation not shown (fewer than %(n)s asked)", n=n))
             for team in participation(campaign.id).teams
         }
     lines: dict[int, str] = {}
@@ -154,15 +160,20 @@ def progress_of_teams(campaign: Campaign) -> dict[int, str]:
     ):
         assert row.team_id is not None
         if row.responses is None:
-            lines[row.team_id] = reason_for(GroupStatus(row.status), n)
+            lines[row.team_id] = shown_reason_for(GroupStatus(row.status), n)
         else:
-            lines[row.team_id] = f"{row.responses:,} responses (with sub-teams)"
+            lines[row.team_id] = ngettext(
+                "%(num)s response (with sub-teams)",
+                "%(num)s responses (with sub-teams)",
+                row.responses,
+            )
     return lines
 
 
 def _so_far(responses: int, headcount: int, n: int) -> str:
     if responses < n:
-        return f"fewer than {n} responses so far"
+        return str(gettext("fewer than %(n)s responses so far", n=n))
     if not headcount:
-        return f"{responses} responses so far"
-    return f"{round(100 * min(responses, headcount) / headcount)}% answered so far"
+        return ngettext("%(num)s response so far", "%(num)s responses so far", responses)
+    rate = round(100 * min(responses, headcount) / headcount)
+    return str(gettext("%(rate)s%% answered so far", rate=rate))
