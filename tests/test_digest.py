@@ -191,6 +191,8 @@ def test_the_digest_says_what_the_dashboard_shows(  # type: ignore[no-untyped-de
             for path, title, days in shown["overdue"]:
                 assert title in part and f"{BASE}{path}" in message.part("html")
                 assert f"{days} days late" in text or f">{days}<" in message.part("html")
+            # The overdue action's step as the step pages name it ("5. Empower").
+            assert "(5. Empower · " in text and "<td>5. Empower</td>" in message.part("html")
         # Each finding's period and n as the dashboard words them.
         for finding in diagnose(initiative).top:
             assert finding.executive in text

@@ -139,7 +139,7 @@ class OverdueLine:
         late = ngettext("%(num)s day late", "%(num)s days late", self.days)
         return str(
             _(
-                "step %(step)s · %(owner)s · due %(date)s, %(late)s",
+                "%(step)s · %(owner)s · due %(date)s, %(late)s",
                 step=self.step,
                 owner=self.owner,
                 date=format_date(self.due),
@@ -271,7 +271,11 @@ def build(
         overdue=tuple(
             OverdueLine(
                 action.title,
-                f"{action.step.position}, {action.step.shown_short.lower()}",
+                _(
+                    "%(position)s. %(name)s",
+                    position=action.step.position,
+                    name=action.step.shown_short,
+                ),
                 action.owner or _("no owner"),
                 action.due_date,
                 action.days_overdue,
