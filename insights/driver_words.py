@@ -29,13 +29,14 @@ def format_p(p: float, alpha: float = DRIVER_ALPHA) -> str:
     return number(p, decimals).rstrip("0").rstrip(".,")
 
 
-def p_in_words(driver: Driver) -> str:
-    """The p-value and where it comes from, e.g. "exact p = 0.0028"."""
-    if driver.method == "exact":
-        return _("exact p = %(p)s", p=format_p(driver.p))
+def p_in_words(p: float, method: str) -> str:
+    """A permutation test's p-value and where it comes from, e.g. "exact p = 0.0028"
+    (drivers and leader associations are both tested by ``spearman_test``)."""
+    if method == "exact":
+        return _("exact p = %(p)s", p=format_p(p))
     return _(
         "p = %(p)s from %(reshuffles)s random reshuffles",
-        p=format_p(driver.p),
+        p=format_p(p),
         reshuffles=number(PERMUTATIONS),
     )
 
@@ -66,7 +67,7 @@ def driver_evidence(driver: Driver) -> str:
     """
     values = {
         "rho": number(driver.rho, 2),
-        "p": p_in_words(driver),
+        "p": p_in_words(driver.p, driver.method),
         "adjusted": adjustment_in_words(driver),
     }
     if driver.caution:

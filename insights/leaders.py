@@ -27,12 +27,11 @@ from typing import Literal
 
 import numpy as np
 
-from insights.driver_words import format_p
+from insights.driver_words import format_p, p_in_words
 from insights.drivers import (
     DRIVER_ALPHA,
     DRIVER_MIN_RHO,
     DRIVER_MIN_TEAMS,
-    PERMUTATIONS,
     holm,
     spearman_test,
 )
@@ -126,16 +125,6 @@ def too_few_words(have: int, needed: int = LEADERS_MIN) -> str:
     return _("Not enough leaders to say (%(have)s of %(needed)s needed).", have=have, needed=needed)
 
 
-def _p_words(p: float, method: str) -> str:
-    if method == "exact":
-        return _("exact p = %(p)s", p=format_p(p))
-    return _(
-        "p = %(p)s from %(reshuffles)s random reshuffles",
-        p=format_p(p),
-        reshuffles=number(PERMUTATIONS),
-    )
-
-
 def _tested_words(association: Association) -> str:
     if association.tested <= 1 or association.p_adjusted is None:
         return _("only this pair tested")
@@ -164,7 +153,7 @@ def association_words(association: Association, practice: str, outcome: str) -> 
         "Spearman ρ = %(rho)s across %(num)s leaders (%(p)s; %(tested)s)",
         leaders,
         rho=number(association.rho, 2),
-        p=_p_words(association.p, association.method),
+        p=p_in_words(association.p, association.method),
         tested=_tested_words(association),
     )
     outcome = _(outcome)
