@@ -24,7 +24,7 @@ from insights.diagnosis.shapes import (
 )
 from insights.diagnosis.words import n_teams, over_weeks, people_in_teams, trend_plain
 from insights.evidence import ADKAR_ELEMENTS, Evidence, measured_evidence
-from insights.translation import _, day, ngettext, number
+from insights.translation import N_, _, day, ngettext, number
 
 
 def _trend_words(item: SeriesInput) -> str:
@@ -65,29 +65,43 @@ def _trend_words(item: SeriesInput) -> str:
     return ngettext("only %(num)s week of data", "only %(num)s weeks of data", weeks)
 
 
+# Each title in two whole sentences, a team's and the whole initiative's, so that a
+# language that inflects "the whole initiative" after "in" can say it its own way.
+_TITLES = {
+    "falling": (
+        N_("%(metric)s is falling in %(team)s"),
+        N_("%(metric)s is falling in the whole initiative"),
+    ),
+    "overdue": (
+        N_("%(metric)s in %(team)s missed its target of %(target)s"),
+        N_("%(metric)s in the whole initiative missed its target of %(target)s"),
+    ),
+    "plateau": (
+        N_("%(metric)s has levelled off in %(team)s, short of %(target)s"),
+        N_("%(metric)s has levelled off in the whole initiative, short of %(target)s"),
+    ),
+    "behind": (
+        N_("%(metric)s in %(team)s is behind its path to %(target)s"),
+        N_("%(metric)s in the whole initiative is behind its path to %(target)s"),
+    ),
+}
+
+
 def _title(item: SeriesInput, state: Course, falling: bool, target: str) -> tuple[str, str]:
     """The finding's title and severity: falling, overdue, levelled off or behind its path."""
-    where, metric = item.team or _("the whole initiative"), item.metric_name
     if falling:
-        title = _("%(metric)s is falling in %(where)s", metric=metric, where=where)
-        return title, "high" if state.behind else "medium"
-    if state.state == "overdue":
-        title = _(
-            "%(metric)s in %(where)s missed its target of %(target)s",
-            metric=metric, where=where, target=target,
-        )  # fmt: skip
-        return title, state.severity or "high"
-    if item.trend.label == "plateau":
-        title = _(
-            "%(metric)s has levelled off in %(where)s, short of %(target)s",
-            metric=metric, where=where, target=target,
-        )  # fmt: skip
-        return title, state.severity or "low"
-    title = _(
-        "%(metric)s in %(where)s is behind its path to %(target)s",
-        metric=metric, where=where, target=target,
-    )  # fmt: skip
-    return title, state.severity or "low"
+        kind, severity = "falling", "high" if state.behind else "medium"
+    elif state.state == "overdue":
+        kind, severity = "overdue", state.severity or "high"
+    elif item.trend.label == "plateau":
+        kind, severity = "plateau", state.severity or "low"
+    else:
+        kind, severity = "behind", state.severity or "low"
+    for_team, for_whole = _TITLES[kind]
+    values = {"metric": item.metric_name, "target": target}
+    if item.team:
+        return _(for_team, team=item.team, **values), severity
+    return _(for_whole, **values), severity
 
 
 def adoption_finding(
