@@ -9,10 +9,10 @@ anonymity: callers apply survey.anonymity before any figure leaves the app.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from insights.translation import _, ngettext
 from survey.instruments import AGREE5, RECOMMEND10, SCALES, Item
 
 ADKAR_ORDER = ("awareness", "desire", "knowledge", "ability", "reinforcement")
@@ -189,29 +189,46 @@ def cronbach_alpha_from_covariance(cov: Sequence[Sequence[float]]) -> float | No
     return _alpha(k, trace, total)
 
 
-def alpha_verdict(alpha: float | None, respondents: int) -> str:
+def _as_written(message: str, **values: Any) -> str:
+    return message % values if values else message
+
+
+def _plural_as_written(singular: str, plural: str, num: int, **values: Any) -> str:
+    values.setdefault("num", num)
+    return (singular if num == 1 else plural) % values
+
+
+def alpha_verdict(
+    alpha: float | None,
+    respondents: int,
+    gettext: Callable[..., str] = _as_written,
+    ngettext: Callable[..., str] = _plural_as_written,
+) -> str:
     """Cronbach's alpha in plain words, with a caution when fewer than 10 answered.
 
     Conventional bands (DOMAIN.md, after Nunnally's 0.7): below 0.7
     questionable, from 0.7 acceptable, from 0.8 good, above 0.95 the items
     probably ask the same thing twice. With under 10 respondents alpha swings
-    widely from one answer to the next, so the verdict says so. In the reader's
-    language through ``insights.translation`` (the English as written without the app).
+    widely from one answer to the next, so the verdict says so. The English as
+    written, or in a page's language through its ``gettext`` and ``ngettext``
+    (Flask-Babel's: ``%(name)s`` values as keywords, ``num`` set by ngettext).
     """
     if alpha is None:
         if respondents < 2:
-            return _("not enough answers")
-        return _("cannot be computed: it needs two or more items and answers that vary")
+            return gettext("not enough answers")
+        return gettext("cannot be computed: it needs two or more items and answers that vary")
     if alpha > ALPHA_REDUNDANT_ABOVE:
-        verdict = _("very high: the items may be redundant")
+        verdict = gettext("very high: the items may be redundant")
     elif alpha >= ALPHA_GOOD:
-        verdict = _("good")
+        verdict = gettext("good")
     elif alpha >= ALPHA_ACCEPTABLE:
-        verdict = _("acceptable")
+        verdict = gettext("acceptable")
     elif alpha < 0:
-        verdict = _("questionable: below zero, so check the reverse-worded items were recoded")
+        verdict = gettext(
+            "questionable: below zero, so check the reverse-worded items were recoded"
+        )
     else:
-        verdict = _("questionable")
+        verdict = gettext("questionable")
     if respondents < ALPHA_MIN_RESPONDENTS:
         caution = ngettext(
             "(only %(num)s respondent: treat it with caution)",

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import aliased
 
@@ -108,7 +109,7 @@ def dimension_alphas(
     if group.alphas is not None:  # computed when the campaign was published
         stored = {key: (items, n, alpha) for key, items, n, alpha in group.alphas}
         return [
-            AlphaRow(info, items, n, alpha, alpha_verdict(alpha, n))
+            AlphaRow(info, items, n, alpha, alpha_verdict(alpha, n, gettext, ngettext))
             for info, (items, n, alpha) in ((info, stored[info.key]) for info, _ in dims)
         ]
     dim_of = {item.key: info.key for info, items in dims for item in items}
@@ -157,7 +158,9 @@ def _alpha_row(
 ) -> AlphaRow:
     respondents = sums[(items[0].key, items[0].key)][0] if sums else 0
     if respondents < 2:
-        return AlphaRow(info, len(items), respondents, None, alpha_verdict(None, respondents))
+        return AlphaRow(
+            info, len(items), respondents, None, alpha_verdict(None, respondents, gettext, ngettext)
+        )
     sign = {item.key: -1 if item.reverse else 1 for item in items}
 
     def covariance(i: Item, j: Item) -> float:
@@ -166,7 +169,9 @@ def _alpha_row(
 
     cov = [[covariance(i, j) for j in items] for i in items]
     alpha = cronbach_alpha_from_covariance(cov)
-    return AlphaRow(info, len(items), respondents, alpha, alpha_verdict(alpha, respondents))
+    return AlphaRow(
+        info, len(items), respondents, alpha, alpha_verdict(alpha, respondents, gettext, ngettext)
+    )
 
 
 @dataclass(frozen=True)
