@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import or_, select
 
+from app.services.results.groups import dimension_title
 from models import SurveyAction, db
 from survey.instruments import DIMENSIONS_BY_KEY
 
@@ -41,7 +42,7 @@ def actions_for(survey_id: int, team_id: int, limit: int = ACTIONS_SHOWN) -> lis
             we_did=action.we_did,
             posted_on=action.created_at.date(),
             dimension=(
-                DIMENSIONS_BY_KEY[action.dimension_key].name
+                dimension_title(action.dimension_key, DIMENSIONS_BY_KEY[action.dimension_key].name)
                 if action.dimension_key in DIMENSIONS_BY_KEY
                 else None
             ),
